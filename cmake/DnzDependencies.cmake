@@ -1,0 +1,42 @@
+# Finds what the build needs; optional parts turn themselves off with a message.
+find_package(FlatBuffers CONFIG REQUIRED)  # Debian: libflatbuffers-dev, flatbuffers-compiler
+
+# oneDNN (Debian libdnnl-dev; its CMake config also needs ocl-icd-opencl-dev).
+set(DNZ_HAVE_ONEDNN OFF)
+if(NOT DNZ_WITH_ONEDNN STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
+  if(DNZ_WITH_ONEDNN STREQUAL "ON")
+    find_package(dnnl CONFIG REQUIRED)
+  else()
+    find_package(dnnl CONFIG QUIET)
+  endif()
+  if(TARGET DNNL::dnnl)
+    set(DNZ_HAVE_ONEDNN ON)
+  else()
+    message(STATUS "dnz: oneDNN not found; onednn backends off")
+  endif()
+endif()
+
+# CUDA + cuDNN (preinstalled under /usr/local/cuda, not from apt).
+set(DNZ_HAVE_CUDA OFF)
+if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
+  if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
+    set(CMAKE_CUDA_COMPILER /usr/local/cuda/bin/nvcc)
+  endif()
+  include(CheckLanguage)
+  check_language(CUDA)
+  if(CMAKE_CUDA_COMPILER)
+    find_package(CUDAToolkit QUIET)
+    find_path(DNZ_CUDNN_INCLUDE cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include)
+    find_library(DNZ_CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
+    if(CUDAToolkit_FOUND AND DNZ_CUDNN_INCLUDE AND DNZ_CUDNN_LIBRARY)
+      set(DNZ_HAVE_CUDA ON)
+    endif()
+  endif()
+  if(DNZ_WITH_CUDA STREQUAL "ON" AND NOT DNZ_HAVE_CUDA)
+    message(FATAL_ERROR "dnz: DNZ_WITH_CUDA=ON but CUDA/cuDNN were not found")
+  endif()
+  message(STATUS "dnz: CUDA/cuDNN trainer backend: ${DNZ_HAVE_CUDA}")
+endif()
+
+# stb (Debian libstb-dev): header-only use, implementation compiled in our code.
+find_path(DNZ_STB_INCLUDE stb_image.h PATHS /usr/include/stb NO_DEFAULT_PATH)
