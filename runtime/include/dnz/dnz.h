@@ -1,0 +1,173 @@
+/* dnz: an allocation-free runtime for a quantized denoising autoencoder.
+ *
+ * The C API, for firmware and for any host. Typical use:
+ *
+ *   dnz_model model;
+ *   if (dnz_model_load(&model, bytes, size) != DNZ_OK) puts(dnz_model_error(&model));
+ *   dnz_session session;
+ *   dnz_session_options opt = dnz_session_default_options();   // ref backend, batch 1
+ *   dnz_session_init(&session, &model, &opt);
+ *   static uint8_t arena[DNZ_...];                 // or: malloc(dnz_session_arena_bytes())
+ *   dnz_session_set_arena(&session, arena, sizeof arena);
+ *   dnz_run_u8(&session, pixels_in, pixels_out, 1);  // 28x28 gray, 0..255
+ *   dnz_session_destroy(&session);
+ *
+ * Memory: dnz_model_load reads the model in place (zero-copy) and keeps a pointer to
+ * it; the bytes must outlive the model. The caller provides the activation arena.
+ * The ref backend never allocates; the onednn backend allocates its primitives in
+ * dnz_session_init and frees them in dnz_session_destroy. No dnz_run_* call allocates
+ * in this library's code (libdnnl's own execute() does: see docs/runtime.md).
+ */
+#ifndef DNZ_DNZ_H_
+#define DNZ_DNZ_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define DNZ_FORMAT_VERSION 1u   /* the model-file format this runtime reads */
+#define DNZ_MAX_OPS 32          /* most ops a model may have */
+#define DNZ_MAX_DIM 1024        /* largest height or width of any tensor */
+#define DNZ_MAX_CHANNELS 1024   /* most channels of any tensor */
+#define DNZ_MAX_KERNEL 11       /* largest conv kernel height or width */
+#define DNZ_MAX_ARENA_BYTES (64u * 1024u * 1024u) /* most activation memory per image */
+#define DNZ_ARENA_ALIGNMENT 64  /* the arena's start must be aligned to this */
+#define DNZ_ERROR_CHARS 160
+
+typedef enum dnz_status {
+  DNZ_OK = 0,
+  DNZ_ERR_NULL_ARGUMENT = 1,      /* a required pointer was NULL */
+  DNZ_ERR_FLATBUFFER = 2,         /* not a well-formed model buffer (verifier failed) */
+  DNZ_ERR_IDENTIFIER = 3,         /* the file identifier is not "DNZM" */
+  DNZ_ERR_VERSION = 4,            /* a format version this runtime does not read */
+  DNZ_ERR_GRAPH = 5,              /* op/tensor counts or op kinds are invalid */
+  DNZ_ERR_SHAPE = 6,              /* tensor shapes do not chain through the ops */
+  DNZ_ERR_VECTOR_LENGTH = 7,      /* a weight/bias/scale vector has the wrong length */
+  DNZ_ERR_QUANTIZATION = 8,       /* a scale, zero point, multiplier or shift is invalid */
+  DNZ_ERR_BOUNDS = 9,             /* a dimension, kernel or the arena exceeds a limit */
+  DNZ_ERR_ARENA = 10,             /* arena missing, too small or misaligned */
+  DNZ_ERR_BACKEND_UNAVAILABLE = 11, /* backend not built in, or unsupported for this model */
+  DNZ_ERR_NO_FLOAT_WEIGHTS = 12,  /* float backend asked for a model without float weights */
+  DNZ_ERR_BATCH = 13,             /* batch is 0 or more than the session was made for */
+  DNZ_ERR_BACKEND = 14,           /* the backend library reported an error */
+  DNZ_ERR_STATE = 15              /* the session is not ready (no arena, not initialised) */
+} dnz_status;
+
+typedef enum dnz_backend {
+  DNZ_BACKEND_AUTO = 0,   /* onednn where built in and supported, else ref */
+  DNZ_BACKEND_REF = 1,    /* plain loops: portable, the specification */
+  DNZ_BACKEND_ONEDNN = 2, /* oneDNN int8 (x86 hosts) */
+  DNZ_BACKEND_FLOAT = 3   /* float32 reference path (needs float weights in the file) */
+} dnz_backend;
+
+typedef enum dnz_op_kind { DNZ_OP_CONV = 0, DNZ_OP_MAXPOOL = 1, DNZ_OP_UPSAMPLE = 2 } dnz_op_kind;
+typedef enum dnz_activation { DNZ_ACT_NONE = 0, DNZ_ACT_RELU = 1, DNZ_ACT_SIGMOID = 2 } dnz_activation;
+
+/* One tensor's shape and quantization, [H][W][C]. */
+typedef struct dnz_tensor_info {
+  int32_t height, width, channels;
+  float scale;        /* real = scale * (q - zero_point) */
+  int32_t zero_point;
+} dnz_tensor_info;
+
+/* One op, decoded and checked at load; weights point into the model bytes. */
+typedef struct dnz_op {
+  dnz_op_kind kind;
+  dnz_activation activation;
+  int32_t kernel_h, kernel_w;
+  int32_t pad_top, pad_left, pad_bottom, pad_right;
+  int32_t fused_upsample_input; /* conv reads input pixel (y >> 1, x >> 1) */
+  int32_t fused_maxpool_output; /* conv output max-pooled 2x2, ceil mode */
+  const int8_t* weights;              /* [out_c][kh][kw][in_c] */
+  const int32_t* bias;                /* [out_c] */
+  const int32_t* requant_multiplier;  /* [out_c] */
+  const int8_t* requant_shift;        /* [out_c] */
+  const int8_t* activation_table;     /* [256], sigmoid only */
+  int32_t preact_zero_point;          /* sigmoid only */
+  float preact_scale;                 /* sigmoid only */
+  const float* float_weights;         /* [out_c][kh][kw][in_c] or NULL */
+  const float* float_bias;            /* [out_c] or NULL */
+  int32_t conv_out_h, conv_out_w;     /* conv output before a fused pool */
+} dnz_op;
+
+/* A verified model. Fields are read-only for users; they point into the model bytes. */
+typedef struct dnz_model {
+  const void* bytes;
+  size_t size;
+  uint32_t num_ops;
+  dnz_tensor_info tensors[DNZ_MAX_OPS + 1]; /* tensors[i] -> ops[i] -> tensors[i + 1] */
+  dnz_op ops[DNZ_MAX_OPS];
+  int32_t has_float_weights;
+  char error[DNZ_ERROR_CHARS]; /* the last load error, one line */
+} dnz_model;
+
+/* Where each tensor lives in the arena (computed at session init). */
+typedef struct dnz_plan {
+  size_t tensor_offset[DNZ_MAX_OPS + 1];
+  size_t tensor_bytes[DNZ_MAX_OPS + 1];
+  size_t activation_bytes; /* the planned size of all activation tensors */
+  size_t arena_bytes;      /* activation_bytes + backend scratch, what the caller provides */
+} dnz_plan;
+
+typedef struct dnz_session_options {
+  dnz_backend backend;
+  uint32_t max_batch; /* images per dnz_run_* call at most (>= 1) */
+} dnz_session_options;
+
+typedef struct dnz_session {
+  const dnz_model* model;
+  dnz_backend backend;   /* resolved: never AUTO after init */
+  uint32_t max_batch;
+  dnz_plan plan;
+  uint8_t* arena;
+  size_t arena_bytes;
+  void* backend_state;   /* onednn: primitives made at init */
+  char error[DNZ_ERROR_CHARS];
+} dnz_session;
+
+/* --- Model ----------------------------------------------------------------- */
+
+/* Verifies (FlatBuffers verifier, then semantic checks) and decodes a model held in
+ * `bytes` (not copied; must stay valid). On failure, model->error says why. */
+dnz_status dnz_model_load(dnz_model* model, const void* bytes, size_t size);
+const char* dnz_model_error(const dnz_model* model);
+const dnz_tensor_info* dnz_model_input(const dnz_model* model);
+const dnz_tensor_info* dnz_model_output(const dnz_model* model);
+
+/* --- Session ---------------------------------------------------------------- */
+
+dnz_session_options dnz_session_default_options(void);
+/* Chooses the backend, plans the arena. Needs no arena yet. */
+dnz_status dnz_session_init(dnz_session* session, const dnz_model* model,
+                            const dnz_session_options* options);
+size_t dnz_session_arena_bytes(const dnz_session* session);
+/* `arena` must be DNZ_ARENA_ALIGNMENT-aligned and at least dnz_session_arena_bytes(). */
+dnz_status dnz_session_set_arena(dnz_session* session, void* arena, size_t bytes);
+void dnz_session_destroy(dnz_session* session);
+const char* dnz_session_error(const dnz_session* session);
+
+/* --- Run (no allocation) ---------------------------------------------------- */
+
+/* `batch` images of the model's input shape in, as many output images out, each
+ * [H][W][C]. u8: pixels 0..255 (real = p / 255). f32: reals in [0, 1]. s8: the
+ * quantized tensors themselves. For the float backend, u8 and f32 convert. */
+dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* output,
+                      uint32_t batch);
+dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output,
+                       uint32_t batch);
+
+/* --- Names ----------------------------------------------------------------- */
+const char* dnz_status_string(dnz_status status);
+const char* dnz_backend_name(dnz_backend backend);
+/* Parses "auto", "ref", "onednn", "float"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */
+dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend);
+/* 1 when the backend is compiled into this library. */
+int dnz_backend_available(dnz_backend backend);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* DNZ_DNZ_H_ */

@@ -1,0 +1,87 @@
+// int8 convolution, the specification. For each output channel:
+//   acc = bias + sum over valid taps of w * (x - input_zero_point)     (int32)
+// Taps outside the (padded) input contribute nothing: padding is the real value
+// 0, i.e. the input zero point. With fused upsampling the conv reads input pixel
+// (y >> 1, x >> 1) of a virtual 2x larger image. The accumulator is requantized
+// (requantize.h); ReLU clamps at the output zero point; sigmoid requantizes to
+// the pre-activation scale and looks the result up in the op's table. With a
+// fused pool, each output is the max of the (up to) four requantized values of
+// its 2x2 window: requantization is monotone, so this equals pooling afterwards.
+#include "../requantize.h"
+#include "kernels_ref.h"
+
+namespace dnz::ref {
+namespace {
+
+struct ConvGeometry {
+  int32_t in_h, in_w, in_c;  // the stored input
+  int32_t virtual_h, virtual_w;  // the input as the conv sees it (2x when upsampled)
+  int upsample_shift;            // 1 with a fused upsample, else 0
+};
+
+int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const int8_t* input,
+                       int32_t zero_point, int32_t oy, int32_t ox, int32_t oc) {
+  int32_t acc = op.bias[oc];
+  const int8_t* filter = op.weights + oc * op.kernel_h * op.kernel_w * g.in_c;
+  for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
+    const int32_t vy = oy + ky - op.pad_top;
+    if (vy < 0 || vy >= g.virtual_h) continue;
+    const int32_t iy = vy >> g.upsample_shift;
+    for (int32_t kx = 0; kx < op.kernel_w; ++kx) {
+      const int32_t vx = ox + kx - op.pad_left;
+      if (vx < 0 || vx >= g.virtual_w) continue;
+      const int32_t ix = vx >> g.upsample_shift;
+      const int8_t* x = input + (iy * g.in_w + ix) * g.in_c;
+      const int8_t* w = filter + (ky * op.kernel_w + kx) * g.in_c;
+      for (int32_t ic = 0; ic < g.in_c; ++ic) acc += int32_t(w[ic]) * (int32_t(x[ic]) - zero_point);
+    }
+  }
+  return acc;
+}
+
+int8_t Activate(const dnz_op& op, const dnz_tensor_info& out, int32_t acc, int32_t oc) {
+  const int32_t multiplier = op.requant_multiplier[oc];
+  const int shift = op.requant_shift[oc];
+  switch (op.activation) {
+    case DNZ_ACT_RELU:
+      return RequantizeToInt8(acc, multiplier, shift, out.zero_point, out.zero_point);
+    case DNZ_ACT_SIGMOID: {
+      const int8_t pre = RequantizeToInt8(acc, multiplier, shift, op.preact_zero_point, -128);
+      return op.activation_table[int32_t(pre) + 128];
+    }
+    default:
+      return RequantizeToInt8(acc, multiplier, shift, out.zero_point, -128);
+  }
+}
+
+}  // namespace
+
+void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
+            const dnz_tensor_info& out, int8_t* output) {
+  const int shift = op.fused_upsample_input ? 1 : 0;
+  const ConvGeometry g{in.height, in.width, in.channels, in.height << shift, in.width << shift,
+                       shift};
+  const int32_t window = op.fused_maxpool_output ? 2 : 1;
+  for (int32_t py = 0; py < out.height; ++py) {
+    for (int32_t px = 0; px < out.width; ++px) {
+      int8_t* result = output + (py * out.width + px) * out.channels;
+      for (int32_t oc = 0; oc < out.channels; ++oc) {
+        int32_t best = -129;
+        for (int32_t dy = 0; dy < window; ++dy) {
+          const int32_t oy = py * window + dy;
+          if (oy >= op.conv_out_h) break;  // ceil mode: partial window at the edge
+          for (int32_t dx = 0; dx < window; ++dx) {
+            const int32_t ox = px * window + dx;
+            if (ox >= op.conv_out_w) break;
+            const int32_t acc = ConvAccumulate(op, g, input, in.zero_point, oy, ox, oc);
+            const int32_t value = Activate(op, out, acc, oc);
+            if (value > best) best = value;
+          }
+        }
+        result[oc] = int8_t(best);
+      }
+    }
+  }
+}
+
+}  // namespace dnz::ref

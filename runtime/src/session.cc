@@ -1,0 +1,221 @@
+// Sessions: choose a backend, plan the arena, convert images in and out, and
+// run the backend pass by pass. Nothing here allocates.
+#include <cmath>
+#include <cstring>
+
+#include "backend.h"
+#include "memory_planner.h"
+
+namespace dnz {
+namespace {
+
+const Backend* BackendFor(dnz_backend backend) {
+  switch (backend) {
+    case DNZ_BACKEND_REF: return &RefBackend();
+    case DNZ_BACKEND_FLOAT: return &FloatBackend();
+#if DNZ_HAVE_ONEDNN
+    case DNZ_BACKEND_ONEDNN: return &OnednnBackend();
+#endif
+    default: return nullptr;
+  }
+}
+
+dnz_backend ResolveAuto(const dnz_model& model) {
+#if DNZ_HAVE_ONEDNN
+  char why[DNZ_ERROR_CHARS];
+  if (OnednnSupports(model, why, sizeof why)) return DNZ_BACKEND_ONEDNN;
+#endif
+  (void)model;
+  return DNZ_BACKEND_REF;
+}
+
+int8_t QuantizeReal(float real, const dnz_tensor_info& info) {
+  const float q = std::nearbyint(real / info.scale) + float(info.zero_point);
+  return int8_t(q < -128.0f ? -128.0f : (q > 127.0f ? 127.0f : q));
+}
+
+float DequantizeReal(int8_t q, const dnz_tensor_info& info) {
+  return info.scale * float(int32_t(q) - info.zero_point);
+}
+
+uint8_t RealToPixel(float real) {
+  const float p = std::nearbyint(real * 255.0f);
+  return uint8_t(p < 0.0f ? 0.0f : (p > 255.0f ? 255.0f : p));
+}
+
+// Input/output as either pixels (u8) or reals (f32), written into / read from the
+// arena's slots in the backend's element type.
+template <typename Pixel>
+float ToReal(Pixel p);
+template <>
+float ToReal(uint8_t p) { return float(p) * (1.0f / 255.0f); }
+template <>
+float ToReal(float p) { return p; }
+
+template <typename Pixel>
+Pixel FromReal(float real);
+template <>
+uint8_t FromReal(float real) { return RealToPixel(real); }
+template <>
+float FromReal(float real) { return real; }
+
+template <typename Pixel>
+void WriteInput(dnz_session* s, const Backend& backend, const Pixel* input, uint32_t slot,
+                size_t count) {
+  const dnz_tensor_info& info = s->model->tensors[0];
+  uint8_t* base = s->arena + s->plan.tensor_offset[0];
+  if (backend.float_tensors) {
+    float* dst = reinterpret_cast<float*>(base) + slot * count;
+    for (size_t i = 0; i < count; ++i) dst[i] = ToReal(input[i]);
+  } else {
+    int8_t* dst = reinterpret_cast<int8_t*>(base) + slot * count;
+    for (size_t i = 0; i < count; ++i) dst[i] = QuantizeReal(ToReal(input[i]), info);
+  }
+}
+
+template <typename Pixel>
+void ReadOutput(const dnz_session* s, const Backend& backend, Pixel* output, uint32_t slot,
+                size_t count) {
+  const uint32_t t = s->model->num_ops;
+  const dnz_tensor_info& info = s->model->tensors[t];
+  const uint8_t* base = s->arena + s->plan.tensor_offset[t];
+  if (backend.float_tensors) {
+    const float* src = reinterpret_cast<const float*>(base) + slot * count;
+    for (size_t i = 0; i < count; ++i) output[i] = FromReal<Pixel>(src[i]);
+  } else {
+    const int8_t* src = reinterpret_cast<const int8_t*>(base) + slot * count;
+    for (size_t i = 0; i < count; ++i) output[i] = FromReal<Pixel>(DequantizeReal(src[i], info));
+  }
+}
+
+template <typename Pixel>
+dnz_status Run(dnz_session* s, const Pixel* input, Pixel* output, uint32_t batch) {
+  if (s == nullptr || input == nullptr || output == nullptr) return DNZ_ERR_NULL_ARGUMENT;
+  const Backend* backend = s->model != nullptr ? BackendFor(s->backend) : nullptr;
+  if (backend == nullptr || s->arena == nullptr) {
+    return SessionFail(s, DNZ_ERR_STATE, "the session has no arena or is not initialised");
+  }
+  if (batch == 0 || batch > s->max_batch) {
+    return SessionFail(s, DNZ_ERR_BATCH, "batch %u outside 1..%u", batch, s->max_batch);
+  }
+  const size_t in_count = TensorImageBytes(*s->model, 0, 1);
+  const size_t out_count = TensorImageBytes(*s->model, s->model->num_ops, 1);
+  const uint32_t per_pass = backend->images_per_pass(s);
+  for (uint32_t done = 0; done < batch;) {
+    const uint32_t count = batch - done >= per_pass ? per_pass : 1;
+    for (uint32_t j = 0; j < count; ++j) {
+      WriteInput(s, *backend, input + (done + j) * in_count, j, in_count);
+    }
+    const dnz_status status = backend->run_pass(s, count);
+    if (status != DNZ_OK) return status;
+    for (uint32_t j = 0; j < count; ++j) {
+      ReadOutput(s, *backend, output + (done + j) * out_count, j, out_count);
+    }
+    done += count;
+  }
+  return DNZ_OK;
+}
+
+}  // namespace
+
+void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images) {
+  const dnz_model& model = *session->model;
+  dnz_plan& plan = session->plan;
+  for (uint32_t t = 0; t <= model.num_ops; ++t) {
+    plan.tensor_bytes[t] = TensorImageBytes(model, t, element_bytes) * images;
+  }
+  const PlannerInput input{model.num_ops + 1, plan.tensor_bytes};
+  plan.activation_bytes = PlanChainArena(input, plan.tensor_offset);
+  plan.arena_bytes = plan.activation_bytes;
+}
+
+}  // namespace dnz
+
+using dnz::SessionFail;
+
+extern "C" dnz_session_options dnz_session_default_options(void) {
+  dnz_session_options options;
+  options.backend = DNZ_BACKEND_REF;
+  options.max_batch = 1;
+  return options;
+}
+
+extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* model,
+                                       const dnz_session_options* options) {
+  if (session == nullptr) return DNZ_ERR_NULL_ARGUMENT;
+  std::memset(session, 0, sizeof *session);
+  if (model == nullptr || options == nullptr) {
+    return SessionFail(session, DNZ_ERR_NULL_ARGUMENT, "model or options is NULL");
+  }
+  if (model->num_ops == 0) return SessionFail(session, DNZ_ERR_STATE, "the model is not loaded");
+  if (options->max_batch == 0 || options->max_batch > 65536) {
+    return SessionFail(session, DNZ_ERR_BATCH, "max_batch %u outside 1..65536", options->max_batch);
+  }
+  session->model = model;
+  session->max_batch = options->max_batch;
+  session->backend =
+      options->backend == DNZ_BACKEND_AUTO ? dnz::ResolveAuto(*model) : options->backend;
+  const dnz::Backend* backend = dnz::BackendFor(session->backend);
+  if (backend == nullptr) {
+    const dnz_backend asked = session->backend;
+    session->model = nullptr;
+    return SessionFail(session, DNZ_ERR_BACKEND_UNAVAILABLE, "backend %s is not built in",
+                       dnz_backend_name(asked));
+  }
+  const dnz_status status = backend->init(session);
+  const size_t arena_limit = size_t(DNZ_MAX_ARENA_BYTES) * backend->images_per_pass(session);
+  if (status == DNZ_OK && session->plan.activation_bytes > arena_limit) {
+    backend->destroy(session);
+    session->model = nullptr;
+    return SessionFail(session, DNZ_ERR_BOUNDS, "the arena would need %zu bytes",
+                       session->plan.arena_bytes);
+  }
+  if (status != DNZ_OK) session->model = nullptr;
+  return status;
+}
+
+extern "C" size_t dnz_session_arena_bytes(const dnz_session* session) {
+  return session != nullptr ? session->plan.arena_bytes : 0;
+}
+
+extern "C" dnz_status dnz_session_set_arena(dnz_session* session, void* arena, size_t bytes) {
+  if (session == nullptr || arena == nullptr) return DNZ_ERR_NULL_ARGUMENT;
+  const dnz::Backend* backend =
+      session->model != nullptr ? dnz::BackendFor(session->backend) : nullptr;
+  if (backend == nullptr) return SessionFail(session, DNZ_ERR_STATE, "session not initialised");
+  if (reinterpret_cast<uintptr_t>(arena) % DNZ_ARENA_ALIGNMENT != 0) {
+    return SessionFail(session, DNZ_ERR_ARENA, "arena is not %d-byte aligned",
+                       DNZ_ARENA_ALIGNMENT);
+  }
+  if (bytes < session->plan.arena_bytes) {
+    return SessionFail(session, DNZ_ERR_ARENA, "arena has %zu bytes, the plan needs %zu", bytes,
+                       session->plan.arena_bytes);
+  }
+  session->arena = static_cast<uint8_t*>(arena);
+  session->arena_bytes = bytes;
+  const dnz_status status = backend->bind_arena(session);
+  if (status != DNZ_OK) session->arena = nullptr;
+  return status;
+}
+
+extern "C" void dnz_session_destroy(dnz_session* session) {
+  if (session == nullptr || session->model == nullptr) return;
+  const dnz::Backend* backend = dnz::BackendFor(session->backend);
+  if (backend != nullptr) backend->destroy(session);
+  session->model = nullptr;
+  session->arena = nullptr;
+}
+
+extern "C" const char* dnz_session_error(const dnz_session* session) {
+  return session != nullptr ? session->error : "session is NULL";
+}
+
+extern "C" dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* output,
+                                 uint32_t batch) {
+  return dnz::Run(session, input, output, batch);
+}
+
+extern "C" dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output,
+                                  uint32_t batch) {
+  return dnz::Run(session, input, output, batch);
+}
