@@ -24,9 +24,7 @@ struct PlannerInput {
 size_t PlanChainArena(const PlannerInput& input, size_t* offsets);
 
 // Tensors t and u are alive at the same time (chain lifetimes as above).
-inline bool ChainLifetimesOverlap(uint32_t t, uint32_t u) {
-  return (t > u ? t - u : u - t) <= 1;
-}
+inline bool ChainLifetimesOverlap(uint32_t t, uint32_t u) { return (t > u ? t - u : u - t) <= 1; }
 
 inline size_t AlignUp(size_t value, size_t alignment) {
   return (value + alignment - 1) / alignment * alignment;

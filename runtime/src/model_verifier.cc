@@ -98,8 +98,8 @@ dnz_status CheckConvVectors(dnz_model* model, uint32_t index, const dnz::fb::Con
     }
   }
   const bool has_float = conv->float_weights() != nullptr || conv->float_bias() != nullptr;
-  if (has_float && (Length(conv->float_weights()) != weight_count ||
-                    Length(conv->float_bias()) != out_c)) {
+  if (has_float &&
+      (Length(conv->float_weights()) != weight_count || Length(conv->float_bias()) != out_c)) {
     return Fail(model, DNZ_ERR_VECTOR_LENGTH,
                 "op %u (conv): float weights/bias have %u/%u entries, expected %u/%u", index,
                 Length(conv->float_weights()), Length(conv->float_bias()), weight_count, out_c);
@@ -255,8 +255,8 @@ dnz_status CheckModel(dnz_model* model, const dnz::fb::Model* root) {
     return Fail(model, DNZ_ERR_GRAPH, "%u ops, expected 1..%d", num_ops, DNZ_MAX_OPS);
   }
   if (root->tensors()->size() != num_ops + 1) {
-    return Fail(model, DNZ_ERR_GRAPH, "%u tensors for %u ops, expected %u",
-                root->tensors()->size(), num_ops, num_ops + 1);
+    return Fail(model, DNZ_ERR_GRAPH, "%u tensors for %u ops, expected %u", root->tensors()->size(),
+                num_ops, num_ops + 1);
   }
   for (uint32_t t = 0; t <= num_ops; ++t) {
     const dnz_status status = CheckTensor(model, t, root->tensors()->Get(t));

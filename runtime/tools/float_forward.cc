@@ -73,8 +73,7 @@ dnz_op FloatOpOf(const FloatConv& conv, const ConvGeometry& g, Activation activa
   return op;
 }
 
-std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net,
-                                           const std::vector<float>& input,
+std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net, const std::vector<float>& input,
                                            std::vector<float>* sigmoid_logits) {
   std::vector<std::vector<float>> tensors{input};
   dnz_tensor_info in{net.input_height, net.input_width, net.input_channels, 1.0f, 0};

@@ -20,8 +20,7 @@ ConvGeometry GeometryOf(const FloatConv& conv, int in_h, int in_w);
 
 // As ForwardAll(net, input); when `sigmoid_logits` is given, also the pre-activation
 // of the (last) sigmoid conv.
-std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net,
-                                           const std::vector<float>& input,
+std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net, const std::vector<float>& input,
                                            std::vector<float>* sigmoid_logits);
 
 }  // namespace dnz::build

@@ -8,9 +8,9 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <cstring>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <thread>
 
@@ -153,9 +153,12 @@ flatbuffers::Offset<fb::Provenance> SerializeProvenance(flatbuffers::FlatBufferB
 
 fb::Activation SchemaActivation(Activation activation) {
   switch (activation) {
-    case Activation::kRelu: return fb::Activation::Relu;
-    case Activation::kSigmoid: return fb::Activation::Sigmoid;
-    default: return fb::Activation::None;
+    case Activation::kRelu:
+      return fb::Activation::Relu;
+    case Activation::kSigmoid:
+      return fb::Activation::Sigmoid;
+    default:
+      return fb::Activation::None;
   }
 }
 
@@ -222,7 +225,9 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
         q.preact = AsymmetricParams(Percentile(ranges.logit_min, 100.0 - pct),
                                     Percentile(ranges.logit_max, pct));
         break;
-      case Activation::kRelu: out = NonNegativeParams(Percentile(ranges.image_max[i + 1], pct)); break;
+      case Activation::kRelu:
+        out = NonNegativeParams(Percentile(ranges.image_max[i + 1], pct));
+        break;
       default: {
         const float hi = Percentile(ranges.image_max[i + 1], pct);
         out = AsymmetricParams(-hi, hi);  // no min is recorded: symmetric about 0
@@ -245,9 +250,8 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
     w = g.out_w;
   }
   const auto prov = SerializeProvenance(fbb, provenance);
-  const auto model = fb::CreateModelDirect(fbb, DNZ_FORMAT_VERSION,
-                                           fb::RoundingMode::SingleRoundHalfUp, &tensors, &ops,
-                                           prov);
+  const auto model = fb::CreateModelDirect(
+      fbb, DNZ_FORMAT_VERSION, fb::RoundingMode::SingleRoundHalfUp, &tensors, &ops, prov);
   fb::FinishModelBuffer(fbb, model);
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }

@@ -15,15 +15,15 @@ enum class Activation { kNone, kRelu, kSigmoid };
 
 // One conv layer in float, with the fusions the runtime supports.
 struct FloatConv {
-  int kernel = 3;             // square kernel
+  int kernel = 3;  // square kernel
   int in_channels = 0;
   int out_channels = 0;
-  bool same_padding = true;   // 'same' (pad k/2 each side) or 'valid'
+  bool same_padding = true;  // 'same' (pad k/2 each side) or 'valid'
   Activation activation = Activation::kRelu;
   bool fused_upsample_input = false;  // nearest x2 before the conv
   bool fused_maxpool_output = false;  // 2x2 stride-2 ceil-mode pool after it
-  std::vector<float> weights;  // [out_c][kh][kw][in_c] (OHWI)
-  std::vector<float> bias;     // [out_c]
+  std::vector<float> weights;         // [out_c][kh][kw][in_c] (OHWI)
+  std::vector<float> bias;            // [out_c]
 };
 
 struct FloatNetwork {
@@ -36,7 +36,8 @@ FloatNetwork SeedArchitecture();
 
 // Float forward pass of one image (plain loops; the float reference).
 // `input` is [H][W][C] in [0,1]; returns every tensor: [0] = input, [i+1] = conv i's output.
-std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net, const std::vector<float>& input);
+std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net,
+                                           const std::vector<float>& input);
 
 struct Provenance {
   std::string trainer = "host_train";

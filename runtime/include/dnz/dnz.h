@@ -51,7 +51,7 @@ typedef enum dnz_status {
   DNZ_ERR_ARENA = 10,             /* arena missing, too small or misaligned */
   DNZ_ERR_BACKEND_UNAVAILABLE = 11, /* backend not built in, or unsupported for this model */
   DNZ_ERR_NO_FLOAT_WEIGHTS = 12,  /* float backend asked for a model without float weights */
-  DNZ_ERR_BATCH = 13,             /* batch is 0 or more than the session was made for */
+  DNZ_ERR_BATCH = 13,             /* batch (or max_batch) is 0, or max_batch too large */
   DNZ_ERR_BACKEND = 14,           /* the backend library reported an error */
   DNZ_ERR_STATE = 15              /* the session is not ready (no arena, not initialised) */
 } dnz_status;
@@ -114,7 +114,8 @@ typedef struct dnz_plan {
 
 typedef struct dnz_session_options {
   dnz_backend backend;
-  uint32_t max_batch; /* images per dnz_run_* call at most (>= 1) */
+  uint32_t max_batch; /* images a batching backend (onednn) runs in one pass (>= 1);
+                         a dnz_run_* call may pass any number: it runs pass by pass */
 } dnz_session_options;
 
 typedef struct dnz_session {

@@ -14,7 +14,7 @@ namespace dnz::ref {
 namespace {
 
 struct ConvGeometry {
-  int32_t in_h, in_w, in_c;  // the stored input
+  int32_t in_h, in_w, in_c;      // the stored input
   int32_t virtual_h, virtual_w;  // the input as the conv sees it (2x when upsampled)
   int upsample_shift;            // 1 with a fused upsample, else 0
 };
@@ -59,8 +59,8 @@ int8_t Activate(const dnz_op& op, const dnz_tensor_info& out, int32_t acc, int32
 void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
             const dnz_tensor_info& out, int8_t* output) {
   const int shift = op.fused_upsample_input ? 1 : 0;
-  const ConvGeometry g{in.height, in.width, in.channels, in.height << shift, in.width << shift,
-                       shift};
+  const ConvGeometry g{in.height,          in.width,          in.channels,
+                       in.height << shift, in.width << shift, shift};
   const int32_t window = op.fused_maxpool_output ? 2 : 1;
   for (int32_t py = 0; py < out.height; ++py) {
     for (int32_t px = 0; px < out.width; ++px) {

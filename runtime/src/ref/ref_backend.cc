@@ -29,16 +29,19 @@ uint32_t OneImage(const dnz_session*) { return 1; }
 void DestroyNothing(dnz_session*) {}
 
 template <typename T>
-void RunOp(const dnz_op& op, const dnz_tensor_info& in, const T* input,
-           const dnz_tensor_info& out, T* output);
+void RunOp(const dnz_op& op, const dnz_tensor_info& in, const T* input, const dnz_tensor_info& out,
+           T* output);
 
 template <>
 void RunOp(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
            const dnz_tensor_info& out, int8_t* output) {
   switch (op.kind) {
-    case DNZ_OP_CONV: return ref::ConvS8(op, in, input, out, output);
-    case DNZ_OP_MAXPOOL: return ref::MaxPool2x2S8(in, input, output);
-    case DNZ_OP_UPSAMPLE: return ref::Upsample2xS8(in, input, output);
+    case DNZ_OP_CONV:
+      return ref::ConvS8(op, in, input, out, output);
+    case DNZ_OP_MAXPOOL:
+      return ref::MaxPool2x2S8(in, input, output);
+    case DNZ_OP_UPSAMPLE:
+      return ref::Upsample2xS8(in, input, output);
   }
 }
 
@@ -46,9 +49,12 @@ template <>
 void RunOp(const dnz_op& op, const dnz_tensor_info& in, const float* input,
            const dnz_tensor_info& out, float* output) {
   switch (op.kind) {
-    case DNZ_OP_CONV: return ref::ConvF32(op, in, input, out, output);
-    case DNZ_OP_MAXPOOL: return ref::MaxPool2x2F32(in, input, output);
-    case DNZ_OP_UPSAMPLE: return ref::Upsample2xF32(in, input, output);
+    case DNZ_OP_CONV:
+      return ref::ConvF32(op, in, input, out, output);
+    case DNZ_OP_MAXPOOL:
+      return ref::MaxPool2x2F32(in, input, output);
+    case DNZ_OP_UPSAMPLE:
+      return ref::Upsample2xF32(in, input, output);
   }
 }
 

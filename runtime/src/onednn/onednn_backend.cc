@@ -1,0 +1,318 @@
+// The `onednn` backend (x86 hosts): oneDNN's int8 convolution (u8 source, s8
+// weights, s32 bias) accumulates in int32, then this file requantizes with the
+// same integer rule as `ref` (requantize.h), so the bytes are identical.
+//
+// Activations live in the arena as u8 = s8 ^ 0x80 (that is, q + 128). The
+// verifier's model has zero point -128 on every conv input, so u8 is exactly
+// (q - zero_point): oneDNN's zero padding is the real value 0, as in `ref`, and
+// no source zero point is needed (which keeps oneDNN on its fastest kernels).
+// A fused upsample is materialized into scratch (oneDNN has no "read at y >> 1").
+//
+// Primitives are made once at init for two batch sizes (max_batch and 1), with
+// the weights reordered once into oneDNN's layout. The arena holds the planned
+// activation tensors, the s32 accumulators, the upsample buffer and oneDNN's
+// user scratchpad. This file is built with exceptions (oneDNN's C++ API throws);
+// none leaves it.
+#include <omp.h>
+
+#include <cstring>
+#include <dnnl.hpp>
+#include <memory>
+#include <unordered_map>
+#include <vector>
+
+#include "../backend.h"
+#include "../memory_planner.h"
+#include "../requantize.h"
+
+namespace dnz {
+namespace {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+struct ConvStage {
+  dnnl::convolution_forward primitive;
+  memory weights;  // reordered once, owned by oneDNN
+  memory::desc src_desc, dst_desc;
+  size_t scratchpad_bytes = 0;
+  std::unordered_map<int, memory> args;  // bound to the arena in bind_arena
+};
+
+struct Instance {
+  uint32_t batch = 0;
+  std::vector<ConvStage> convs;  // [op] (empty stage for non-conv ops)
+  size_t scratchpad_bytes = 0;
+};
+
+struct State {
+  dnnl::engine engine{dnnl::engine::kind::cpu, 0};
+  dnnl::stream stream{engine};
+  Instance full, single;
+  size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
+};
+
+State& StateOf(dnz_session* session) { return *static_cast<State*>(session->backend_state); }
+
+ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32_t batch) {
+  const dnz_op& op = model.ops[i];
+  const dnz_tensor_info& in = model.tensors[i];
+  const dnz_tensor_info& out = model.tensors[i + 1];
+  const int shift = op.fused_upsample_input ? 1 : 0;
+  const memory::dim n = batch, ic = in.channels, oc = out.channels;
+  ConvStage stage;
+  stage.src_desc = memory::desc({n, ic, in.height << shift, in.width << shift}, dt::u8, tag::nhwc);
+  stage.dst_desc = memory::desc({n, oc, op.conv_out_h, op.conv_out_w}, dt::s32, tag::nhwc);
+  const memory::desc weights_any({oc, ic, op.kernel_h, op.kernel_w}, dt::s8, tag::any);
+  const memory::desc bias_desc({oc}, dt::s32, tag::x);
+  const dnnl::convolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, stage.src_desc,
+      weights_any, bias_desc, stage.dst_desc, {1, 1}, {op.pad_top, op.pad_left},
+      {op.pad_bottom, op.pad_right});
+  dnnl::primitive_attr attr;
+  attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
+  const dnnl::convolution_forward::primitive_desc pd(desc, attr, state.engine);
+  stage.primitive = dnnl::convolution_forward(pd);
+  stage.scratchpad_bytes = pd.scratchpad_desc().get_size();
+
+  // The file's OHWI weights, reordered once into the layout the primitive chose.
+  const memory::desc file_weights({oc, ic, op.kernel_h, op.kernel_w}, dt::s8, tag::ohwi);
+  memory source(file_weights, state.engine, const_cast<int8_t*>(op.weights));
+  stage.weights = memory(pd.weights_desc(), state.engine);
+  dnnl::reorder(source, stage.weights).execute(state.stream, source, stage.weights);
+  state.stream.wait();
+
+  stage.args[DNNL_ARG_WEIGHTS] = stage.weights;
+  stage.args[DNNL_ARG_BIAS] = memory(bias_desc, state.engine, const_cast<int32_t*>(op.bias));
+  return stage;
+}
+
+Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch) {
+  Instance instance;
+  instance.batch = batch;
+  instance.convs.resize(model.num_ops);
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    if (model.ops[i].kind != DNZ_OP_CONV) continue;
+    instance.convs[i] = MakeConvStage(state, model, i, batch);
+    const size_t bytes = instance.convs[i].scratchpad_bytes;
+    if (bytes > instance.scratchpad_bytes) instance.scratchpad_bytes = bytes;
+  }
+  return instance;
+}
+
+// Arena regions beyond the activations: accumulators, upsample buffer, scratchpad.
+void PlanScratch(dnz_session* session, State& state) {
+  const dnz_model& model = *session->model;
+  const size_t n = session->max_batch;
+  size_t accumulator_bytes = 0, upsample_bytes = 0;
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    const dnz_op& op = model.ops[i];
+    if (op.kind != DNZ_OP_CONV) continue;
+    const size_t acc = n * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
+                       size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
+    if (acc > accumulator_bytes) accumulator_bytes = acc;
+    if (op.fused_upsample_input) {
+      const size_t up = n * 4 * TensorImageBytes(model, i, 1);
+      if (up > upsample_bytes) upsample_bytes = up;
+    }
+  }
+  dnz_plan& plan = session->plan;
+  state.accumulator_offset = plan.activation_bytes;
+  state.upsample_offset =
+      AlignUp(state.accumulator_offset + accumulator_bytes, DNZ_ARENA_ALIGNMENT);
+  state.scratchpad_offset = AlignUp(state.upsample_offset + upsample_bytes, DNZ_ARENA_ALIGNMENT);
+  const size_t scratch = state.full.scratchpad_bytes > state.single.scratchpad_bytes
+                             ? state.full.scratchpad_bytes
+                             : state.single.scratchpad_bytes;
+  plan.arena_bytes = AlignUp(state.scratchpad_offset + scratch, DNZ_ARENA_ALIGNMENT);
+}
+
+dnz_status Init(dnz_session* session) {
+  char why[DNZ_ERROR_CHARS];
+  if (!OnednnSupports(*session->model, why, sizeof why)) {
+    return SessionFail(session, DNZ_ERR_BACKEND_UNAVAILABLE, "onednn: %s", why);
+  }
+  try {
+    auto state = std::make_unique<State>();
+    PlanActivations(session, 1, session->max_batch);
+    state->single = MakeInstance(*state, *session->model, 1);
+    if (session->max_batch > 1)
+      state->full = MakeInstance(*state, *session->model, session->max_batch);
+    PlanScratch(session, *state);
+    session->backend_state = state.release();
+    return DNZ_OK;
+  } catch (const std::exception& e) {
+    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+  }
+}
+
+void BindInstance(dnz_session* session, State& state, Instance& instance) {
+  const dnz_model& model = *session->model;
+  uint8_t* arena = session->arena;
+  const memory::desc scratch_desc({dnnl::memory::dim(instance.scratchpad_bytes)}, dt::u8, tag::x);
+  const memory scratchpad(scratch_desc, state.engine, arena + state.scratchpad_offset);
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    if (model.ops[i].kind != DNZ_OP_CONV) continue;
+    ConvStage& stage = instance.convs[i];
+    uint8_t* src = model.ops[i].fused_upsample_input ? arena + state.upsample_offset
+                                                     : arena + session->plan.tensor_offset[i];
+    stage.args[DNNL_ARG_SRC] = memory(stage.src_desc, state.engine, src);
+    stage.args[DNNL_ARG_DST] =
+        memory(stage.dst_desc, state.engine, arena + state.accumulator_offset);
+    stage.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
+  }
+}
+
+dnz_status BindArena(dnz_session* session) {
+  State& state = StateOf(session);
+  try {
+    BindInstance(session, state, state.single);
+    if (state.full.batch > 1) BindInstance(session, state, state.full);
+    return DNZ_OK;
+  } catch (const std::exception& e) {
+    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+  }
+}
+
+// --- The per-image path: no allocation in this file's code. -----------------
+
+void FlipSign(uint8_t* data, size_t bytes) {
+  for (size_t i = 0; i < bytes; ++i) data[i] ^= 0x80;
+}
+
+inline uint8_t RequantizeU8(const dnz_op& op, const dnz_tensor_info& out, int32_t acc, int32_t oc) {
+  const int32_t multiplier = op.requant_multiplier[oc];
+  const int shift = op.requant_shift[oc];
+  int8_t q;
+  if (op.activation == DNZ_ACT_SIGMOID) {
+    const int8_t pre = RequantizeToInt8(acc, multiplier, shift, op.preact_zero_point, -128);
+    q = op.activation_table[int32_t(pre) + 128];
+  } else {
+    const int32_t lower = op.activation == DNZ_ACT_RELU ? out.zero_point : -128;
+    q = RequantizeToInt8(acc, multiplier, shift, out.zero_point, lower);
+  }
+  return uint8_t(q) ^ 0x80;
+}
+
+// Requantizes [n][conv_h][conv_w][oc] accumulators into the u8 output tensor,
+// max-pooling 2x2 (ceil mode) when the op fuses a pool.
+void RequantizeOutput(const dnz_op& op, const dnz_tensor_info& out, const int32_t* acc,
+                      uint8_t* output, uint32_t n) {
+  const int32_t oc_count = out.channels, window = op.fused_maxpool_output ? 2 : 1;
+  const int64_t rows = int64_t(n) * out.height;
+#pragma omp parallel for schedule(static)
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t image = row / out.height;
+    const int32_t py = int32_t(row % out.height);
+    const int32_t* image_acc = acc + image * op.conv_out_h * op.conv_out_w * oc_count;
+    uint8_t* result = output + (image * out.height + py) * out.width * oc_count;
+    for (int32_t px = 0; px < out.width; ++px, result += oc_count) {
+      for (int32_t oc = 0; oc < oc_count; ++oc) result[oc] = 0;
+      for (int32_t oy = py * window; oy < py * window + window && oy < op.conv_out_h; ++oy) {
+        for (int32_t ox = px * window; ox < px * window + window && ox < op.conv_out_w; ++ox) {
+          const int32_t* a = image_acc + (oy * op.conv_out_w + ox) * oc_count;
+          for (int32_t oc = 0; oc < oc_count; ++oc) {
+            const uint8_t v = RequantizeU8(op, out, a[oc], oc);
+            result[oc] = v > result[oc] ? v : result[oc];
+          }
+        }
+      }
+    }
+  }
+}
+
+void Upsample2xU8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
+  const size_t c = size_t(in.channels), out_w = size_t(in.width) * 2;
+  const int64_t rows = int64_t(n) * in.height * 2;
+#pragma omp parallel for schedule(static)
+  for (int64_t row = 0; row < rows; ++row) {
+    const int64_t image = row / (in.height * 2);
+    const int64_t y = row % (in.height * 2);
+    const uint8_t* src = input + size_t(image * in.height + (y >> 1)) * size_t(in.width) * c;
+    uint8_t* dst = output + size_t(row) * out_w * c;
+    for (size_t x = 0; x < out_w; ++x) std::memcpy(dst + x * c, src + (x >> 1) * c, c);
+  }
+}
+
+void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
+  const int32_t out_h = (in.height + 1) / 2, out_w = (in.width + 1) / 2, c = in.channels;
+  for (uint32_t image = 0; image < n; ++image) {
+    const uint8_t* src = input + size_t(image) * in.height * in.width * c;
+    uint8_t* dst = output + size_t(image) * out_h * out_w * c;
+    for (int32_t py = 0; py < out_h; ++py) {
+      for (int32_t px = 0; px < out_w; ++px) {
+        uint8_t* result = dst + (py * out_w + px) * c;
+        std::memset(result, 0, size_t(c));
+        for (int32_t y = 2 * py; y < 2 * py + 2 && y < in.height; ++y) {
+          for (int32_t x = 2 * px; x < 2 * px + 2 && x < in.width; ++x) {
+            const uint8_t* v = src + (y * in.width + x) * c;
+            for (int32_t ch = 0; ch < c; ++ch) result[ch] = v[ch] > result[ch] ? v[ch] : result[ch];
+          }
+        }
+      }
+    }
+  }
+}
+
+dnz_status RunPass(dnz_session* session, uint32_t count) {
+  State& state = StateOf(session);
+  Instance& instance = count == state.single.batch ? state.single : state.full;
+  const dnz_model& model = *session->model;
+  uint8_t* arena = session->arena;
+  const dnz_plan& plan = session->plan;
+  FlipSign(arena + plan.tensor_offset[0], TensorImageBytes(model, 0, 1) * count);
+  try {
+    for (uint32_t i = 0; i < model.num_ops; ++i) {
+      const dnz_op& op = model.ops[i];
+      const dnz_tensor_info& in = model.tensors[i];
+      uint8_t* input = arena + plan.tensor_offset[i];
+      uint8_t* output = arena + plan.tensor_offset[i + 1];
+      if (op.kind == DNZ_OP_UPSAMPLE) {
+        Upsample2xU8(in, input, output, count);
+      } else if (op.kind == DNZ_OP_MAXPOOL) {
+        MaxPool2x2U8(in, input, output, count);
+      } else {
+        if (op.fused_upsample_input) Upsample2xU8(in, input, arena + state.upsample_offset, count);
+        ConvStage& stage = instance.convs[i];
+        stage.primitive.execute(state.stream, stage.args);
+        state.stream.wait();
+        RequantizeOutput(op, model.tensors[i + 1],
+                         reinterpret_cast<const int32_t*>(arena + state.accumulator_offset), output,
+                         count);
+      }
+    }
+  } catch (const std::exception& e) {
+    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+  }
+  FlipSign(arena + plan.tensor_offset[model.num_ops],
+           TensorImageBytes(model, model.num_ops, 1) * count);
+  return DNZ_OK;
+}
+
+uint32_t ImagesPerPass(const dnz_session* session) { return session->max_batch; }
+
+void Destroy(dnz_session* session) {
+  delete static_cast<State*>(session->backend_state);
+  session->backend_state = nullptr;
+}
+
+}  // namespace
+
+bool OnednnSupports(const dnz_model& model, char* why, size_t why_size) {
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    if (model.ops[i].kind == DNZ_OP_CONV && model.tensors[i].zero_point != -128) {
+      std::snprintf(why, why_size, "op %u: input zero point %d (onednn needs -128)", i,
+                    model.tensors[i].zero_point);
+      return false;
+    }
+  }
+  return true;
+}
+
+const Backend& OnednnBackend() {
+  static const Backend backend{Init, BindArena, RunPass, ImagesPerPass, Destroy, false};
+  return backend;
+}
+
+}  // namespace dnz

@@ -1,0 +1,72 @@
+// Every backend on the same model and inputs: onednn gives ref's bytes exactly;
+// float follows ref within what quantization can explain.
+#include <gtest/gtest.h>
+
+#include <cmath>
+
+#include "test_models.h"
+
+namespace dnz::test {
+namespace {
+
+class BackendsTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    model_bytes_ = new std::vector<uint8_t>(RandomSeedModelBytes(7));
+    images_ = new std::vector<std::vector<float>>(SyntheticImages(99, 24));
+  }
+  static void TearDownTestSuite() {
+    delete model_bytes_;
+    delete images_;
+  }
+  static std::vector<uint8_t> RunAll(dnz_backend backend, uint32_t max_batch) {
+    Runner runner(*model_bytes_, backend, max_batch);
+    EXPECT_EQ(runner.status, DNZ_OK) << dnz_session_error(&runner.session);
+    std::vector<uint8_t> input, output(images_->size() * 784);
+    for (const auto& image : *images_) {
+      const auto pixels = ToPixels(image);
+      input.insert(input.end(), pixels.begin(), pixels.end());
+    }
+    EXPECT_EQ(dnz_run_u8(&runner.session, input.data(), output.data(), uint32_t(images_->size())),
+              DNZ_OK);
+    return output;
+  }
+  static std::vector<uint8_t>* model_bytes_;
+  static std::vector<std::vector<float>>* images_;
+};
+std::vector<uint8_t>* BackendsTest::model_bytes_ = nullptr;
+std::vector<std::vector<float>>* BackendsTest::images_ = nullptr;
+
+TEST_F(BackendsTest, RefBatchEqualsOneByOne) {
+  // The ref session loops over images: a batch session must not change a byte.
+  EXPECT_EQ(RunAll(DNZ_BACKEND_REF, 1), RunAll(DNZ_BACKEND_REF, 24));
+}
+
+TEST_F(BackendsTest, OnednnMatchesRefByteForByte) {
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "built without oneDNN";
+  const auto ref = RunAll(DNZ_BACKEND_REF, 1);
+  // max_batch 8 over 24 images: three full passes; max_batch 5: full passes plus singles.
+  for (uint32_t max_batch : {1u, 8u, 5u}) {
+    EXPECT_EQ(RunAll(DNZ_BACKEND_ONEDNN, max_batch), ref) << "max_batch " << max_batch;
+  }
+}
+
+TEST_F(BackendsTest, FloatFollowsRefWithinQuantizationError) {
+  const auto ref = RunAll(DNZ_BACKEND_REF, 1);
+  const auto fp = RunAll(DNZ_BACKEND_FLOAT, 1);
+  double sum_abs = 0;
+  for (size_t i = 0; i < ref.size(); ++i) sum_abs += std::abs(int(ref[i]) - int(fp[i]));
+  // A random (untrained) net: an average error under 3 levels of 255 says the
+  // int8 path computes the same function as the float one.
+  EXPECT_LT(sum_abs / double(ref.size()), 3.0);
+}
+
+TEST_F(BackendsTest, AutoPicksABuiltInBackend) {
+  Runner runner(*model_bytes_, DNZ_BACKEND_AUTO);
+  ASSERT_EQ(runner.status, DNZ_OK);
+  EXPECT_EQ(runner.session.backend,
+            dnz_backend_available(DNZ_BACKEND_ONEDNN) ? DNZ_BACKEND_ONEDNN : DNZ_BACKEND_REF);
+}
+
+}  // namespace
+}  // namespace dnz::test

@@ -1,0 +1,85 @@
+#include "test_models.h"
+
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+
+namespace dnz::test {
+
+build::FloatNetwork RandomSeedNetwork(uint64_t seed) {
+  build::FloatNetwork net = build::SeedArchitecture();
+  std::mt19937_64 rng(seed);
+  for (build::FloatConv& conv : net.convs) {
+    const double fan_in = double(conv.kernel * conv.kernel * conv.in_channels);
+    const double fan_out = double(conv.kernel * conv.kernel * conv.out_channels);
+    std::uniform_real_distribution<double> glorot(-1.0, 1.0);
+    const double limit = std::sqrt(6.0 / (fan_in + fan_out));
+    for (float& w : conv.weights) w = float(glorot(rng) * limit);
+    for (float& b : conv.bias) b = float(glorot(rng) * 0.05 + 0.02);  // keep ReLUs alive
+  }
+  return net;
+}
+
+std::vector<std::vector<float>> SyntheticImages(uint64_t seed, int count) {
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::vector<std::vector<float>> images;
+  for (int n = 0; n < count; ++n) {
+    std::vector<float> image(28 * 28, 0.0f);
+    for (int stroke = 0; stroke < 3; ++stroke) {
+      double x = 6 + 16 * unit(rng), y = 6 + 16 * unit(rng);
+      const double dx = unit(rng) - 0.5, dy = unit(rng) - 0.5;
+      for (int step = 0; step < 14; ++step, x += dx, y += dy) {
+        const int ix = int(x), iy = int(y);
+        if (ix >= 0 && ix < 28 && iy >= 0 && iy < 28) image[size_t(iy * 28 + ix)] = 1.0f;
+      }
+    }
+    for (float& p : image) p = float(std::fmin(1.0, std::fmax(0.0, p + 0.5 * (unit(rng) - 0.5))));
+    images.push_back(std::move(image));
+  }
+  return images;
+}
+
+std::vector<uint8_t> ToPixels(const std::vector<float>& image) {
+  std::vector<uint8_t> pixels(image.size());
+  for (size_t i = 0; i < image.size(); ++i) pixels[i] = uint8_t(std::lround(image[i] * 255.0f));
+  return pixels;
+}
+
+std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float) {
+  build::Provenance provenance;
+  provenance.trainer_backend = "test";
+  provenance.calibration = "16 synthetic images, max";
+  build::BuildOptions options;
+  options.keep_float_weights = keep_float;
+  std::string error;
+  return build::BuildModel(RandomSeedNetwork(seed), SyntheticImages(seed + 1, 16), provenance,
+                           options, &error);
+}
+
+AlignedBytes::AlignedBytes(const std::vector<uint8_t>& bytes) : AlignedBytes(bytes.size()) {
+  if (!bytes.empty()) std::memcpy(data_, bytes.data(), bytes.size());
+}
+
+AlignedBytes::AlignedBytes(size_t size) : size_(size) {
+  data_ = static_cast<uint8_t*>(std::aligned_alloc(64, (size + 63) / 64 * 64 + 64));
+  std::memset(data_, 0, (size + 63) / 64 * 64 + 64);
+}
+
+AlignedBytes::~AlignedBytes() { std::free(data_); }
+
+Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch)
+    : bytes(model_bytes) {
+  status = dnz_model_load(&model, bytes.data(), bytes.size());
+  if (status != DNZ_OK) return;
+  dnz_session_options options{backend, max_batch};
+  status = dnz_session_init(&session, &model, &options);
+  if (status != DNZ_OK) return;
+  arena = std::make_unique<AlignedBytes>(dnz_session_arena_bytes(&session));
+  status = dnz_session_set_arena(&session, arena->data(), arena->size());
+}
+
+Runner::~Runner() { dnz_session_destroy(&session); }
+
+}  // namespace dnz::test
