@@ -26,6 +26,19 @@ inline int8_t RequantizeToInt8(int32_t acc, int32_t multiplier, int shift, int32
   return static_cast<int8_t>(value);
 }
 
+// The same result in 32-bit lanes, for SIMD, when shift >= 33:
+//   floor((P + 2^(s-1)) / 2^s) = floor((floor(P / 2^32) + 2^(s-33)) / 2^(s-32))
+// because 2^(s-1) is a multiple of 2^32. floor(P / 2^32) is the high word of the
+// 64-bit product (compilers turn this into a vector multiply-high), and the sum
+// cannot overflow: |P| < 2^62. Callers precompute rounding = 2^(s-33) and
+// shift32 = s - 32.
+constexpr int kMinShiftForHigh32 = 33;
+inline int32_t RequantizeHigh32(int32_t acc, int32_t multiplier, int32_t rounding,
+                                int32_t shift32) {
+  const int32_t high = int32_t((int64_t(acc) * multiplier) >> 32);
+  return (high + rounding) >> shift32;
+}
+
 }  // namespace dnz
 
 #endif  // DNZ_SRC_REQUANTIZE_H_

@@ -32,6 +32,12 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+// Per output channel, the requantization in the form of RequantizeHigh32, when
+// every shift of the op allows it (else empty, and the scalar path runs).
+struct Requant32 {
+  std::vector<int32_t> rounding, shift32;
+};
+
 struct ConvStage {
   dnnl::convolution_forward primitive;
   memory weights;  // reordered once, owned by oneDNN
@@ -50,10 +56,23 @@ struct State {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
   Instance full, single;
+  std::vector<Requant32> requant;  // [op]
   size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
 };
 
 State& StateOf(dnz_session* session) { return *static_cast<State*>(session->backend_state); }
+
+Requant32 MakeRequant32(const dnz_op& op, int32_t channels) {
+  Requant32 r;
+  for (int32_t oc = 0; oc < channels; ++oc) {
+    if (op.requant_shift[oc] < kMinShiftForHigh32) return {};
+  }
+  for (int32_t oc = 0; oc < channels; ++oc) {
+    r.rounding.push_back(int32_t(1) << (op.requant_shift[oc] - kMinShiftForHigh32));
+    r.shift32.push_back(op.requant_shift[oc] - 32);
+  }
+  return r;
+}
 
 ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32_t batch) {
   const dnz_op& op = model.ops[i];
@@ -136,6 +155,12 @@ dnz_status Init(dnz_session* session) {
   try {
     auto state = std::make_unique<State>();
     PlanActivations(session, 1, session->max_batch);
+    const dnz_model& model = *session->model;
+    state->requant.resize(model.num_ops);
+    for (uint32_t i = 0; i < model.num_ops; ++i) {
+      if (model.ops[i].kind != DNZ_OP_CONV) continue;
+      state->requant[i] = MakeRequant32(model.ops[i], model.tensors[i + 1].channels);
+    }
     state->single = MakeInstance(*state, *session->model, 1);
     if (session->max_batch > 1)
       state->full = MakeInstance(*state, *session->model, session->max_batch);
@@ -195,11 +220,67 @@ inline uint8_t RequantizeU8(const dnz_op& op, const dnz_tensor_info& out, int32_
   return uint8_t(q) ^ 0x80;
 }
 
+// One pixel's channels, max-accumulated into `result` (u8): RequantizeHigh32 in a
+// branch-free loop over channels that the compiler vectorizes. Compiled three
+// times (AVX-512, AVX2, baseline); Init picks one by the CPU's features.
+struct PixelRequant {
+  const int32_t* multiplier;
+  const int32_t* rounding;
+  const int32_t* shift32;
+  int32_t channels, zero_point, lower;
+};
+
+// Inlined into each ISA's wrapper below, and vectorized there.
+inline __attribute__((always_inline)) void RequantizeMaxPixelBody(const PixelRequant& p,
+                                                                  const int32_t* __restrict acc,
+                                                                  uint8_t* __restrict result) {
+  const int32_t* __restrict multiplier = p.multiplier;
+  const int32_t* __restrict rounding = p.rounding;
+  const int32_t* __restrict shift32 = p.shift32;
+  for (int32_t oc = 0; oc < p.channels; ++oc) {
+    int32_t value = RequantizeHigh32(acc[oc], multiplier[oc], rounding[oc], shift32[oc]);
+    value += p.zero_point;
+    value = value < p.lower ? p.lower : value;
+    value = value > 127 ? 127 : value;
+    const uint8_t u = uint8_t(value + 128);
+    result[oc] = u > result[oc] ? u : result[oc];
+  }
+}
+
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"))) void RequantizeMaxPixelAvx512(
+    const PixelRequant& p, const int32_t* acc, uint8_t* result) {
+  RequantizeMaxPixelBody(p, acc, result);
+}
+__attribute__((target("avx2"))) void RequantizeMaxPixelAvx2(const PixelRequant& p,
+                                                            const int32_t* acc, uint8_t* result) {
+  RequantizeMaxPixelBody(p, acc, result);
+}
+void RequantizeMaxPixelBaseline(const PixelRequant& p, const int32_t* acc, uint8_t* result) {
+  RequantizeMaxPixelBody(p, acc, result);
+}
+
+using RequantizeMaxPixelFn = void (*)(const PixelRequant&, const int32_t*, uint8_t*);
+RequantizeMaxPixelFn PickRequantizeMaxPixel() {
+  __builtin_cpu_init();
+  if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
+      __builtin_cpu_supports("avx512dq")) {
+    return RequantizeMaxPixelAvx512;
+  }
+  if (__builtin_cpu_supports("avx2")) return RequantizeMaxPixelAvx2;
+  return RequantizeMaxPixelBaseline;
+}
+RequantizeMaxPixelFn const RequantizeMaxPixel = PickRequantizeMaxPixel();
+
 // Requantizes [n][conv_h][conv_w][oc] accumulators into the u8 output tensor,
 // max-pooling 2x2 (ceil mode) when the op fuses a pool.
-void RequantizeOutput(const dnz_op& op, const dnz_tensor_info& out, const int32_t* acc,
-                      uint8_t* output, uint32_t n) {
+void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_info& out,
+                      const int32_t* acc, uint8_t* output, uint32_t n) {
   const int32_t oc_count = out.channels, window = op.fused_maxpool_output ? 2 : 1;
+  const bool vector_path = op.activation != DNZ_ACT_SIGMOID && !fast.rounding.empty();
+  const int32_t lower = op.activation == DNZ_ACT_RELU ? out.zero_point : -128;
+  const PixelRequant pixel{op.requant_multiplier, fast.rounding.data(),
+                           fast.shift32.data(),   oc_count,
+                           out.zero_point,        lower};
   const int64_t rows = int64_t(n) * out.height;
 #pragma omp parallel for schedule(static)
   for (int64_t row = 0; row < rows; ++row) {
@@ -212,6 +293,10 @@ void RequantizeOutput(const dnz_op& op, const dnz_tensor_info& out, const int32_
       for (int32_t oy = py * window; oy < py * window + window && oy < op.conv_out_h; ++oy) {
         for (int32_t ox = px * window; ox < px * window + window && ox < op.conv_out_w; ++ox) {
           const int32_t* a = image_acc + (oy * op.conv_out_w + ox) * oc_count;
+          if (vector_path) {
+            RequantizeMaxPixel(pixel, a, result);
+            continue;
+          }
           for (int32_t oc = 0; oc < oc_count; ++oc) {
             const uint8_t v = RequantizeU8(op, out, a[oc], oc);
             result[oc] = v > result[oc] ? v : result[oc];
@@ -277,7 +362,7 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
         ConvStage& stage = instance.convs[i];
         stage.primitive.execute(state.stream, stage.args);
         state.stream.wait();
-        RequantizeOutput(op, model.tensors[i + 1],
+        RequantizeOutput(op, state.requant[i], model.tensors[i + 1],
                          reinterpret_cast<const int32_t*>(arena + state.accumulator_offset), output,
                          count);
       }

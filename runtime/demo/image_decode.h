@@ -1,0 +1,36 @@
+// Reads an image file (PNG, JPEG, BMP, PGM/PPM: whatever stb_image decodes) into a
+// luminance plane. Checks come before any decoding: the file must be a regular file,
+// and its header's size must be at most kMaxImageSide per side and kMaxImagePixels in
+// all, so a forged header cannot make us allocate gigabytes.
+#ifndef DNZ_RUNTIME_DEMO_IMAGE_DECODE_H_
+#define DNZ_RUNTIME_DEMO_IMAGE_DECODE_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace dnz::demo {
+
+constexpr int kMaxImageSide = 8192;
+constexpr int64_t kMaxImagePixels = int64_t(64) << 20;    // 64 MPixel
+constexpr size_t kMaxImageFileBytes = size_t(1) << 30;  // stb reads at most INT_MAX bytes
+
+struct LumaImage {
+  int width = 0;
+  int height = 0;
+  std::vector<float> luma;  // [height][width], 0 = black, 1 = white
+};
+
+// Luminance is Rec. 601 (0.299 R + 0.587 G + 0.114 B), the ITU weights PIL's "L" mode
+// uses; transparent pixels are composited onto white, as image viewers show them.
+// On failure returns false and sets `error` to one line starting with `path`.
+bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error);
+
+// Reads a whole regular file (at most `max_bytes`), for images and model files alike.
+bool ReadRegularFile(const std::string& path, size_t max_bytes, std::vector<uint8_t>* bytes,
+                     std::string* error);
+
+}  // namespace dnz::demo
+
+#endif  // DNZ_RUNTIME_DEMO_IMAGE_DECODE_H_
