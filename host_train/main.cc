@@ -1,0 +1,69 @@
+// host_train: trains the seed denoising autoencoder on MNIST and exports it as a dnz model.
+//   host_train --out runs/a                    train 50 epochs (see --help)
+//   host_train --out runs/a --resume           continue from runs/a/checkpoint.dnzckpt
+//   host_train --out runs/a --export m.dnz     quantize the checkpoint into a model file
+//   host_train --bench-steps 20 --threads 2    training throughput, nothing written
+#include <CLI/CLI.hpp>
+#include <cstdio>
+#include <exception>
+
+#include "train_options.h"
+#include "trainer.h"
+#ifdef DNZ_TRAIN_HAVE_EXPORT
+#include "export_model.h"
+#endif
+
+int main(int argc, char** argv) {
+  dnz::train::TrainOptions options;
+  std::string export_path;
+  CLI::App app{"host_train: trains the MNIST denoising autoencoder (oneDNN f32 on the CPU)"};
+  app.add_option("--epochs", options.epochs, "epochs to train")->capture_default_str();
+  app.add_option("--batch", options.batch, "images per step")->capture_default_str();
+  app.add_option("--lr", options.learning_rate, "Adam learning rate")->capture_default_str();
+  app.add_option("--noise", options.noise, "noise factor: clip(x + f * N(0,1), 0, 1)")
+      ->capture_default_str();
+  app.add_option("--noise-mode", options.noise_mode,
+                 "fixed: one noise draw per image (the reference); fresh: new noise every epoch")
+      ->check(CLI::IsMember({"fixed", "fresh"}))
+      ->capture_default_str();
+  app.add_option("--train-limit", options.train_limit, "use only the first N training images")
+      ->capture_default_str();
+  app.add_option("--val-limit", options.validation_limit,
+                 "validate on the first N test images only (0: all 10,000)")
+      ->capture_default_str();
+  app.add_option("--seed", options.seed, "seed of init, shuffling and noise")
+      ->capture_default_str();
+  app.add_option("--threads", options.threads, "CPU threads (0: all)")->capture_default_str();
+  app.add_option("--device", options.device, "auto, cpu or cuda")
+      ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
+      ->capture_default_str();
+  app.add_option("--out", options.out, "run folder: checkpoint, log, pictures")
+      ->capture_default_str();
+  app.add_option("--data", options.data, "folder with the MNIST IDX files")->capture_default_str();
+  app.add_flag("--resume", options.resume, "continue from OUT/checkpoint.dnzckpt");
+  app.add_option("--export", export_path,
+                 "write a quantized dnz model from OUT/checkpoint.dnzckpt to this path, then exit");
+  app.add_option("--bench-steps", options.bench_steps,
+                 "time this many training steps after 3 warm-up steps, print img/s, write nothing");
+  bool no_pictures = false;
+  app.add_flag("--no-pictures", no_pictures, "skip the loss curve and the digit grid");
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  options.pictures = !no_pictures;
+  for (const char* name :
+       {"epochs", "batch", "lr", "noise", "noise-mode", "train-limit", "seed", "threads", "data"}) {
+    if (app.count(std::string("--") + name) > 0) options.given.insert(name);
+  }
+  if (!export_path.empty()) {
+#ifdef DNZ_TRAIN_HAVE_EXPORT
+    return dnz::train::ExportModel(options, export_path);
+#else
+    std::fprintf(stderr, "host_train: --export: this build has no dnz runtime/model builder\n");
+    return 1;
+#endif
+  }
+  return dnz::train::RunTraining(options);
+}

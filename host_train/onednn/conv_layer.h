@@ -1,0 +1,65 @@
+// One f32 conv layer of the seed network on oneDNN for one batch size: forward (with the
+// ReLU fused as a post-op), and backward (ReLU from its output, data, weights and bias).
+// Activations stay in the layouts oneDNN picks; the input layout is whatever the previous
+// layer produced (pass format_tag::any for the first layer and read src_desc()).
+#ifndef DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
+#define DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
+
+#include <oneapi/dnnl/dnnl.hpp>
+
+namespace dnz::train::onednn {
+
+// Parameters and their Adam moments, shared by the layers of every batch size. The weights
+// layout is chosen by the first layer made (the training batch) and imposed on the others,
+// so parameters are reordered only when they enter or leave the backend.
+struct ConvParams {
+  dnnl::memory::desc weights_desc;  // blocked layout of [out_c][in_c][kh][kw]
+  dnnl::memory weights, bias;       // bias: [out_c]
+  dnnl::memory diff_weights, diff_bias;
+  dnnl::memory m_weights, v_weights, m_bias, v_bias;
+  bool initialized() const { return weights_desc.data.ndims != 0; }
+};
+
+struct ConvShape {
+  int batch = 1;
+  int in_channels = 1;
+  int out_channels = 1;
+  int in_side = 1;   // input H = W
+  int out_side = 1;  // output H = W
+  int kernel = 3;
+  int padding = 1;  // each side
+  bool relu = true;
+};
+
+class ConvLayer {
+ public:
+  // `params` is initialized (layouts picked, memory allocated, zeroed) if it is not yet.
+  // `training` builds the backward primitives too; `need_diff_src` is false for layer 1.
+  ConvLayer(const dnnl::engine& engine, const ConvShape& shape, const dnnl::memory::desc& src_desc,
+            ConvParams* params, bool training, bool need_diff_src);
+
+  const dnnl::memory::desc& src_desc() const { return src_desc_; }
+  const dnnl::memory& dst() const { return dst_; }            // after the ReLU
+  const dnnl::memory& diff_src() const { return diff_src_; }  // in src_desc()
+
+  void Forward(dnnl::stream& stream, const dnnl::memory& src);
+  // `src` as given to Forward; `diff_dst` in dst().get_desc(). Overwrites the gradients.
+  void Backward(dnnl::stream& stream, const dnnl::memory& src, const dnnl::memory& diff_dst);
+
+ private:
+  ConvShape shape_;
+  ConvParams* params_;
+  bool need_diff_src_;
+  dnnl::memory::desc src_desc_;
+  dnnl::memory dst_, diff_pre_, diff_src_, bwd_weights_;
+  dnnl::convolution_forward forward_;
+  dnnl::eltwise_backward relu_backward_;
+  dnnl::convolution_backward_data backward_data_;
+  dnnl::convolution_backward_weights backward_weights_;
+  dnnl::reorder weights_to_bwd_;  // only when backward-data wants another weights layout
+  bool reorder_weights_ = false;
+};
+
+}  // namespace dnz::train::onednn
+
+#endif  // DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_

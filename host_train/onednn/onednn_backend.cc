@@ -1,0 +1,238 @@
+#include "onednn/onednn_backend.h"
+
+#include <omp.h>
+
+#include <array>
+#include <cstring>
+#include <map>
+#include <utility>
+
+#include "bce_loss.h"
+#include "onednn/seed_graph.h"
+
+namespace dnz::train {
+namespace {
+
+using dnnl::memory;
+using onednn::ConvParams;
+using onednn::SeedGraph;
+
+const char* IsaName(dnnl::cpu_isa isa) {
+  switch (isa) {
+    case dnnl::cpu_isa::avx512_core_amx:
+      return "avx512_core_amx";
+    case dnnl::cpu_isa::avx512_core_bf16:
+      return "avx512_core_bf16";
+    case dnnl::cpu_isa::avx512_core_vnni:
+      return "avx512_core_vnni";
+    case dnnl::cpu_isa::avx512_core:
+      return "avx512_core";
+    case dnnl::cpu_isa::avx2_vnni:
+      return "avx2_vnni";
+    case dnnl::cpu_isa::avx2:
+      return "avx2";
+    case dnnl::cpu_isa::avx:
+      return "avx";
+    case dnnl::cpu_isa::sse41:
+      return "sse41";
+    default:
+      return "generic";
+  }
+}
+
+class OnednnBackend final : public TrainBackend {
+ public:
+  OnednnBackend(int threads, int train_batch)
+      : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), threads_(threads) {
+    if (threads > 0) omp_set_num_threads(threads);
+    threads_ = omp_get_max_threads();
+    // The training batch is built first, so its kernels choose the parameter layouts.
+    Graph(train_batch, /*training=*/true);
+  }
+
+  std::string Name() const override { return "onednn-f32"; }
+  std::string Device() const override {
+    return std::string("cpu ") + IsaName(dnnl::get_effective_cpu_isa()) + ", " +
+           std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+  }
+
+  bool SetParameters(const std::vector<float>& params, std::string* error) override {
+    return Guard(error, [&] {
+      if (!CheckSize(params.size(), error)) return false;
+      for (int i = 0; i < kNumConvs; ++i) {
+        CopyIn(params.data(), i, params_[i].weights, params_[i].bias);
+      }
+      return true;
+    });
+  }
+  bool GetParameters(std::vector<float>* params, std::string* error) override {
+    return Guard(error, [&] {
+      params->assign(SeedParamLayout().total, 0.0f);
+      for (int i = 0; i < kNumConvs; ++i) {
+        CopyOut(params_[i].weights, params_[i].bias, i, params->data());
+      }
+      return true;
+    });
+  }
+  bool SetAdamState(const AdamState& state, std::string* error) override {
+    return Guard(error, [&] {
+      if (!CheckSize(state.m.size(), error) || !CheckSize(state.v.size(), error)) return false;
+      for (int i = 0; i < kNumConvs; ++i) {
+        CopyIn(state.m.data(), i, params_[i].m_weights, params_[i].m_bias);
+        CopyIn(state.v.data(), i, params_[i].v_weights, params_[i].v_bias);
+      }
+      adam_step_ = state.step;
+      return true;
+    });
+  }
+  bool GetAdamState(AdamState* state, std::string* error) override {
+    return Guard(error, [&] {
+      state->m.assign(SeedParamLayout().total, 0.0f);
+      state->v.assign(SeedParamLayout().total, 0.0f);
+      for (int i = 0; i < kNumConvs; ++i) {
+        CopyOut(params_[i].m_weights, params_[i].m_bias, i, state->m.data());
+        CopyOut(params_[i].v_weights, params_[i].v_bias, i, state->v.data());
+      }
+      state->step = adam_step_;
+      return true;
+    });
+  }
+
+  bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
+                        std::string* error) override {
+    return Guard(error, [&] {
+      SeedGraph& graph = Graph(batch, /*training=*/true);
+      graph.Forward(stream_, noisy);
+      *loss = SigmoidBceMean(graph.logits(), clean, static_cast<size_t>(batch), kImagePixels,
+                             graph.diff_logits());
+      graph.Backward(stream_);
+      last_ = &graph;
+      has_gradients_ = true;
+      return true;
+    });
+  }
+  bool GetGradients(std::vector<float>* grads, std::string* error) override {
+    if (!has_gradients_) {
+      *error = "no gradients yet: call ComputeGradients first";
+      return false;
+    }
+    return Guard(error, [&] {
+      grads->assign(SeedParamLayout().total, 0.0f);
+      for (int i = 0; i < kNumConvs; ++i) {
+        CopyOut(params_[i].diff_weights, params_[i].diff_bias, i, grads->data());
+      }
+      return true;
+    });
+  }
+  bool ApplyAdam(const AdamConfig& config, std::string* error) override {
+    if (!has_gradients_) {
+      *error = "no gradients yet: call ComputeGradients first";
+      return false;
+    }
+    ++adam_step_;
+    for (ConvParams& p : params_) {
+      // Whole blocked buffers, padding included: padded gradients are zero, so padded
+      // weights stay zero.
+      AdamUpdate(config, adam_step_, p.weights_desc.get_size() / sizeof(float), Data(p.weights),
+                 Data(p.diff_weights), Data(p.m_weights), Data(p.v_weights));
+      AdamUpdate(config, adam_step_, p.bias.get_desc().get_size() / sizeof(float), Data(p.bias),
+                 Data(p.diff_bias), Data(p.m_bias), Data(p.v_bias));
+    }
+    return true;
+  }
+
+  bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
+    return Guard(error, [&] {
+      SeedGraph& graph = Graph(batch, /*training=*/false);
+      graph.Forward(stream_, noisy);
+      std::memcpy(logits, graph.logits(),
+                  sizeof(float) * static_cast<size_t>(batch) * kImagePixels);
+      last_ = &graph;
+      return true;
+    });
+  }
+
+  double BottleneckPositiveFraction() override {
+    return last_ == nullptr ? 0.0 : last_->BottleneckPositiveFraction(stream_);
+  }
+
+ private:
+  template <typename Fn>
+  static bool Guard(std::string* error, Fn&& fn) {
+    try {
+      return fn();
+    } catch (const dnnl::error& e) {
+      *error = std::string("oneDNN: ") + e.what();
+    } catch (const std::exception& e) {
+      *error = e.what();
+    }
+    return false;
+  }
+
+  static float* Data(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
+
+  static bool CheckSize(size_t size, std::string* error) {
+    if (size == SeedParamLayout().total) return true;
+    *error = "parameter vector has " + std::to_string(size) + " values, the seed network has " +
+             std::to_string(SeedParamLayout().total);
+    return false;
+  }
+
+  SeedGraph& Graph(int batch, bool training) {
+    auto& slot = graphs_[{batch, training}];
+    if (!slot) slot = std::make_unique<SeedGraph>(engine_, batch, &params_, training);
+    return *slot;
+  }
+
+  memory PlainWeights(int conv, const float* data) {
+    const ConvSpec& s = SeedConvs()[conv];
+    const memory::desc desc({s.out_channels, s.in_channels, s.kernel, s.kernel},
+                            memory::data_type::f32, memory::format_tag::oihw);
+    return memory(desc, engine_, const_cast<float*>(data));
+  }
+
+  // flat[conv] -> blocked weights / plain bias.
+  void CopyIn(const float* flat, int conv, memory& weights, memory& bias) {
+    const ParamLayout& layout = SeedParamLayout();
+    memory plain = PlainWeights(conv, flat + layout.weight_offset[conv]);
+    dnnl::reorder(plain, weights).execute(stream_, plain, weights);
+    stream_.wait();
+    std::memcpy(bias.get_data_handle(), flat + layout.bias_offset[conv],
+                sizeof(float) * SeedConvs()[conv].out_channels);
+  }
+
+  void CopyOut(const memory& weights, const memory& bias, int conv, float* flat) {
+    const ParamLayout& layout = SeedParamLayout();
+    memory plain = PlainWeights(conv, flat + layout.weight_offset[conv]);
+    dnnl::reorder(weights, plain)
+        .execute(stream_, {{DNNL_ARG_FROM, weights}, {DNNL_ARG_TO, plain}});
+    stream_.wait();
+    std::memcpy(flat + layout.bias_offset[conv], bias.get_data_handle(),
+                sizeof(float) * SeedConvs()[conv].out_channels);
+  }
+
+  dnnl::engine engine_;
+  dnnl::stream stream_;
+  int threads_;
+  std::array<ConvParams, kNumConvs> params_;
+  std::map<std::pair<int, bool>, std::unique_ptr<SeedGraph>> graphs_;
+  SeedGraph* last_ = nullptr;
+  bool has_gradients_ = false;
+  int64_t adam_step_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<TrainBackend> CreateOnednnBackend(const BackendOptions& options,
+                                                  std::string* error) {
+  try {
+    return std::make_unique<OnednnBackend>(options.threads, options.train_batch);
+  } catch (const dnnl::error& e) {
+    *error = std::string("oneDNN backend: ") + e.what();
+  } catch (const std::exception& e) {
+    *error = std::string("oneDNN backend: ") + e.what();
+  }
+  return nullptr;
+}
+
+}  // namespace dnz::train

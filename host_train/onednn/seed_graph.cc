@@ -1,0 +1,145 @@
+#include "onednn/seed_graph.h"
+
+#include <cstring>
+
+namespace dnz::train::onednn {
+
+using dnnl::memory;
+using tag = memory::format_tag;
+using dt = memory::data_type;
+
+SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
+                     std::array<ConvParams, kNumConvs>* params, bool training)
+    : batch_(batch), training_(training) {
+  const memory::desc image_plain({batch, 1, kImageSide, kImageSide}, dt::f32, tag::nchw);
+  input_plain_ = memory(image_plain, engine);
+
+  const memory* previous = nullptr;
+  for (int i = 0; i < kNumConvs; ++i) {
+    const ConvSpec& spec = SeedConvs()[i];
+    if (spec.upsample_before) {
+      upsamples_[i] = std::make_unique<UpsampleLayer>(
+          engine, batch, spec.in_channels, spec.in_side / 2, previous->get_desc(), training);
+      previous = &upsamples_[i]->dst();
+    }
+    // The first conv and the 1-channel last conv choose their input layout (see adapt_).
+    const bool choose_layout = previous == nullptr || spec.in_channels == 1;
+    const memory::desc src_desc =
+        choose_layout
+            ? memory::desc({batch, spec.in_channels, spec.in_side, spec.in_side}, dt::f32, tag::any)
+            : previous->get_desc();
+    const ConvShape shape{batch,         spec.in_channels, spec.out_channels, spec.in_side,
+                          spec.out_side, spec.kernel,      spec.padding,      spec.relu};
+    convs_[i] = std::make_unique<ConvLayer>(engine, shape, src_desc, &(*params)[i], training,
+                                            /*need_diff_src=*/i > 0);
+    if (previous != nullptr && convs_[i]->src_desc() != previous->get_desc()) {
+      adapt_[i] = true;
+      adapted_src_[i] = memory(convs_[i]->src_desc(), engine);
+      src_reorder_[i] = dnnl::reorder(*previous, adapted_src_[i]);
+      if (training) {
+        adapted_diff_[i] = memory(previous->get_desc(), engine);
+        diff_reorder_[i] = dnnl::reorder(adapted_src_[i], adapted_diff_[i]);
+      }
+    }
+    previous = &convs_[i]->dst();
+    if (spec.pool_after) {
+      pools_[i] = std::make_unique<MaxPoolLayer>(engine, batch, spec.out_channels, spec.out_side,
+                                                 previous->get_desc(), training);
+      previous = &pools_[i]->dst();
+    }
+  }
+
+  if (convs_[0]->src_desc() != image_plain) {
+    reorder_input_ = true;
+    input_ = memory(convs_[0]->src_desc(), engine);
+    input_reorder_ = dnnl::reorder(input_plain_, input_);
+  } else {
+    input_ = input_plain_;
+  }
+  const memory& logits = convs_[kNumConvs - 1]->dst();
+  if (logits.get_desc() != image_plain) {
+    reorder_logits_ = true;
+    logits_plain_ = memory(image_plain, engine);
+    logits_reorder_ = dnnl::reorder(logits, logits_plain_);
+    diff_logits_plain_ = memory(image_plain, engine);
+    diff_logits_ = memory(logits.get_desc(), engine);
+    diff_logits_reorder_ = dnnl::reorder(diff_logits_plain_, diff_logits_);
+  } else {
+    logits_plain_ = logits;
+    diff_logits_plain_ = memory(image_plain, engine);
+    diff_logits_ = diff_logits_plain_;
+  }
+  bottleneck_plain_ = memory(image_plain, engine);
+  bottleneck_reorder_ = dnnl::reorder(convs_[kBottleneckConv]->dst(), bottleneck_plain_);
+}
+
+const memory& SeedGraph::ConvInput(int i) const {
+  if (i == 0) return input_;
+  if (adapt_[i]) return adapted_src_[i];
+  return PreviousOutput(i);
+}
+
+const memory& SeedGraph::PreviousOutput(int i) const {
+  if (upsamples_[i]) return upsamples_[i]->dst();
+  if (pools_[i - 1]) return pools_[i - 1]->dst();
+  return convs_[i - 1]->dst();
+}
+
+void SeedGraph::Forward(dnnl::stream& stream, const float* noisy) {
+  std::memcpy(input_plain_.get_data_handle(), noisy,
+              sizeof(float) * static_cast<size_t>(batch_) * kImagePixels);
+  if (reorder_input_) input_reorder_.execute(stream, input_plain_, input_);
+  for (int i = 0; i < kNumConvs; ++i) {
+    if (upsamples_[i]) {
+      const memory& up_src = (i > 0 && pools_[i - 1]) ? pools_[i - 1]->dst() : convs_[i - 1]->dst();
+      upsamples_[i]->Forward(stream, up_src);
+    }
+    if (adapt_[i]) {
+      src_reorder_[i].execute(stream,
+                              {{DNNL_ARG_FROM, PreviousOutput(i)}, {DNNL_ARG_TO, adapted_src_[i]}});
+    }
+    convs_[i]->Forward(stream, ConvInput(i));
+    if (pools_[i]) pools_[i]->Forward(stream, convs_[i]->dst());
+  }
+  if (reorder_logits_) {
+    logits_reorder_.execute(
+        stream, {{DNNL_ARG_FROM, convs_[kNumConvs - 1]->dst()}, {DNNL_ARG_TO, logits_plain_}});
+  }
+  stream.wait();
+}
+
+void SeedGraph::Backward(dnnl::stream& stream) {
+  if (reorder_logits_) diff_logits_reorder_.execute(stream, diff_logits_plain_, diff_logits_);
+  const memory* grad = &diff_logits_;
+  for (int i = kNumConvs - 1; i >= 0; --i) {
+    convs_[i]->Backward(stream, ConvInput(i), *grad);
+    if (i == 0) break;
+    grad = &convs_[i]->diff_src();
+    if (adapt_[i]) {
+      diff_reorder_[i].execute(stream, {{DNNL_ARG_FROM, *grad}, {DNNL_ARG_TO, adapted_diff_[i]}});
+      grad = &adapted_diff_[i];
+    }
+    if (upsamples_[i]) {
+      upsamples_[i]->Backward(stream, *grad);
+      grad = &upsamples_[i]->diff_src();
+    }
+    if (pools_[i - 1]) {
+      pools_[i - 1]->Backward(stream, *grad);
+      grad = &pools_[i - 1]->diff_src();
+    }
+  }
+  stream.wait();
+}
+
+double SeedGraph::BottleneckPositiveFraction(dnnl::stream& stream) {
+  bottleneck_reorder_.execute(
+      stream, {{DNNL_ARG_FROM, convs_[kBottleneckConv]->dst()}, {DNNL_ARG_TO, bottleneck_plain_}});
+  stream.wait();
+  const float* values = static_cast<const float*>(bottleneck_plain_.get_data_handle());
+  const size_t count = static_cast<size_t>(batch_) * kImagePixels;
+  size_t positive = 0;
+  for (size_t i = 0; i < count; ++i) positive += values[i] > 0.0f ? 1 : 0;
+  return static_cast<double>(positive) / static_cast<double>(count);
+}
+
+}  // namespace dnz::train::onednn

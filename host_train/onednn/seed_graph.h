@@ -1,0 +1,62 @@
+// The whole seed network on oneDNN for one batch size: layers wired in the layouts oneDNN
+// chose, the plain [batch][1][28][28] input and logits at the two ends. Built once per batch
+// size; parameters live in the shared ConvParams.
+#ifndef DNZ_HOST_TRAIN_ONEDNN_SEED_GRAPH_H_
+#define DNZ_HOST_TRAIN_ONEDNN_SEED_GRAPH_H_
+
+#include <array>
+#include <memory>
+#include <oneapi/dnnl/dnnl.hpp>
+
+#include "onednn/conv_layer.h"
+#include "onednn/pool_layer.h"
+#include "onednn/upsample_layer.h"
+#include "seed_network.h"
+
+namespace dnz::train::onednn {
+
+class SeedGraph {
+ public:
+  SeedGraph(const dnnl::engine& engine, int batch, std::array<ConvParams, kNumConvs>* params,
+            bool training);
+
+  int batch() const { return batch_; }
+  bool training() const { return training_; }
+
+  // `noisy`: [batch][28][28]. Leaves the logits in logits().
+  void Forward(dnnl::stream& stream, const float* noisy);
+  const float* logits() const { return static_cast<const float*>(logits_plain_.get_data_handle()); }
+  // Fill with dloss/dlogits ([batch][28][28]) before Backward.
+  float* diff_logits() { return static_cast<float*>(diff_logits_plain_.get_data_handle()); }
+  void Backward(dnnl::stream& stream);
+
+  // Fraction of positive bottleneck-conv outputs in the last forward pass.
+  double BottleneckPositiveFraction(dnnl::stream& stream);
+
+ private:
+  const dnnl::memory& ConvInput(int i) const;       // what conv i reads
+  const dnnl::memory& PreviousOutput(int i) const;  // what the layer before conv i wrote
+
+  int batch_;
+  bool training_;
+  dnnl::memory input_plain_, input_;
+  dnnl::reorder input_reorder_;
+  bool reorder_input_ = false;
+  std::array<std::unique_ptr<ConvLayer>, kNumConvs> convs_;
+  std::array<std::unique_ptr<MaxPoolLayer>, kNumConvs> pools_;       // after conv i
+  std::array<std::unique_ptr<UpsampleLayer>, kNumConvs> upsamples_;  // before conv i
+  // Where a conv wants its input in another layout than the previous layer gives (the
+  // 1-channel last conv: oneDNN has no fast blocked kernel for it), a reorder each way.
+  std::array<bool, kNumConvs> adapt_ = {};
+  std::array<dnnl::memory, kNumConvs> adapted_src_, adapted_diff_;
+  std::array<dnnl::reorder, kNumConvs> src_reorder_, diff_reorder_;
+  dnnl::memory logits_plain_, diff_logits_plain_, diff_logits_;
+  dnnl::reorder logits_reorder_, diff_logits_reorder_;
+  bool reorder_logits_ = false;
+  dnnl::memory bottleneck_plain_;
+  dnnl::reorder bottleneck_reorder_;
+};
+
+}  // namespace dnz::train::onednn
+
+#endif  // DNZ_HOST_TRAIN_ONEDNN_SEED_GRAPH_H_

@@ -1,0 +1,82 @@
+#include "reference/reference_network.h"
+
+#include <array>
+
+#include "reference/reference_layers.h"
+#include "seed_network.h"
+
+namespace dnz::train::reference {
+
+double NetworkLossAndGradients(const std::vector<double>& params, const float* noisy,
+                               const float* clean, int batch, std::vector<double>* grads,
+                               double* bottleneck_positive) {
+  const ParamLayout& layout = SeedParamLayout();
+  std::array<std::vector<double>, kNumConvs> weights, biases;
+  for (int i = 0; i < kNumConvs; ++i) {
+    const auto w0 = params.begin() + static_cast<long>(layout.weight_offset[i]);
+    weights[i].assign(w0, w0 + static_cast<long>(layout.weight_count[i]));
+    const auto b0 = params.begin() + static_cast<long>(layout.bias_offset[i]);
+    biases[i].assign(b0, b0 + SeedConvs()[i].out_channels);
+  }
+  Tensor input(batch, 1, kImageSide, kImageSide), target(batch, 1, kImageSide, kImageSide);
+  for (size_t i = 0; i < input.data.size(); ++i) {
+    input.data[i] = noisy[i];
+    target.data[i] = clean[i];
+  }
+  // Forward, keeping each conv's input and output and each pool's argmax.
+  std::array<Tensor, kNumConvs> conv_in, conv_out, pool_in;
+  std::array<std::vector<size_t>, kNumConvs> argmax;
+  Tensor x = input;
+  for (int i = 0; i < kNumConvs; ++i) {
+    const ConvSpec& s = SeedConvs()[i];
+    if (s.upsample_before) {
+      Tensor up;
+      UpsampleForward(x, &up);
+      x = up;
+    }
+    conv_in[i] = x;
+    ConvForward(x, weights[i], biases[i], s.out_channels, s.kernel, s.padding, &conv_out[i]);
+    if (s.relu) ReluForward(&conv_out[i]);
+    x = conv_out[i];
+    if (s.pool_after) {
+      pool_in[i] = x;
+      MaxPoolForward(pool_in[i], &x, &argmax[i]);
+    }
+  }
+  if (bottleneck_positive != nullptr) {
+    const Tensor& b = conv_out[kBottleneckConv];
+    size_t positive = 0;
+    for (double v : b.data) positive += v > 0.0 ? 1 : 0;
+    *bottleneck_positive = static_cast<double>(positive) / static_cast<double>(b.data.size());
+  }
+  Tensor diff;
+  const double loss = SigmoidBce(x, target, grads != nullptr ? &diff : nullptr);
+  if (grads == nullptr) return loss;
+
+  grads->assign(layout.total, 0.0);
+  for (int i = kNumConvs - 1; i >= 0; --i) {
+    const ConvSpec& s = SeedConvs()[i];
+    if (s.pool_after) {
+      Tensor d;
+      MaxPoolBackward(pool_in[i], argmax[i], diff, &d);
+      diff = d;
+    }
+    if (s.relu) ReluBackward(conv_out[i], &diff);
+    Tensor diff_in;
+    std::vector<double> dw, db;
+    ConvBackward(conv_in[i], weights[i], diff, s.kernel, s.padding, i > 0 ? &diff_in : nullptr, &dw,
+                 &db);
+    std::copy(dw.begin(), dw.end(), grads->begin() + static_cast<long>(layout.weight_offset[i]));
+    std::copy(db.begin(), db.end(), grads->begin() + static_cast<long>(layout.bias_offset[i]));
+    if (i == 0) break;
+    diff = diff_in;
+    if (s.upsample_before) {
+      Tensor d;
+      UpsampleBackward(diff, &d);
+      diff = d;
+    }
+  }
+  return loss;
+}
+
+}  // namespace dnz::train::reference

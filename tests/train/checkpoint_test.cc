@@ -1,0 +1,85 @@
+// Checkpoint files: round trip, and every kind of damage gives one clear error.
+#include "checkpoint.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <iterator>
+
+#include "seed_network.h"
+
+namespace dnz::train {
+namespace {
+
+Checkpoint Sample() {
+  Checkpoint c;
+  c.options.batch = 64;
+  c.options.noise_mode = "fixed";
+  c.init_seed = 12;
+  c.shuffle_seed = 34;
+  c.noise_seed = 56;
+  c.epoch = 3;
+  c.step_in_epoch = 17;
+  c.epoch_loss_sum = 1.25;
+  c.epoch_images = 17 * 64;
+  c.params = GlorotUniformInit(7);
+  c.adam.m.assign(c.params.size(), 0.5f);
+  c.adam.v.assign(c.params.size(), 0.25f);
+  c.adam.step = 1234;
+  return c;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+}
+
+TEST(Checkpoint, RoundTrips) {
+  const std::string path = ::testing::TempDir() + "/dnz_ckpt_roundtrip";
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
+  Checkpoint loaded;
+  ASSERT_TRUE(LoadCheckpoint(path, &loaded, &error)) << error;
+  const Checkpoint want = Sample();
+  EXPECT_EQ(loaded.params, want.params);
+  EXPECT_EQ(loaded.adam.m, want.adam.m);
+  EXPECT_EQ(loaded.adam.v, want.adam.v);
+  EXPECT_EQ(loaded.adam.step, 1234);
+  EXPECT_EQ(loaded.options.batch, 64);
+  EXPECT_EQ(loaded.options.noise_mode, "fixed");
+  EXPECT_EQ(loaded.epoch, 3);
+  EXPECT_EQ(loaded.step_in_epoch, 17);
+  EXPECT_EQ(loaded.noise_seed, 56u);
+}
+
+TEST(Checkpoint, DamagedFilesGiveOneClearError) {
+  const std::string path = ::testing::TempDir() + "/dnz_ckpt_damaged";
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
+  const std::string good = ReadAll(path);
+  const auto check = [&](const std::string& bytes, const char* expect) {
+    std::ofstream(path, std::ios::binary) << bytes;
+    Checkpoint c;
+    std::string e;
+    EXPECT_FALSE(LoadCheckpoint(path, &c, &e));
+    EXPECT_NE(e.find(expect), std::string::npos) << e;
+  };
+  check(good.substr(0, good.size() / 2), "corrupt");
+  std::string flipped = good;
+  flipped[good.size() / 2] ^= 0x10;
+  check(flipped, "checksum");
+  check("not a checkpoint at all, just text", "corrupt");
+  check("", "corrupt");
+  Checkpoint none;
+  EXPECT_FALSE(LoadCheckpoint(path + ".missing", &none, &error));
+  EXPECT_NE(error.find("no checkpoint"), std::string::npos) << error;
+}
+
+TEST(Checkpoint, AtomicWriteLeavesNoTempFileAndRefusesBadFolders) {
+  std::string error;
+  EXPECT_FALSE(WriteFileAtomically("/nonexistent_dir_dnz/x", "data", &error));
+  EXPECT_NE(error.find("/nonexistent_dir_dnz/x"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace dnz::train

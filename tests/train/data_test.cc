@@ -1,0 +1,206 @@
+// dnz_data: IDX reader errors, MNIST loading, deterministic noise, metrics.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdio>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "data/idx_reader.h"
+#include "data/metrics.h"
+#include "data/mnist.h"
+#include "data/noise.h"
+
+namespace dnz::data {
+namespace {
+
+std::string TempPath(const std::string& name) {
+  return ::testing::TempDir() + "/dnz_data_test_" + name;
+}
+
+void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {
+  std::ofstream(path, std::ios::binary)
+      .write(reinterpret_cast<const char*>(bytes.data()),
+             static_cast<std::streamsize>(bytes.size()));
+}
+
+std::vector<uint8_t> IdxImageFile(uint32_t magic, uint32_t count, uint32_t rows, uint32_t cols,
+                                  size_t payload) {
+  std::vector<uint8_t> bytes;
+  for (uint32_t v : {magic, count, rows, cols}) {
+    for (int s = 24; s >= 0; s -= 8) bytes.push_back(static_cast<uint8_t>(v >> s));
+  }
+  bytes.resize(16 + payload, 7);
+  return bytes;
+}
+
+TEST(IdxReader, ReadsAWellFormedFile) {
+  const std::string path = TempPath("good");
+  WriteBytes(path, IdxImageFile(2051, 2, 3, 4, 24));
+  IdxImages images;
+  std::string error;
+  ASSERT_TRUE(ReadIdxImages(path, &images, &error)) << error;
+  EXPECT_EQ(images.count, 2);
+  EXPECT_EQ(images.rows, 3);
+  EXPECT_EQ(images.cols, 4);
+  EXPECT_EQ(images.pixels.size(), 24u);
+}
+
+TEST(IdxReader, MissingFileNamesTheFileAndTheFetchScript) {
+  IdxImages images;
+  std::string error;
+  EXPECT_FALSE(ReadIdxImages(TempPath("does_not_exist"), &images, &error));
+  EXPECT_NE(error.find("does_not_exist"), std::string::npos) << error;
+  EXPECT_NE(error.find("scripts/fetch_mnist.sh"), std::string::npos) << error;
+}
+
+TEST(IdxReader, RejectsWrongMagic) {
+  const std::string path = TempPath("labels_as_images");
+  WriteBytes(path, IdxImageFile(2049, 2, 3, 4, 24));
+  IdxImages images;
+  std::string error;
+  EXPECT_FALSE(ReadIdxImages(path, &images, &error));
+  EXPECT_NE(error.find("magic 2049"), std::string::npos) << error;
+}
+
+TEST(IdxReader, RejectsTruncatedAndOverlongFiles) {
+  IdxImages images;
+  std::string error;
+  const std::string truncated = TempPath("truncated");
+  WriteBytes(truncated, IdxImageFile(2051, 2, 3, 4, 23));
+  EXPECT_FALSE(ReadIdxImages(truncated, &images, &error));
+  EXPECT_NE(error.find("truncated"), std::string::npos) << error;
+  const std::string overlong = TempPath("overlong");
+  WriteBytes(overlong, IdxImageFile(2051, 2, 3, 4, 25));
+  EXPECT_FALSE(ReadIdxImages(overlong, &images, &error));
+  const std::string header_only = TempPath("header_only");
+  WriteBytes(header_only, {0, 0, 8});
+  EXPECT_FALSE(ReadIdxImages(header_only, &images, &error));
+  EXPECT_NE(error.find("header"), std::string::npos) << error;
+}
+
+TEST(IdxReader, RejectsBadLabels) {
+  const std::string path = TempPath("labels");
+  WriteBytes(path, {0, 0, 8, 1, 0, 0, 0, 2, 3, 12});
+  std::vector<uint8_t> labels;
+  std::string error;
+  EXPECT_FALSE(ReadIdxLabels(path, &labels, &error));
+  EXPECT_NE(error.find("out of range"), std::string::npos) << error;
+  WriteBytes(path, {0, 0, 8, 1, 0, 0, 0, 2, 3, 1});
+  ASSERT_TRUE(ReadIdxLabels(path, &labels, &error)) << error;
+  EXPECT_EQ(labels, (std::vector<uint8_t>{3, 1}));
+}
+
+TEST(Mnist, LoadsTheRealFiles) {
+  MnistSet train, test;
+  std::string error;
+  if (!LoadMnist(DNZ_MNIST_DIR, MnistSplit::kTrain, 0, &train, &error)) {
+    GTEST_SKIP() << "MNIST not fetched: " << error;
+  }
+  ASSERT_TRUE(LoadMnist(DNZ_MNIST_DIR, MnistSplit::kTest, 5, &test, &error)) << error;
+  EXPECT_EQ(train.count, 60000);
+  EXPECT_EQ(test.count, 5);
+  EXPECT_EQ(std::vector<uint8_t>(train.labels.begin(), train.labels.begin() + 5),
+            (std::vector<uint8_t>{5, 0, 4, 1, 9}));
+  EXPECT_EQ(test.labels, (std::vector<uint8_t>{7, 2, 1, 0, 4}));
+  for (float v : test.images) ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
+}
+
+TEST(Noise, XoshiroMatchesTheReferenceSequence) {
+  // splitmix64 from state 0 gives 0xe220a8397b1dcdaf first (Vigna's reference output).
+  uint64_t state = 0;
+  EXPECT_EQ(SplitMix64(&state), 0xe220a8397b1dcdafULL);
+  Xoshiro256 a(42), b(42), c(43);
+  for (int i = 0; i < 100; ++i) {
+    const uint64_t x = a.Next();
+    EXPECT_EQ(x, b.Next());
+    EXPECT_NE(x, c.Next());
+  }
+}
+
+TEST(Noise, GaussianHasUnitMomentsAndIsDeterministic) {
+  Xoshiro256 rng(7);
+  double sum = 0, squares = 0;
+  const int n = 200000;
+  for (int i = 0; i < n; ++i) {
+    const double z = rng.NextGaussian();
+    sum += z;
+    squares += z * z;
+  }
+  EXPECT_NEAR(sum / n, 0.0, 0.01);
+  EXPECT_NEAR(squares / n, 1.0, 0.01);
+}
+
+TEST(Noise, NoisyImagesAreClippedAndReproducible) {
+  std::vector<float> clean(3 * 784);
+  for (size_t i = 0; i < clean.size(); ++i) clean[i] = static_cast<float>(i % 256) / 255.0f;
+  std::vector<float> a(clean.size()), b(clean.size()), c(clean.size());
+  MakeNoisyTestImages(clean.data(), 3, 784, a.data());
+  AddNoiseToImages(clean.data(), 3, 784, 0.7, kTestNoiseSeed, 0, 0, b.data());
+  AddNoiseToImages(clean.data(), 3, 784, 0.7, kTestNoiseSeed, 1, 0, c.data());
+  EXPECT_EQ(a, b);
+  EXPECT_NE(a, c);
+  int clipped = 0;
+  for (float v : a) {
+    ASSERT_TRUE(v >= 0.0f && v <= 1.0f);
+    clipped += (v == 0.0f || v == 1.0f) ? 1 : 0;
+  }
+  EXPECT_GT(clipped, 100);  // 0.7 sigma clips a large share of pixels
+  // Image 2 alone equals image 2 of the set: streams are per image.
+  std::vector<float> single(784);
+  AddNoiseToImage(clean.data() + 2 * 784, 784, 0.7, ImageNoiseSeed(kTestNoiseSeed, 0, 2),
+                  single.data());
+  EXPECT_TRUE(std::equal(single.begin(), single.end(), a.begin() + 2 * 784));
+}
+
+TEST(Metrics, BceMatchesHandComputedValues) {
+  const float p[] = {0.5f, 0.9f, 0.0f};
+  const float t[] = {1.0f, 0.0f, 0.0f};
+  const double expected = (std::log(2.0) - std::log(1.0 - 0.9f) - std::log(1.0 - 1e-7)) / 3.0;
+  EXPECT_NEAR(MeanBce(p, t, 3), expected, 1e-6);
+}
+
+TEST(Metrics, PsnrOfAUniformError) {
+  std::vector<float> a(784, 0.5f), b(784, 0.6f);
+  EXPECT_NEAR(ImagePsnr(a.data(), b.data(), 784), 20.0, 1e-4);
+  EXPECT_EQ(ImagePsnr(a.data(), a.data(), 784), kPsnrCapDb);
+}
+
+TEST(Metrics, SsimIsOneForEqualImagesAndFallsWithNoise) {
+  std::vector<float> img(784), noisy(784);
+  for (int i = 0; i < 784; ++i) img[i] = static_cast<float>((i * 37) % 101) / 100.0f;
+  EXPECT_NEAR(ImageSsim(img.data(), img.data(), 28, 28), 1.0, 1e-12);
+  AddNoiseToImage(img.data(), 784, 0.3, 1, noisy.data());
+  const double s = ImageSsim(noisy.data(), img.data(), 28, 28);
+  EXPECT_LT(s, 0.9);
+  EXPECT_GT(s, 0.0);
+}
+
+TEST(Metrics, SsimAveragesInnerWindowsWithSampleCovariance) {
+  // 8x8 ramp vs its square: 2x2 window positions, each with the N/(N-1) covariance.
+  std::vector<float> a(64), b(64);
+  for (int i = 0; i < 64; ++i) {
+    a[i] = static_cast<float>(i) / 63.0f;
+    b[i] = a[i] * a[i];
+  }
+  double expected = 0.0;
+  for (int y0 = 0; y0 < 2; ++y0)
+    for (int x0 = 0; x0 < 2; ++x0) {
+      double sa = 0, sb = 0, saa = 0, sbb = 0, sab = 0;
+      for (int y = 0; y < 7; ++y)
+        for (int x = 0; x < 7; ++x) {
+          const double u = a[(y0 + y) * 8 + x0 + x], v = b[(y0 + y) * 8 + x0 + x];
+          sa += u, sb += v, saa += u * u, sbb += v * v, sab += u * v;
+        }
+      const double ma = sa / 49, mb = sb / 49;
+      const double va = (saa - 49 * ma * ma) / 48, vb = (sbb - 49 * mb * mb) / 48,
+                   cab = (sab - 49 * ma * mb) / 48;
+      expected += ((2 * ma * mb + 1e-4) * (2 * cab + 9e-4)) /
+                  ((ma * ma + mb * mb + 1e-4) * (va + vb + 9e-4)) / 4;
+    }
+  EXPECT_NEAR(ImageSsim(b.data(), a.data(), 8, 8), expected, 1e-9);
+}
+
+}  // namespace
+}  // namespace dnz::data
