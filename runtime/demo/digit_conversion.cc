@@ -28,8 +28,8 @@ float Median(std::vector<float> values) {
 }
 
 bool MostlyLight(const std::vector<float>& border) {
-  const size_t light = size_t(
-      std::count_if(border.begin(), border.end(), [](float v) { return v >= 0.5f; }));
+  const size_t light =
+      size_t(std::count_if(border.begin(), border.end(), [](float v) { return v >= 0.5f; }));
   return light * 2 > border.size();
 }
 
@@ -39,8 +39,7 @@ std::vector<float> PadToSquare(const LumaImage& image, float background, int* si
   std::vector<float> square(size_t(*side) * size_t(*side), background);
   const int left = (*side - image.width) / 2, top = (*side - image.height) / 2;
   for (int y = 0; y < image.height; ++y) {
-    std::copy_n(image.luma.begin() + std::ptrdiff_t(size_t(y) * size_t(image.width)),
-                image.width,
+    std::copy_n(image.luma.begin() + std::ptrdiff_t(size_t(y) * size_t(image.width)), image.width,
                 square.begin() + std::ptrdiff_t(size_t(y + top) * size_t(*side) + size_t(left)));
   }
   return square;

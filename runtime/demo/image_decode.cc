@@ -32,8 +32,8 @@ float Luminance(const unsigned char* pixel, int channels) {
       return alpha * float(pixel[0]) / 255.0f + (1.0f - alpha) * kWhite;
     }
     default: {
-      const float y = (0.299f * float(pixel[0]) + 0.587f * float(pixel[1]) +
-                       0.114f * float(pixel[2])) / 255.0f;
+      const float y =
+          (0.299f * float(pixel[0]) + 0.587f * float(pixel[1]) + 0.114f * float(pixel[2])) / 255.0f;
       if (channels == 3) return y;
       const float alpha = float(pixel[3]) / 255.0f;
       return alpha * y + (1.0f - alpha) * kWhite;
@@ -64,7 +64,7 @@ bool ReadRegularFile(const std::string& path, size_t max_bytes, std::vector<uint
     return false;
   }
   std::unique_ptr<std::FILE, int (*)(std::FILE*)> file(std::fopen(path.c_str(), "rb"),
-                                                        &std::fclose);
+                                                       &std::fclose);
   if (!file) {
     *error = path + ": cannot open (" + std::strerror(errno) + ")";
     return false;
@@ -87,8 +87,7 @@ bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error
   int width = 0, height = 0, channels = 0;
   const int size = int(bytes.size());
   if (!stbi_info_from_memory(bytes.data(), size, &width, &height, &channels)) {
-    *error = path + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " +
-             StbReason();
+    *error = path + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + StbReason();
     return false;
   }
   if (width <= 0 || height <= 0) {

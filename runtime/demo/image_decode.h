@@ -13,7 +13,7 @@
 namespace dnz::demo {
 
 constexpr int kMaxImageSide = 8192;
-constexpr int64_t kMaxImagePixels = int64_t(64) << 20;    // 64 MPixel
+constexpr int64_t kMaxImagePixels = int64_t(64) << 20;  // 64 MPixel
 constexpr size_t kMaxImageFileBytes = size_t(1) << 30;  // stb reads at most INT_MAX bytes
 
 struct LumaImage {

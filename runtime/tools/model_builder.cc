@@ -209,6 +209,7 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
   const double pct = options.calibration_percentile;
 
   flatbuffers::FlatBufferBuilder fbb(1 << 20);
+  fbb.ForceDefaults(true);  // every field present: tools can patch any of them in place
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
   std::vector<flatbuffers::Offset<fb::Op>> ops;
   QuantParams in = NonNegativeParams(1.0f);  // pixels: real = (q + 128) / 255

@@ -1,0 +1,78 @@
+#include "denoise_file.h"
+
+#include <chrono>
+#include <vector>
+
+#include "atomic_write.h"
+#include "compare_strip.h"
+#include "data/noise.h"
+#include "digit_conversion.h"
+#include "image_decode.h"
+#include "png_encode.h"
+
+namespace dnz::demo {
+namespace {
+
+bool AddPng(const std::string& path, const std::vector<uint8_t>& pixels, int width, int height,
+            std::vector<OutputFile>* files, std::string* error) {
+  std::vector<uint8_t> png = EncodeGrayPng(pixels, width, height);
+  if (png.empty()) {
+    *error = path + ": PNG encoding failed";
+    return false;
+  }
+  files->push_back({path, std::move(png)});
+  return true;
+}
+
+}  // namespace
+
+bool DenoiseFile(Session* session, const std::string& input, const OutputPaths& outputs,
+                 const DenoiseSettings& settings, DenoiseReport* report, std::string* error) {
+  LumaImage image;
+  if (!ReadLumaImage(input, &image, error)) return false;
+  DigitConversion conversion;
+  const std::vector<float> digit = ToMnistDigit(image, &conversion);
+  if (digit.empty()) {
+    *error = input + ": resizing to 28x28 failed (out of memory?)";
+    return false;
+  }
+  report->inverted = conversion.inverted;
+  const std::vector<uint8_t> clean = ToPixels(digit);
+
+  // The model input: the digit itself, or a noisy copy drawn with the trainer's generator.
+  std::vector<uint8_t> model_input = clean;
+  if (settings.add_noise) {
+    std::vector<float> noisy(digit.size());
+    data::AddNoiseToImage(digit.data(), digit.size(), settings.noise_factor,
+                          data::ImageNoiseSeed(settings.noise_seed, 0, 0), noisy.data());
+    model_input = ToPixels(noisy);
+  }
+
+  std::vector<uint8_t> denoised(kDigitPixels);
+  const auto start = std::chrono::steady_clock::now();
+  const dnz_status status = session->Run(model_input.data(), denoised.data(), 1);
+  const auto stop = std::chrono::steady_clock::now();
+  report->inference_ms = std::chrono::duration<double, std::milli>(stop - start).count();
+  if (status != DNZ_OK) {
+    *error =
+        input + ": inference failed (" + dnz_status_string(status) + ": " + session->error() + ")";
+    return false;
+  }
+
+  std::vector<OutputFile> files;
+  if (!AddPng(outputs.denoised, denoised, kDigitSide, kDigitSide, &files, error)) return false;
+  if (settings.add_noise &&
+      !AddPng(outputs.noisy, model_input, kDigitSide, kDigitSide, &files, error)) {
+    return false;
+  }
+  if (settings.compare) {
+    std::vector<std::vector<uint8_t>> panels = {model_input, denoised};
+    if (settings.add_noise) panels.insert(panels.begin(), clean);
+    int width = 0, height = 0;
+    const std::vector<uint8_t> strip = CompareStrip(panels, kDigitSide, &width, &height);
+    if (!AddPng(outputs.compare, strip, width, height, &files, error)) return false;
+  }
+  return WriteFilesAtomically(files, error);
+}
+
+}  // namespace dnz::demo

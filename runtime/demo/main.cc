@@ -1,0 +1,149 @@
+// runtime_demo: denoise images of handwritten digits with the dnz runtime.
+//
+//   runtime_demo image.png                 -> image.denoised.png (built-in model)
+//   runtime_demo a.png b.jpg -o out/ --compare --backend ref
+//
+// Every problem is one line on stderr naming the file; see demo_cli.cc for the exit
+// codes and docs/runtime_demo.md for the whole story.
+#include <cstdio>
+#include <exception>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "demo_cli.h"
+#include "denoise_file.h"
+#include "digit_conversion.h"
+#include "dnz/dnz.hpp"
+#include "embedded_model.h"
+#include "image_decode.h"
+#include "model_info.h"
+#include "output_paths.h"
+
+namespace dnz::demo {
+namespace {
+
+constexpr size_t kMaxModelFileBytes = size_t(256) << 20;
+
+void PrintError(const std::string& line) {
+  std::fprintf(stderr, "runtime_demo: %s\n", line.c_str());
+}
+
+// Loads --model FILE or the built-in model, and checks it maps 28x28x1 to 28x28x1.
+bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
+  std::vector<uint8_t> file;
+  const uint8_t* bytes = kEmbeddedModel;
+  size_t size = kEmbeddedModelSize;
+  *name = "built-in";
+  if (!options.model_path.empty()) {
+    std::string error;
+    if (!ReadRegularFile(options.model_path, kMaxModelFileBytes, &file, &error)) {
+      PrintError(error);
+      return false;
+    }
+    bytes = file.data();
+    size = file.size();
+    *name = options.model_path;
+  }
+  const dnz_status status = model->Load(bytes, size);
+  if (status != DNZ_OK) {
+    PrintError(*name + " model: not a valid dnz model (" + dnz_status_string(status) + ": " +
+               model->error() + ")");
+    return false;
+  }
+  for (const dnz_tensor_info* t : {&model->input(), &model->output()}) {
+    if (t->height != kDigitSide || t->width != kDigitSide || t->channels != 1) {
+      PrintError(*name + " model: maps " + std::to_string(model->input().height) + "x" +
+                 std::to_string(model->input().width) + "x" +
+                 std::to_string(model->input().channels) + " images; runtime_demo needs 28x28x1");
+      return false;
+    }
+  }
+  return true;
+}
+
+bool InitSession(const DemoOptions& options, const Model& model, Session* session) {
+  dnz_backend backend = DNZ_BACKEND_AUTO;
+  dnz_backend_from_name(options.backend.c_str(), &backend);  // CLI11 checked the name
+  const dnz_status status = session->Init(model, backend);
+  if (status != DNZ_OK) {
+    PrintError("backend " + options.backend + ": " + dnz_status_string(status) + " (" +
+               session->error() + ")");
+    return false;
+  }
+  return true;
+}
+
+// With several inputs, -o must name an existing directory.
+bool CheckOutputOption(const DemoOptions& options, bool* output_is_directory) {
+  *output_is_directory = !options.output.empty() && IsDirectory(options.output);
+  if (options.inputs.size() > 1 && !options.output.empty() && !*output_is_directory) {
+    PrintError(options.output +
+               ": not a directory (with several inputs, -o names an existing "
+               "directory)");
+    return false;
+  }
+  return true;
+}
+
+int Run(int argc, char** argv) {
+  DemoOptions options;
+  const int parse_exit = ParseCommandLine(argc, argv, &options);
+  if (parse_exit >= 0) return parse_exit;
+
+  Model model;
+  std::string model_name;
+  if (!LoadModel(options, &model, &model_name)) return kExitFailure;
+  if (options.version) {
+    PrintVersion(stdout, model_name, model.bytes(), model.size());
+    return kExitOk;
+  }
+  Session session;
+  bool output_is_directory = false;
+  if (!InitSession(options, model, &session) || !CheckOutputOption(options, &output_is_directory)) {
+    return kExitFailure;
+  }
+  const DenoiseSettings settings{options.compare, options.add_noise, options.noise_factor,
+                                 options.seed};
+  const char* backend_name = dnz_backend_name(session.backend());
+  // Said on every line, not on stderr: stderr is for problems with a file.
+  const char* placeholder_note =
+      IsPlaceholderModel(model.bytes()) ? ", UNTRAINED placeholder model" : "";
+  std::set<std::string> written;  // two inputs must not write the same output
+  int failures = 0;
+  for (const std::string& input : options.inputs) {
+    const OutputPaths outputs = PlanOutputPaths(input, options.output, output_is_directory);
+    if (!written.insert(outputs.denoised).second) {
+      PrintError(input + ": its output " + outputs.denoised +
+                 " is also an earlier input's output; skipped");
+      ++failures;
+      continue;
+    }
+    DenoiseReport report;
+    std::string error;
+    if (!DenoiseFile(&session, input, outputs, settings, &report, &error)) {
+      PrintError(error);
+      ++failures;
+      continue;
+    }
+    std::printf("%s -> %s: %.3f ms inference, backend %s%s%s\n", input.c_str(),
+                outputs.denoised.c_str(), report.inference_ms, backend_name, placeholder_note,
+                report.inverted ? " (light background: inverted)" : "");
+  }
+  return failures > 0 ? kExitFailure : kExitOk;
+}
+
+}  // namespace
+}  // namespace dnz::demo
+
+int main(int argc, char** argv) {
+  // Nothing may escape: CLI11 and the standard library can throw (bad_alloc, filesystem).
+  try {
+    return dnz::demo::Run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "runtime_demo: internal error: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "runtime_demo: internal error\n");
+  }
+  return dnz::demo::kExitFailure;
+}

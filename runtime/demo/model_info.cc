@@ -1,0 +1,76 @@
+#include "model_info.h"
+
+#include "dnz/dnz.h"
+#include "dnz_model_generated.h"
+
+namespace dnz::demo {
+namespace {
+
+void PrintText(std::FILE* out, const char* key, const flatbuffers::String* value) {
+  if (value != nullptr && value->size() > 0) std::fprintf(out, "  %s: %s\n", key, value->c_str());
+}
+
+void PrintBackends(std::FILE* out) {
+  std::fprintf(out, "backends built in:");
+  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_ONEDNN, DNZ_BACKEND_FLOAT}) {
+    if (dnz_backend_available(backend)) std::fprintf(out, " %s", dnz_backend_name(backend));
+  }
+  std::fprintf(out, "\n");
+}
+
+void PrintProvenance(std::FILE* out, const fb::Provenance& p) {
+  std::fprintf(out, "provenance:\n");
+  PrintText(out, "trainer", p.trainer());
+  PrintText(out, "trainer_backend", p.trainer_backend());
+  PrintText(out, "device", p.device());
+  std::fprintf(out, "  epochs: %d, batch: %d, learning_rate: %g, train_images: %d\n", p.epochs(),
+               p.batch(), double(p.learning_rate()), p.train_images());
+  std::fprintf(out, "  noise_factor: %g, noise_mode: %s\n", double(p.noise_factor()),
+               p.noise_mode() != nullptr ? p.noise_mode()->c_str() : "");
+  std::fprintf(out, "  seeds: init %llu, shuffle %llu, noise %llu\n",
+               static_cast<unsigned long long>(p.init_seed()),
+               static_cast<unsigned long long>(p.shuffle_seed()),
+               static_cast<unsigned long long>(p.noise_seed()));
+  PrintText(out, "dataset_sha256", p.dataset_sha256());
+  PrintText(out, "calibration", p.calibration());
+  std::fprintf(out, "  float test: BCE %.4f, PSNR %.2f dB, SSIM %.4f\n", double(p.float_test_bce()),
+               double(p.float_test_psnr()), double(p.float_test_ssim()));
+  std::fprintf(out, "  int8 test:  BCE %.4f, PSNR %.2f dB, SSIM %.4f\n", double(p.int8_test_bce()),
+               double(p.int8_test_psnr()), double(p.int8_test_ssim()));
+  PrintText(out, "created_utc", p.created_utc());
+  if (p.extra() == nullptr) return;
+  for (const fb::KeyValue* kv : *p.extra()) {
+    std::fprintf(out, "  %s: %s\n", kv->key()->c_str(),
+                 kv->value() != nullptr ? kv->value()->c_str() : "");
+  }
+}
+
+}  // namespace
+
+bool IsPlaceholderModel(const uint8_t* bytes) {
+  const fb::Provenance* p = fb::GetModel(bytes)->provenance();
+  return p != nullptr && p->trainer_backend() != nullptr &&
+         p->trainer_backend()->str() == kPlaceholderBackend;
+}
+
+void PrintVersion(std::FILE* out, const std::string& model_name, const uint8_t* bytes,
+                  size_t size) {
+  std::fprintf(out, "runtime_demo %s (dnz runtime, model format %u)\n", DNZ_VERSION,
+               DNZ_FORMAT_VERSION);
+  PrintBackends(out);
+  const fb::Model* model = fb::GetModel(bytes);
+  std::fprintf(out, "model: %s (%zu bytes, format version %u)\n", model_name.c_str(), size,
+               model->format_version());
+  if (IsPlaceholderModel(bytes)) {
+    std::fprintf(out,
+                 "WARNING: this is an untrained placeholder model (random weights); its output "
+                 "is not a denoised digit. Train one into models/default.dnz and rebuild.\n");
+  }
+  if (model->provenance() == nullptr) {
+    std::fprintf(out, "provenance: none in the model file\n");
+    return;
+  }
+  PrintProvenance(out, *model->provenance());
+}
+
+}  // namespace dnz::demo

@@ -1,0 +1,26 @@
+// Where runtime_demo writes the files for one input:
+//   no -o:            DIR_OF_INPUT/STEM.denoised.png (.compare.png, .noisy.png alike)
+//   -o DIRECTORY:     DIRECTORY/STEM.denoised.png ...
+//   -o FILE:          FILE, and FILE_DIR/FILE_STEM.compare.png, FILE_DIR/FILE_STEM.noisy.png
+// STEM is the file name without its last extension ("a/7.jpg" -> "7").
+#ifndef DNZ_RUNTIME_DEMO_OUTPUT_PATHS_H_
+#define DNZ_RUNTIME_DEMO_OUTPUT_PATHS_H_
+
+#include <string>
+
+namespace dnz::demo {
+
+struct OutputPaths {
+  std::string denoised;
+  std::string compare;
+  std::string noisy;
+};
+
+OutputPaths PlanOutputPaths(const std::string& input, const std::string& output_option,
+                            bool output_is_directory);
+
+bool IsDirectory(const std::string& path);
+
+}  // namespace dnz::demo
+
+#endif  // DNZ_RUNTIME_DEMO_OUTPUT_PATHS_H_

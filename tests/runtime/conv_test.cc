@@ -1,0 +1,159 @@
+// Each conv configuration against a naive implementation written differently:
+// materialize the upsampled input, convolve in exact integers, requantize in
+// double, then pool. The runtime's int8 result may differ by at most one step
+// (the multiplier is a 31-bit approximation of the real scale), and every backend
+// must give the ref bytes exactly.
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <random>
+
+#include "test_models.h"
+
+namespace dnz::test {
+namespace {
+
+struct ConvCase {
+  const char* name;
+  int kernel, in_c, out_c;
+  bool same, upsample, pool;
+  build::Activation activation;
+  int height, width;
+};
+
+std::vector<uint8_t> SingleConvModel(const ConvCase& c, uint64_t seed) {
+  build::FloatNetwork net;
+  net.input_height = c.height;
+  net.input_width = c.width;
+  net.input_channels = c.in_c;
+  build::FloatConv conv;
+  conv.kernel = c.kernel;
+  conv.in_channels = c.in_c;
+  conv.out_channels = c.out_c;
+  conv.same_padding = c.same;
+  conv.activation = c.activation;
+  conv.fused_upsample_input = c.upsample;
+  conv.fused_maxpool_output = c.pool;
+  std::mt19937_64 rng(seed);
+  std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+  conv.weights.resize(size_t(c.kernel * c.kernel * c.in_c * c.out_c));
+  for (float& w : conv.weights) w = u(rng) * 0.3f;
+  conv.bias.resize(size_t(c.out_c));
+  for (float& b : conv.bias) b = u(rng) * 0.2f;
+  net.convs.push_back(conv);
+  std::vector<std::vector<float>> images(8,
+                                         std::vector<float>(size_t(c.height * c.width * c.in_c)));
+  for (auto& image : images)
+    for (float& p : image) p = 0.5f + 0.5f * u(rng);
+  std::string error;
+  auto bytes = build::BuildModel(net, images, {}, {}, &error);
+  EXPECT_FALSE(bytes.empty()) << error;
+  return bytes;
+}
+
+// The naive int8 conv: returns the expected output tensor (before clamping to the
+// table for sigmoid, which is applied the same way).
+std::vector<int> NaiveConv(const dnz_model& m, const std::vector<int8_t>& input) {
+  const dnz_op& op = m.ops[0];
+  const dnz_tensor_info& in = m.tensors[0];
+  const dnz_tensor_info& out = m.tensors[1];
+  const int up = op.fused_upsample_input ? 2 : 1;
+  const int vh = in.height * up, vw = in.width * up, c = in.channels;
+  std::vector<int> virt(size_t(vh * vw * c));  // materialized upsample, (q - zp)
+  for (int y = 0; y < vh; ++y)
+    for (int x = 0; x < vw; ++x)
+      for (int ch = 0; ch < c; ++ch)
+        virt[size_t((y * vw + x) * c + ch)] =
+            input[size_t(((y / up) * in.width + x / up) * c + ch)] - in.zero_point;
+  const int ch_out = out.channels, conv_h = op.conv_out_h, conv_w = op.conv_out_w;
+  std::vector<int> conv(size_t(conv_h * conv_w * ch_out));
+  for (int oy = 0; oy < conv_h; ++oy)
+    for (int ox = 0; ox < conv_w; ++ox)
+      for (int oc = 0; oc < ch_out; ++oc) {
+        int64_t acc = op.bias[oc];
+        for (int ky = 0; ky < op.kernel_h; ++ky)
+          for (int kx = 0; kx < op.kernel_w; ++kx) {
+            const int y = oy + ky - op.pad_top, x = ox + kx - op.pad_left;
+            if (y < 0 || y >= vh || x < 0 || x >= vw) continue;
+            for (int ic = 0; ic < c; ++ic)
+              acc += int64_t(op.weights[((oc * op.kernel_h + ky) * op.kernel_w + kx) * c + ic]) *
+                     virt[size_t((y * vw + x) * c + ic)];
+          }
+        const double real_scale =
+            std::ldexp(double(op.requant_multiplier[oc]), -op.requant_shift[oc]);
+        const bool sigmoid = op.activation == DNZ_ACT_SIGMOID;
+        const int zp = sigmoid ? op.preact_zero_point : out.zero_point;
+        long v = std::lround(std::floor(double(acc) * real_scale + 0.5)) + zp;
+        const long lower = op.activation == DNZ_ACT_RELU ? zp : -128;
+        v = std::max(lower, std::min(127L, v));
+        if (sigmoid) v = op.activation_table[v + 128];
+        conv[size_t((oy * conv_w + ox) * ch_out + oc)] = int(v);
+      }
+  if (!op.fused_maxpool_output) return conv;
+  std::vector<int> pooled(size_t(out.height * out.width * ch_out), -1000);
+  for (int oy = 0; oy < conv_h; ++oy)
+    for (int ox = 0; ox < conv_w; ++ox)
+      for (int oc = 0; oc < ch_out; ++oc) {
+        int& p = pooled[size_t(((oy / 2) * out.width + ox / 2) * ch_out + oc)];
+        p = std::max(p, conv[size_t((oy * conv_w + ox) * ch_out + oc)]);
+      }
+  return pooled;
+}
+
+class ConvTest : public ::testing::TestWithParam<ConvCase> {};
+
+TEST_P(ConvTest, MatchesNaiveWithinOneStepAndBackendsAgree) {
+  const ConvCase& c = GetParam();
+  const auto bytes = SingleConvModel(c, 17);
+  Runner ref(bytes, DNZ_BACKEND_REF);
+  ASSERT_EQ(ref.status, DNZ_OK) << ref.model.error << dnz_session_error(&ref.session);
+  const size_t in_count = size_t(c.height * c.width * c.in_c);
+  std::mt19937 rng(23);
+  std::vector<uint8_t> pixels(in_count);
+  for (auto& p : pixels) p = uint8_t(rng());
+  const dnz_tensor_info& out_info = ref.model.tensors[1];
+  const size_t out_count = size_t(out_info.height * out_info.width * out_info.channels);
+  std::vector<float> real_in(in_count), real_out(out_count);
+  for (size_t i = 0; i < in_count; ++i) real_in[i] = float(pixels[i]) / 255.0f;
+  ASSERT_EQ(dnz_run_f32(&ref.session, real_in.data(), real_out.data(), 1), DNZ_OK);
+
+  std::vector<int8_t> q_in(in_count);  // input scale is 1/255, zero point -128
+  for (size_t i = 0; i < in_count; ++i) q_in[i] = int8_t(int(pixels[i]) - 128);
+  const auto expected = NaiveConv(ref.model, q_in);
+  int off_by_one = 0;
+  for (size_t i = 0; i < out_count; ++i) {
+    const int got = int(std::lround(real_out[i] / out_info.scale)) + out_info.zero_point;
+    ASSERT_LE(std::abs(got - expected[i]), 1) << c.name << " element " << i;
+    off_by_one += got != expected[i];
+  }
+  EXPECT_LE(off_by_one, int(out_count / 50 + 1)) << c.name;
+
+  std::vector<uint8_t> ref_out(out_count);
+  ASSERT_EQ(dnz_run_u8(&ref.session, pixels.data(), ref_out.data(), 1), DNZ_OK);
+  for (dnz_backend backend : {DNZ_BACKEND_ONEDNN}) {
+    if (!dnz_backend_available(backend)) continue;
+    Runner other(bytes, backend);
+    ASSERT_EQ(other.status, DNZ_OK) << dnz_session_error(&other.session);
+    std::vector<uint8_t> got(out_count);
+    ASSERT_EQ(dnz_run_u8(&other.session, pixels.data(), got.data(), 1), DNZ_OK);
+    EXPECT_EQ(got, ref_out) << c.name << " on " << dnz_backend_name(backend);
+  }
+}
+
+using A = build::Activation;
+INSTANTIATE_TEST_SUITE_P(
+    Configurations, ConvTest,
+    ::testing::Values(ConvCase{"relu_same", 3, 3, 5, true, false, false, A::kRelu, 9, 7},
+                      ConvCase{"relu_pool_odd", 3, 4, 6, true, false, true, A::kRelu, 7, 7},
+                      ConvCase{"relu_pool_even", 3, 2, 8, true, false, true, A::kRelu, 8, 6},
+                      ConvCase{"upsample_relu", 3, 5, 4, true, true, false, A::kRelu, 4, 5},
+                      ConvCase{"upsample_pool", 3, 3, 3, true, true, true, A::kRelu, 5, 3},
+                      ConvCase{"valid_5x5", 5, 6, 1, false, false, false, A::kRelu, 12, 10},
+                      ConvCase{"sigmoid_1x1ch", 3, 1, 1, true, false, false, A::kSigmoid, 9, 9},
+                      ConvCase{"no_activation", 3, 2, 3, true, false, false, A::kNone, 6, 6},
+                      ConvCase{"wide_channels", 3, 64, 32, true, false, true, A::kRelu, 6, 6},
+                      ConvCase{"one_by_one", 1, 16, 16, true, false, false, A::kRelu, 5, 5}),
+    [](const ::testing::TestParamInfo<ConvCase>& param) { return param.param.name; });
+
+}  // namespace
+}  // namespace dnz::test
