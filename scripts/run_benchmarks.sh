@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Runs every benchmark side by side with the PyTorch peer in one go and writes
+# docs/benchmarks.md. Needs a build (scripts/build.sh), MNIST, and for the peer
+# Debian's python3-torch (installed here if missing). Takes about 10 minutes.
+#   scripts/run_benchmarks.sh [MODEL]      (default: models/default.dnz)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+model="${1:-$root/models/default.dnz}"
+peer="$root/../shared/peers/pytorch_peer.py"
+out="$root/build/bench-results"
+mkdir -p "$out"
+"$root/scripts/fetch_mnist.sh" >/dev/null
+if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
+  apt-get install -y -qq python3-torch python3-numpy >/dev/null
+fi
+
+echo "bench: runtime (Google Benchmark)"
+"$root/build/bench/runtime_bench" --model "$model" --benchmark_repetitions=5 \
+  --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/runtime.json"
+echo "bench: PyTorch peer, inference"
+/usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer | tee "$out/peer_infer.txt"
+echo "bench: trainer"
+for t in 1 2; do
+  "$root/build/host_train/host_train" --bench-steps 20 --threads "$t" --data "$root/data/mnist" \
+    | tee -a "$out/train.txt"
+done
+echo "bench: PyTorch peer, training"
+/usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 --steps 20 train \
+  | tee "$out/peer_train.txt"
+/usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md"
+echo "bench: wrote docs/benchmarks.md"

@@ -1,0 +1,84 @@
+#!/usr/bin/env python3
+"""Turns the raw results of scripts/run_benchmarks.sh into docs/benchmarks.md."""
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+
+MACS_PER_IMAGE = 55.3e6     # SEED.md, inference
+FLOP_PER_TRAIN_IMAGE = 332e6  # SEED.md, forward + backward
+
+
+def cpu_name():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("model name"):
+            return line.split(":", 1)[1].strip()
+    return platform.processor()
+
+
+def peer_lines(path, kind):
+    rows = {}
+    for line in open(path):
+        if not line.startswith(f"PEER {kind}"):
+            continue
+        fields = dict(f.split("=") for f in line.split()[2:])
+        rows[(int(fields["threads"]), int(fields.get("batch", 128)))] = fields
+    return rows
+
+
+def main(results, target):
+    bench = json.load(open(os.path.join(results, "runtime.json")))
+    ours = {}
+    for b in bench["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        m = re.match(r"denoise/(\w+)/batch:(\d+)/threads:(\d+)", b["name"])
+        ours[(m[1], int(m[2]), int(m[3]))] = b
+    peer = peer_lines(os.path.join(results, "peer_infer.txt"), "infer")
+    lines = ["# Benchmarks", "",
+             f"Machine: {cpu_name()}, {os.cpu_count()} cores (shared, noisy VM). "
+             "Produced by `scripts/run_benchmarks.sh` in one run: our figures and the PyTorch "
+             "1.13 peer (`../shared/peers/pytorch_peer.py`, float32, same model) side by side. "
+             "Medians of 5 repetitions (ours) and of the peer's runs; only the ratios "
+             "measured in the same run mean much.", "",
+             "## Inference (denoise one 28x28 digit)", "",
+             "| backend | batch | threads | ms per batch | images/s | PyTorch images/s | speed-up | GMAC/s |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for (backend, batch, threads), b in sorted(ours.items()):
+        ms = b["real_time"] / 1e6 if b["time_unit"] == "ns" else b["real_time"]
+        ips = batch / (ms / 1e3)
+        p = peer.get((threads, batch))
+        pips = float(p["img_per_s"]) if p else None
+        ratio = f"{ips / pips:.1f}x" if pips else "-"
+        lines.append(f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | "
+                     f"{pips:.0f} | {ratio} | {ips * MACS_PER_IMAGE / 1e9:.0f} |" if pips else
+                     f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | - | - | "
+                     f"{ips * MACS_PER_IMAGE / 1e9:.0f} |")
+    lines += ["", "PyTorch peer lines as printed:", "", "```"]
+    lines += [l.rstrip() for l in open(os.path.join(results, "peer_infer.txt")) if l.startswith("PEER")]
+    lines += ["```", "", "## Training (batch 128)", "", "| trainer | threads | images/s | PyTorch images/s | speed-up | GFLOP/s |",
+              "| --- | --- | --- | --- | --- | --- |"]
+    tpeer = peer_lines(os.path.join(results, "peer_train.txt"), "train")
+    for line in open(os.path.join(results, "train.txt")):
+        if not line.startswith("BENCH train"):
+            continue
+        ips = float(re.search(r"img_per_s=([\d.]+)", line)[1])
+        threads = int(re.search(r"(\d+) threads", line)[1])
+        p = tpeer.get((threads, 128))
+        pips = float(p["img_per_s"]) if p else float("nan")
+        lines.append(f"| host_train onednn f32 | {threads} | {ips:.0f} | {pips:.0f} | "
+                     f"{ips / pips:.2f}x | {ips * FLOP_PER_TRAIN_IMAGE / 1e9:.0f} |")
+    lines += ["", "Raw lines:", "", "```"]
+    lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
+    lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
+    lines += ["```", ""]
+    tmp = target + ".tmp"
+    with open(tmp, "w") as f:
+        f.write("\n".join(lines))
+    os.replace(tmp, target)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
