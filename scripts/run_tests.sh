@@ -13,4 +13,4 @@ jobs="$(nproc)"
 echo "run_tests: runtime tests under AddressSanitizer + UBSan"
 DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDNZ_SANITIZE=ON \
   -DDNZ_BUILD_HOST_TOOLS=OFF -DDNZ_BUILD_BENCH=OFF
-(cd "$root/build-asan" && ctest --output-on-failure -j"$jobs" -L runtime)
+(cd "$root/build-asan" && ctest --output-on-failure -j"$jobs" -L runtime -LE slow)
