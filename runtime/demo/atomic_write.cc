@@ -70,6 +70,14 @@ bool WriteTemporary(const OutputFile& file, std::string* temp_path, std::string*
 }  // namespace
 
 bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* error) {
+  // Most rename failures are foreseeable (a directory in the way): refuse before writing.
+  for (const OutputFile& file : files) {
+    struct stat info {};
+    if (stat(file.path.c_str(), &info) == 0 && S_ISDIR(info.st_mode)) {
+      *error = file.path + ": cannot write (a directory is in the way)";
+      return false;
+    }
+  }
   std::vector<std::string> temps;
   auto remove_temps = [&temps](size_t from) {
     for (size_t i = from; i < temps.size(); ++i) unlink(temps[i].c_str());
@@ -86,6 +94,8 @@ bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* err
     if (std::rename(temps[i].c_str(), files[i].path.c_str()) != 0) {
       *error = CannotWrite(files[i].path);
       remove_temps(i);
+      // Take back the files already renamed, so that the set stays all or nothing.
+      for (size_t done = 0; done < i; ++done) unlink(files[done].path.c_str());
       return false;
     }
   }

@@ -28,7 +28,8 @@ Outputs (each written atomically: a temporary file, then a rename; never partly)
   NAME.compare.png   with --compare: input | output side by side, 8x, nearest
                      (with --add-noise: clean | noisy | output)
   NAME.noisy.png     with --add-noise: the noisy 28x28 input the model saw
-With -o FILE (one input) the extra files are named after FILE's stem.
+NAME is the input's file name without its extension. With -o FILE (one input) the
+extra files go into FILE's directory.
 
 Exit codes:
   0  every file was denoised

@@ -72,7 +72,11 @@ bool DenoiseFile(Session* session, const std::string& input, const OutputPaths& 
     const std::vector<uint8_t> strip = CompareStrip(panels, kDigitSide, &width, &height);
     if (!AddPng(outputs.compare, strip, width, height, &files, error)) return false;
   }
-  return WriteFilesAtomically(files, error);
+  if (!WriteFilesAtomically(files, error)) {
+    *error = input + ": " + *error;  // name the input as well as the output
+    return false;
+  }
+  return true;
 }
 
 }  // namespace dnz::demo

@@ -38,7 +38,7 @@ bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
   if (!options.model_path.empty()) {
     std::string error;
     if (!ReadRegularFile(options.model_path, kMaxModelFileBytes, &file, &error)) {
-      PrintError(error);
+      PrintError("model file " + error);
       return false;
     }
     bytes = file.data();
@@ -47,13 +47,13 @@ bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
   }
   const dnz_status status = model->Load(bytes, size);
   if (status != DNZ_OK) {
-    PrintError(*name + " model: not a valid dnz model (" + dnz_status_string(status) + ": " +
-               model->error() + ")");
+    PrintError("model file " + *name + ": not a valid dnz model (" + dnz_status_string(status) +
+               ": " + model->error() + ")");
     return false;
   }
   for (const dnz_tensor_info* t : {&model->input(), &model->output()}) {
     if (t->height != kDigitSide || t->width != kDigitSide || t->channels != 1) {
-      PrintError(*name + " model: maps " + std::to_string(model->input().height) + "x" +
+      PrintError("model file " + *name + ": maps " + std::to_string(model->input().height) + "x" +
                  std::to_string(model->input().width) + "x" +
                  std::to_string(model->input().channels) + " images; runtime_demo needs 28x28x1");
       return false;

@@ -25,8 +25,7 @@ OutputPaths PlanOutputPaths(const std::string& input, const std::string& output_
   const std::string input_stem = fs::path(input).stem().string();
   if (output_option.empty()) return NamedAfter(fs::path(input).parent_path(), input_stem);
   if (output_is_directory) return NamedAfter(fs::path(output_option), input_stem);
-  const fs::path file(output_option);
-  OutputPaths paths = NamedAfter(file.parent_path(), file.stem().string());
+  OutputPaths paths = NamedAfter(fs::path(output_option).parent_path(), input_stem);
   paths.denoised = output_option;
   return paths;
 }

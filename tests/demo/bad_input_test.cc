@@ -1,0 +1,218 @@
+// Bad inputs, outputs and models: exit code 1, exactly one line on stderr naming the file,
+// and the directory exactly as it was (no output, not even a temporary file).
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <functional>
+
+#include "demo_runner.h"
+#include "test_images.h"
+
+namespace dnz::demo_test {
+namespace {
+
+struct BadCase {
+  std::string name;                                 // the test's label
+  std::function<void(const TempDir&)> make_inputs;  // writes the bad file(s) into the dir
+  std::vector<std::string> args;
+  std::string named_in_error;  // the file the stderr line must name
+};
+
+void ExpectRejected(const BadCase& bad) {
+  TempDir dir;
+  CopyExample("digit_0_noisy.png", dir.path());
+  bad.make_inputs(dir);
+  const std::set<std::string> before = ListDir(dir.path());
+  const DemoResult run = RunDemo(dir.path(), bad.args);
+  EXPECT_EQ(run.exit_code, 1) << bad.name << ": " << run.err;
+  ASSERT_EQ(run.err_lines.size(), 1u) << bad.name << ": " << run.err;
+  EXPECT_NE(run.err_lines[0].find(bad.named_in_error), std::string::npos)
+      << bad.name << ": " << run.err;
+  EXPECT_EQ(ListDir(dir.path()), before) << bad.name << ": files were left behind";
+}
+
+void Nothing(const TempDir&) {}
+
+std::vector<uint8_t> FirstBytes(const std::vector<uint8_t>& bytes, size_t count) {
+  return std::vector<uint8_t>(bytes.begin(), bytes.begin() + std::ptrdiff_t(count));
+}
+
+TEST(RuntimeDemoBadInput, MissingFile) {
+  ExpectRejected({"missing", Nothing, {"no_such_digit.png"}, "no_such_digit.png"});
+}
+
+TEST(RuntimeDemoBadInput, Directory) {
+  ExpectRejected({"directory",
+                  [](const TempDir& dir) { std::filesystem::create_directory(dir / "folder"); },
+                  {"folder"},
+                  "folder"});
+}
+
+TEST(RuntimeDemoBadInput, TextFileNamedPng) {
+  ExpectRejected({"text",
+                  [](const TempDir& dir) { WriteText(dir / "notes.png", "just some text\n"); },
+                  {"notes.png"},
+                  "notes.png"});
+}
+
+TEST(RuntimeDemoBadInput, EmptyFile) {
+  ExpectRejected({"empty",
+                  [](const TempDir& dir) { WriteText(dir / "empty.png", ""); },
+                  {"empty.png"},
+                  "empty.png"});
+}
+
+TEST(RuntimeDemoBadInput, TruncatedPng) {
+  ExpectRejected({"truncated",
+                  [](const TempDir& dir) {
+                    WriteBytes(dir / "cut.png",
+                               FirstBytes(ReadBytes(dir / "digit_0_noisy.png"), 100));
+                  },
+                  {"cut.png"},
+                  "cut.png"});
+}
+
+TEST(RuntimeDemoBadInput, HugePngHeader) {
+  ExpectRejected(
+      {"huge",
+       [](const TempDir& dir) { WriteBytes(dir / "huge.png", PngHeaderOnly(100000, 100000)); },
+       {"huge.png"},
+       "huge.png"});
+}
+
+// 9000 x 10 is only 90 kPixel but one side is over the 8192 limit.
+TEST(RuntimeDemoBadInput, TooWidePgmHeader) {
+  ExpectRejected({"wide",
+                  [](const TempDir& dir) { WriteText(dir / "wide.pgm", "P5\n9000 10\n255\n"); },
+                  {"wide.pgm"},
+                  "wide.pgm"});
+}
+
+TEST(RuntimeDemoBadInput, ZeroSizedPngHeader) {
+  ExpectRejected({"zero",
+                  [](const TempDir& dir) { WriteBytes(dir / "zero.png", PngHeaderOnly(0, 0)); },
+                  {"zero.png"},
+                  "zero.png"});
+}
+
+// Tests run as root, whom chmod does not stop: a path below a regular file is never
+// writable.
+TEST(RuntimeDemoBadInput, OutputBelowARegularFile) {
+  ExpectRejected({"unwritable",
+                  [](const TempDir& dir) { WriteText(dir / "plain_file", "x"); },
+                  {"digit_0_noisy.png", "-o", "plain_file/x.png"},
+                  "plain_file/x.png"});
+}
+
+TEST(RuntimeDemoBadInput, OutputInMissingDirectory) {
+  ExpectRejected(
+      {"no dir", Nothing, {"digit_0_noisy.png", "-o", "/proc/nonexistent/x.png"}, "x.png"});
+}
+
+// The rename fails after the temporary file was written: the temporary must go too.
+TEST(RuntimeDemoBadInput, OutputNameTakenByADirectory) {
+  ExpectRejected({"rename fails",
+                  [](const TempDir& dir) {
+                    std::filesystem::create_directory(dir / "digit_0_noisy.denoised.png");
+                  },
+                  {"digit_0_noisy.png"},
+                  "digit_0_noisy.denoised.png"});
+}
+
+// With --compare, a failure on the second output must not leave the first one behind.
+TEST(RuntimeDemoBadInput, CompareOutputFailsSoNothingIsWritten) {
+  ExpectRejected({"second output fails",
+                  [](const TempDir& dir) {
+                    std::filesystem::create_directory(dir / "digit_0_noisy.compare.png");
+                  },
+                  {"digit_0_noisy.png", "--compare"},
+                  "digit_0_noisy.compare.png"});
+}
+
+TEST(RuntimeDemoBadInput, SeveralOutputsNeedAnExistingDirectory) {
+  ExpectRejected({"-o file for several inputs",
+                  [](const TempDir& dir) { CopyExample("digit_1_noisy.png", dir.path()); },
+                  {"digit_0_noisy.png", "digit_1_noisy.png", "-o", "one.png"},
+                  "one.png"});
+}
+
+TEST(RuntimeDemoBadModel, RandomBytes) {
+  ExpectRejected({"random model",
+                  [](const TempDir& dir) {
+                    std::vector<uint8_t> noise(4096);
+                    uint32_t state = 12345;
+                    for (uint8_t& b : noise)
+                      b = uint8_t((state = state * 1103515245u + 12345u) >> 24);
+                    WriteBytes(dir / "random.dnz", noise);
+                  },
+                  {"digit_0_noisy.png", "--model", "random.dnz"},
+                  "random.dnz"});
+}
+
+TEST(RuntimeDemoBadModel, TruncatedRealModel) {
+  ExpectRejected({"truncated model",
+                  [](const TempDir& dir) {
+                    const std::vector<uint8_t> model = ReadBytes(DNZ_DEMO_MODEL_FILE);
+                    ASSERT_GT(model.size(), 1000u);
+                    WriteBytes(dir / "half.dnz", FirstBytes(model, model.size() / 2));
+                  },
+                  {"digit_0_noisy.png", "--model", "half.dnz"},
+                  "half.dnz"});
+}
+
+TEST(RuntimeDemoBadModel, EmptyModel) {
+  ExpectRejected({"empty model",
+                  [](const TempDir& dir) { WriteText(dir / "empty.dnz", ""); },
+                  {"digit_0_noisy.png", "--model", "empty.dnz"},
+                  "empty.dnz"});
+}
+
+TEST(RuntimeDemoBadModel, MissingModel) {
+  ExpectRejected(
+      {"missing model", Nothing, {"digit_0_noisy.png", "--model", "nope.dnz"}, "nope.dnz"});
+}
+
+TEST(RuntimeDemoBadModel, CorruptModelWithVersion) {
+  ExpectRejected({"--version, bad model",
+                  [](const TempDir& dir) { WriteText(dir / "bad.dnz", "not a model at all"); },
+                  {"--version", "--model", "bad.dnz"},
+                  "bad.dnz"});
+}
+
+// One bad file among good ones: the good ones are still denoised, the bad one reported.
+TEST(RuntimeDemoBadInput, OneBadAmongSeveral) {
+  TempDir dir;
+  CopyExample("digit_0_noisy.png", dir.path());
+  CopyExample("digit_1_noisy.png", dir.path());
+  WriteText(dir / "bad.png", "not an image");
+  const DemoResult run =
+      RunDemo(dir.path(), {"digit_0_noisy.png", "bad.png", "missing.png", "digit_1_noisy.png"});
+  EXPECT_EQ(run.exit_code, 1);
+  ASSERT_EQ(run.err_lines.size(), 2u) << run.err;
+  EXPECT_NE(run.err_lines[0].find("bad.png"), std::string::npos) << run.err;
+  EXPECT_NE(run.err_lines[1].find("missing.png"), std::string::npos) << run.err;
+  EXPECT_EQ(run.out_lines.size(), 2u) << run.out;
+  EXPECT_EQ(ListDir(dir.path()),
+            (std::set<std::string>{"digit_0_noisy.png", "digit_1_noisy.png", "bad.png",
+                                   "digit_0_noisy.denoised.png", "digit_1_noisy.denoised.png"}));
+}
+
+// Two inputs with one name in two folders would write one output twice: the second is
+// refused rather than silently overwriting the first.
+TEST(RuntimeDemoBadInput, TwoInputsWithTheSameOutput) {
+  TempDir dir;
+  std::filesystem::create_directory(dir / "a");
+  std::filesystem::create_directory(dir / "b");
+  std::filesystem::create_directory(dir / "out");
+  CopyExample("digit_0_noisy.png", dir / "a");
+  CopyExample("digit_0_noisy.png", dir / "b");
+  const DemoResult run =
+      RunDemo(dir.path(), {"a/digit_0_noisy.png", "b/digit_0_noisy.png", "-o", "out"});
+  EXPECT_EQ(run.exit_code, 1);
+  ASSERT_EQ(run.err_lines.size(), 1u) << run.err;
+  EXPECT_NE(run.err_lines[0].find("b/digit_0_noisy.png"), std::string::npos) << run.err;
+  EXPECT_EQ(ListDir(dir / "out"), (std::set<std::string>{"digit_0_noisy.denoised.png"}));
+}
+
+}  // namespace
+}  // namespace dnz::demo_test
