@@ -47,13 +47,14 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
   CLI::App app(kDescription, "runtime_demo");
   app.footer(kFooter);
   app.get_formatter()->column_width(28);
-  app.add_option("inputs", options->inputs, "Image files to denoise");
+  app.add_option("inputs", options->inputs, "Image files to denoise")->type_name("IMAGE");
   app.add_option("-o,--output", options->output,
-                 "Output file (one input) or existing directory (several inputs)");
-  app.add_option("--model", options->model_path, "A .dnz model file instead of the built-in one");
+                 "Output file (one input) or existing directory (several)")
+      ->type_name("PATH");
+  app.add_option("--model", options->model_path, "A .dnz model instead of the built-in one")
+      ->type_name("FILE");
   app.add_option("--backend", options->backend,
-                 "auto (onednn if built in, else ref), ref, onednn "
-                 "or float (needs float weights in the model)")
+                 "auto = onednn if built in, else ref; float needs float weights")
       ->check(CLI::IsMember({"auto", "ref", "onednn", "float"}))
       ->capture_default_str();
   app.add_flag("--compare", options->compare, "Also write NAME.compare.png");
@@ -61,8 +62,8 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
   options->seed = data::kTestNoiseSeed;
   CLI::Option* add_noise =
       app.add_option("--add-noise", options->noise_factor,
-                     "Treat inputs as clean digits: add clip(x + FACTOR * N(0,1)) noise first "
-                     "(MNIST's is 0.7) and write NAME.noisy.png")
+                     "Add noise to clean digits first: clip(x + FACTOR * N(0,1)),\n"
+                     "MNIST's FACTOR is 0.7; also writes NAME.noisy.png")
           ->check(CLI::Range(0.0, 10.0))
           ->type_name("FACTOR");
   app.add_option("--seed", options->seed, "Noise seed for --add-noise")
