@@ -9,6 +9,17 @@ import sys
 
 MACS_PER_IMAGE = 55.3e6     # SEED.md, inference
 FLOP_PER_TRAIN_IMAGE = 332e6  # SEED.md, forward + backward
+# Peak assumptions (stated in the output): per core and cycle, two 512-bit VNNI
+# instructions (2 x 64 int8 MACs) and two 512-bit FMAs (2 x 16 x 2 FLOP).
+INT8_MACS_PER_CYCLE = 128
+F32_FLOP_PER_CYCLE = 64
+
+
+def cpu_ghz():
+    for line in open("/proc/cpuinfo"):
+        if line.startswith("cpu MHz"):
+            return float(line.split(":", 1)[1]) / 1000
+    return float("nan")
 
 
 def cpu_name():
@@ -37,29 +48,38 @@ def main(results, target):
         m = re.match(r"denoise/(\w+)/batch:(\d+)/threads:(\d+)", b["name"])
         ours[(m[1], int(m[2]), int(m[3]))] = b
     peer = peer_lines(os.path.join(results, "peer_infer.txt"), "infer")
+    ghz, cores = cpu_ghz(), os.cpu_count()
+    int8_peak = cores * ghz * 1e9 * INT8_MACS_PER_CYCLE
+    f32_peak = cores * ghz * 1e9 * F32_FLOP_PER_CYCLE
     lines = ["# Benchmarks", "",
              f"Machine: {cpu_name()}, {os.cpu_count()} cores (shared, noisy VM). "
              "Produced by `scripts/run_benchmarks.sh` in one run: our figures and the PyTorch "
              "1.13 peer (`../shared/peers/pytorch_peer.py`, float32, same model) side by side. "
              "Medians of 5 repetitions (ours) and of the peer's runs; only the ratios "
              "measured in the same run mean much.", "",
+             f"Peaks assumed for this {cores}-core machine at {ghz:.2f} GHz: int8 "
+             f"{int8_peak / 1e9:.0f} GMAC/s ({INT8_MACS_PER_CYCLE} MAC per cycle per core: two "
+             f"512-bit VNNI per cycle), float32 {f32_peak / 1e9:.0f} GFLOP/s "
+             f"({F32_FLOP_PER_CYCLE} FLOP per cycle per core: two 512-bit FMA). One thread "
+             "can use half of each.", "",
              "## Inference (denoise one 28x28 digit)", "",
-             "| backend | batch | threads | ms per batch | images/s | PyTorch images/s | speed-up | GMAC/s |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| backend | batch | threads | ms per batch | images/s | PyTorch images/s | speed-up | GMAC/s | of int8 peak |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (backend, batch, threads), b in sorted(ours.items()):
         ms = b["real_time"] / 1e6 if b["time_unit"] == "ns" else b["real_time"]
         ips = batch / (ms / 1e3)
         p = peer.get((threads, batch))
         pips = float(p["img_per_s"]) if p else None
         ratio = f"{ips / pips:.1f}x" if pips else "-"
-        lines.append(f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | "
-                     f"{pips:.0f} | {ratio} | {ips * MACS_PER_IMAGE / 1e9:.0f} |" if pips else
-                     f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | - | - | "
-                     f"{ips * MACS_PER_IMAGE / 1e9:.0f} |")
+        gmacs = ips * MACS_PER_IMAGE / 1e9
+        peak_share = gmacs * 1e9 / (int8_peak * threads / cores)
+        peer_ips = f"{pips:.0f}" if pips else "-"
+        lines.append(f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | {peer_ips} | "
+                     f"{ratio} | {gmacs:.0f} | {100 * peak_share:.0f}% |")
     lines += ["", "PyTorch peer lines as printed:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_infer.txt")) if l.startswith("PEER")]
-    lines += ["```", "", "## Training (batch 128)", "", "| trainer | threads | images/s | PyTorch images/s | speed-up | GFLOP/s |",
-              "| --- | --- | --- | --- | --- | --- |"]
+    lines += ["```", "", "## Training (batch 128)", "", "| trainer | threads | images/s | PyTorch images/s | speed-up | GFLOP/s | of f32 peak |",
+              "| --- | --- | --- | --- | --- | --- | --- |"]
     tpeer = peer_lines(os.path.join(results, "peer_train.txt"), "train")
     for line in open(os.path.join(results, "train.txt")):
         if not line.startswith("BENCH train"):
@@ -68,8 +88,10 @@ def main(results, target):
         threads = int(re.search(r"(\d+) threads", line)[1])
         p = tpeer.get((threads, 128))
         pips = float(p["img_per_s"]) if p else float("nan")
+        gflops = ips * FLOP_PER_TRAIN_IMAGE / 1e9
         lines.append(f"| host_train onednn f32 | {threads} | {ips:.0f} | {pips:.0f} | "
-                     f"{ips / pips:.2f}x | {ips * FLOP_PER_TRAIN_IMAGE / 1e9:.0f} |")
+                     f"{ips / pips:.2f}x | {gflops:.0f} | "
+                     f"{100 * gflops * 1e9 / (f32_peak * threads / cores):.0f}% |")
     lines += ["", "Raw lines:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]

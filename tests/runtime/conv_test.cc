@@ -21,6 +21,9 @@ struct ConvCase {
   int height, width;
 };
 
+// Test names and failure messages show the case's name, not its bytes.
+void PrintTo(const ConvCase& c, std::ostream* os) { *os << c.name; }
+
 std::vector<uint8_t> SingleConvModel(const ConvCase& c, uint64_t seed) {
   build::FloatNetwork net;
   net.input_height = c.height;
