@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <functional>
+#include <random>
 
 #include "demo_runner.h"
 #include "test_images.h"
@@ -212,6 +213,29 @@ TEST(RuntimeDemoBadInput, TwoInputsWithTheSameOutput) {
   ASSERT_EQ(run.err_lines.size(), 1u) << run.err;
   EXPECT_NE(run.err_lines[0].find("b/digit_0_noisy.png"), std::string::npos) << run.err;
   EXPECT_EQ(ListDir(dir / "out"), (std::set<std::string>{"digit_0_noisy.denoised.png"}));
+}
+
+// Damaged files (a few random bytes changed, some also cut short) must each end in either a
+// clean success or one error line with nothing written; never a crash.
+TEST(RuntimeDemoBadInput, DamagedPngsNeverCrash) {
+  TempDir dir;
+  const std::vector<uint8_t> original = ReadBytes(CopyExample("digit_0_noisy.png", dir.path()));
+  std::mt19937 random(7);
+  for (int trial = 0; trial < 40; ++trial) {
+    std::vector<uint8_t> damaged = original;
+    for (int flip = 0; flip < 1 + trial % 6; ++flip) {
+      damaged[random() % damaged.size()] = uint8_t(random());
+    }
+    if (trial % 3 == 0) damaged.resize(random() % damaged.size());
+    WriteBytes(dir / "damaged.png", damaged);
+    const DemoResult run = RunDemo(dir.path(), {"damaged.png"});
+    ASSERT_TRUE(run.exit_code == 0 || run.exit_code == 1) << "trial " << trial << ": " << run.err;
+    const bool written = ListDir(dir.path()).count("damaged.denoised.png") > 0;
+    EXPECT_EQ(written, run.exit_code == 0) << "trial " << trial;
+    EXPECT_EQ(run.err_lines.size(), run.exit_code == 0 ? 0u : 1u) << "trial " << trial;
+    EXPECT_EQ(ListDir(dir.path()).size(), written ? 3u : 2u) << "trial " << trial;
+    std::filesystem::remove(dir / "damaged.denoised.png");
+  }
 }
 
 }  // namespace
