@@ -55,11 +55,11 @@ bool WriteTemporary(const OutputFile& file, std::string* temp_path, std::string*
     return false;
   }
   *temp_path = name.data();
-  const bool ok = fchmod(fd, DefaultFileMode()) == 0 && WriteAll(fd, file.bytes);
-  const int saved_errno = errno;
+  const bool written = fchmod(fd, DefaultFileMode()) == 0 && WriteAll(fd, file.bytes);
+  const int write_errno = errno;  // close() must not hide why the write failed
   const bool closed = close(fd) == 0;
-  if (!ok || !closed) {
-    errno = ok ? errno : saved_errno;
+  if (!written || !closed) {
+    if (!written) errno = write_errno;
     *error = CannotWrite(file.path);
     unlink(temp_path->c_str());
     return false;

@@ -29,6 +29,15 @@ void PrintError(const std::string& line) {
   std::fprintf(stderr, "runtime_demo: %s\n", line.c_str());
 }
 
+bool IsDigitShaped(const dnz_tensor_info& t) {
+  return t.height == kDigitSide && t.width == kDigitSide && t.channels == 1;
+}
+
+std::string ShapeText(const dnz_tensor_info& t) {
+  return std::to_string(t.height) + "x" + std::to_string(t.width) + "x" +
+         std::to_string(t.channels);
+}
+
 // Loads --model FILE or the built-in model, and checks it maps 28x28x1 to 28x28x1.
 bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
   std::vector<uint8_t> file;
@@ -51,13 +60,10 @@ bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
                ": " + model->error() + ")");
     return false;
   }
-  for (const dnz_tensor_info* t : {&model->input(), &model->output()}) {
-    if (t->height != kDigitSide || t->width != kDigitSide || t->channels != 1) {
-      PrintError("model file " + *name + ": maps " + std::to_string(model->input().height) + "x" +
-                 std::to_string(model->input().width) + "x" +
-                 std::to_string(model->input().channels) + " images; runtime_demo needs 28x28x1");
-      return false;
-    }
+  if (!IsDigitShaped(model->input()) || !IsDigitShaped(model->output())) {
+    PrintError("model file " + *name + ": maps " + ShapeText(model->input()) + " to " +
+               ShapeText(model->output()) + "; runtime_demo needs 28x28x1 to 28x28x1");
+    return false;
   }
   return true;
 }

@@ -7,6 +7,7 @@
 #include <random>
 
 #include "demo_runner.h"
+#include "model_builder.h"
 #include "test_images.h"
 
 namespace dnz::demo_test {
@@ -178,6 +179,26 @@ TEST(RuntimeDemoBadModel, CorruptModelWithVersion) {
                   [](const TempDir& dir) { WriteText(dir / "bad.dnz", "not a model at all"); },
                   {"--version", "--model", "bad.dnz"},
                   "bad.dnz"});
+}
+
+// A valid model for 14x14 images is still the wrong model for runtime_demo.
+TEST(RuntimeDemoBadModel, WrongImageSize) {
+  build::FloatNetwork net;
+  net.input_height = net.input_width = 14;
+  build::FloatConv conv;
+  conv.in_channels = conv.out_channels = 1;
+  conv.activation = build::Activation::kSigmoid;
+  conv.weights.assign(9, 0.1f);
+  conv.bias.assign(1, 0.0f);
+  net.convs.push_back(conv);
+  std::string error;
+  const std::vector<uint8_t> model =
+      build::BuildModel(net, {std::vector<float>(14 * 14, 0.5f)}, build::Provenance{}, {}, &error);
+  ASSERT_FALSE(model.empty()) << error;
+  ExpectRejected({"14x14 model",
+                  [&model](const TempDir& dir) { WriteBytes(dir / "small.dnz", model); },
+                  {"digit_0_noisy.png", "--model", "small.dnz"},
+                  "small.dnz"});
 }
 
 // One bad file among good ones: the good ones are still denoised, the bad one reported.
