@@ -53,8 +53,8 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
   options.pictures = !no_pictures;
-  for (const char* name :
-       {"epochs", "batch", "lr", "noise", "noise-mode", "train-limit", "seed", "threads", "data"}) {
+  for (const char* name : {"epochs", "batch", "lr", "noise", "noise-mode", "train-limit", "seed",
+                           "threads", "data", "val-limit"}) {
     if (app.count(std::string("--") + name) > 0) options.given.insert(name);
   }
   if (!export_path.empty()) {

@@ -72,10 +72,12 @@ bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::str
   if (given.given.count("epochs")) saved->epochs = given.epochs;
   if (given.given.count("threads")) saved->threads = given.threads;
   if (given.given.count("data")) saved->data = given.data;
+  if (given.given.count("val-limit")) saved->validation_limit = given.validation_limit;
   saved->out = given.out;
   saved->pictures = given.pictures;
-  saved->validation_limit = given.validation_limit;
   saved->device = given.device;
+  saved->resume = true;
+  saved->bench_steps = given.bench_steps;
   return true;
 }
 

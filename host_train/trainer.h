@@ -14,8 +14,9 @@ constexpr int kExitOk = 0;
 constexpr int kExitError = 1;
 constexpr int kExitInterrupted = 130;
 
-// Below this fraction of positive layer-13 outputs on a batch the ReLU counts as dead.
-constexpr double kDeadBottleneckFraction = 1e-3;
+// Below this fraction of positive layer-13 outputs on a batch the ReLU counts as dead (a
+// healthy init has a large share positive; a stuck one has none or a handful of pixels).
+constexpr double kDeadBottleneckFraction = 0.01;
 constexpr int kMaxInitRedraws = 10;
 
 // Runs as configured; prints progress and one-line errors; returns the exit code.

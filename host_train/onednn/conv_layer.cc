@@ -2,18 +2,14 @@
 
 #include <cstring>
 
+#include "onednn/zeroed_memory.h"
+
 namespace dnz::train::onednn {
 namespace {
 
 using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
-
-memory ZeroedMemory(const memory::desc& desc, const dnnl::engine& engine) {
-  memory m(desc, engine);
-  std::memset(m.get_data_handle(), 0, desc.get_size());
-  return m;
-}
 
 }  // namespace
 
@@ -45,7 +41,7 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
   const dnnl::convolution_forward::primitive_desc fwd_pd(fwd_desc, attr, engine);
   forward_ = dnnl::convolution_forward(fwd_pd);
   src_desc_ = fwd_pd.src_desc();
-  dst_ = memory(fwd_pd.dst_desc(), engine);
+  dst_ = ZeroedMemory(fwd_pd.dst_desc(), engine);
 
   if (!params->initialized()) {
     params->weights_desc = fwd_pd.weights_desc();
@@ -61,7 +57,7 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
   if (!training) return;
 
   const memory::desc dst_desc = fwd_pd.dst_desc();
-  diff_pre_ = memory(dst_desc, engine);
+  diff_pre_ = ZeroedMemory(dst_desc, engine);
   if (shape.relu) {
     const dnnl::eltwise_forward::primitive_desc relu_hint(
         {dnnl::prop_kind::forward_training, dnnl::algorithm::eltwise_relu_use_dst_for_bwd, dst_desc,
@@ -78,10 +74,10 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
          padding},
         engine, fwd_pd);
     backward_data_ = dnnl::convolution_backward_data(data_pd);
-    diff_src_ = memory(src_desc_, engine);
+    diff_src_ = ZeroedMemory(src_desc_, engine);
     if (data_pd.weights_desc() != params->weights_desc) {
       reorder_weights_ = true;
-      bwd_weights_ = memory(data_pd.weights_desc(), engine);
+      bwd_weights_ = ZeroedMemory(data_pd.weights_desc(), engine);
       weights_to_bwd_ = dnnl::reorder(params->weights, bwd_weights_);
     }
   }

@@ -1,5 +1,7 @@
 #include "onednn/pool_layer.h"
 
+#include "onednn/zeroed_memory.h"
+
 namespace dnz::train::onednn {
 
 using dnnl::memory;
@@ -19,15 +21,15 @@ MaxPoolLayer::MaxPoolLayer(const dnnl::engine& engine, int batch, int channels, 
        pad_end_dims},
       engine);
   forward_ = dnnl::pooling_forward(fwd_pd);
-  dst_ = memory(fwd_pd.dst_desc(), engine);
+  dst_ = ZeroedMemory(fwd_pd.dst_desc(), engine);
   if (!training) return;
-  workspace_ = memory(fwd_pd.workspace_desc(), engine);
+  workspace_ = ZeroedMemory(fwd_pd.workspace_desc(), engine);
   const dnnl::pooling_backward::primitive_desc bwd_pd(
       {dnnl::algorithm::pooling_max, src_desc, fwd_pd.dst_desc(), strides, kernel, pad_begin,
        pad_end_dims},
       engine, fwd_pd);
   backward_ = dnnl::pooling_backward(bwd_pd);
-  diff_src_ = memory(src_desc, engine);
+  diff_src_ = ZeroedMemory(src_desc, engine);
 }
 
 void MaxPoolLayer::Forward(dnnl::stream& stream, const memory& src) {

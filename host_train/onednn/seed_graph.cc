@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "onednn/zeroed_memory.h"
+
 namespace dnz::train::onednn {
 
 using dnnl::memory;
@@ -12,7 +14,7 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
                      std::array<ConvParams, kNumConvs>* params, bool training)
     : batch_(batch), training_(training) {
   const memory::desc image_plain({batch, 1, kImageSide, kImageSide}, dt::f32, tag::nchw);
-  input_plain_ = memory(image_plain, engine);
+  input_plain_ = ZeroedMemory(image_plain, engine);
 
   const memory* previous = nullptr;
   for (int i = 0; i < kNumConvs; ++i) {
@@ -34,10 +36,10 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
                                             /*need_diff_src=*/i > 0);
     if (previous != nullptr && convs_[i]->src_desc() != previous->get_desc()) {
       adapt_[i] = true;
-      adapted_src_[i] = memory(convs_[i]->src_desc(), engine);
+      adapted_src_[i] = ZeroedMemory(convs_[i]->src_desc(), engine);
       src_reorder_[i] = dnnl::reorder(*previous, adapted_src_[i]);
       if (training) {
-        adapted_diff_[i] = memory(previous->get_desc(), engine);
+        adapted_diff_[i] = ZeroedMemory(previous->get_desc(), engine);
         diff_reorder_[i] = dnnl::reorder(adapted_src_[i], adapted_diff_[i]);
       }
     }
@@ -51,7 +53,7 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
 
   if (convs_[0]->src_desc() != image_plain) {
     reorder_input_ = true;
-    input_ = memory(convs_[0]->src_desc(), engine);
+    input_ = ZeroedMemory(convs_[0]->src_desc(), engine);
     input_reorder_ = dnnl::reorder(input_plain_, input_);
   } else {
     input_ = input_plain_;
@@ -59,17 +61,17 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
   const memory& logits = convs_[kNumConvs - 1]->dst();
   if (logits.get_desc() != image_plain) {
     reorder_logits_ = true;
-    logits_plain_ = memory(image_plain, engine);
+    logits_plain_ = ZeroedMemory(image_plain, engine);
     logits_reorder_ = dnnl::reorder(logits, logits_plain_);
-    diff_logits_plain_ = memory(image_plain, engine);
-    diff_logits_ = memory(logits.get_desc(), engine);
+    diff_logits_plain_ = ZeroedMemory(image_plain, engine);
+    diff_logits_ = ZeroedMemory(logits.get_desc(), engine);
     diff_logits_reorder_ = dnnl::reorder(diff_logits_plain_, diff_logits_);
   } else {
     logits_plain_ = logits;
-    diff_logits_plain_ = memory(image_plain, engine);
+    diff_logits_plain_ = ZeroedMemory(image_plain, engine);
     diff_logits_ = diff_logits_plain_;
   }
-  bottleneck_plain_ = memory(image_plain, engine);
+  bottleneck_plain_ = ZeroedMemory(image_plain, engine);
   bottleneck_reorder_ = dnnl::reorder(convs_[kBottleneckConv]->dst(), bottleneck_plain_);
 }
 

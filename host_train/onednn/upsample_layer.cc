@@ -1,5 +1,7 @@
 #include "onednn/upsample_layer.h"
 
+#include "onednn/zeroed_memory.h"
+
 namespace dnz::train::onednn {
 
 using dnnl::memory;
@@ -13,12 +15,12 @@ UpsampleLayer::UpsampleLayer(const dnnl::engine& engine, int batch, int channels
   const dnnl::resampling_forward::primitive_desc fwd_pd(
       {prop, dnnl::algorithm::resampling_nearest, src_desc, dst_any}, engine);
   forward_ = dnnl::resampling_forward(fwd_pd);
-  dst_ = memory(fwd_pd.dst_desc(), engine);
+  dst_ = ZeroedMemory(fwd_pd.dst_desc(), engine);
   if (!training) return;
   const dnnl::resampling_backward::primitive_desc bwd_pd(
       {dnnl::algorithm::resampling_nearest, src_desc, fwd_pd.dst_desc()}, engine, fwd_pd);
   backward_ = dnnl::resampling_backward(bwd_pd);
-  diff_src_ = memory(src_desc, engine);
+  diff_src_ = ZeroedMemory(src_desc, engine);
 }
 
 void UpsampleLayer::Forward(dnnl::stream& stream, const memory& src) {
