@@ -17,7 +17,7 @@ constexpr int kExitInterrupted = 130;
 // Below this fraction of positive layer-13 outputs on a batch the ReLU counts as dead (a
 // healthy init has a large share positive; a stuck one has none or a handful of pixels).
 constexpr double kDeadBottleneckFraction = 0.01;
-constexpr int kMaxInitRedraws = 10;
+constexpr int kMaxInitRedraws = 20;
 
 // Runs as configured; prints progress and one-line errors; returns the exit code.
 int RunTraining(const TrainOptions& options);
