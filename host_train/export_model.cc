@@ -104,7 +104,8 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
 
   data::MnistSet train, test;
   if (!data::LoadMnist(data_dir, data::MnistSplit::kTrain, kCalibrationImages, &train, &error) ||
-      !data::LoadMnist(data_dir, data::MnistSplit::kTest, 0, &test, &error)) {
+      !data::LoadMnist(data_dir, data::MnistSplit::kTest, options.validation_limit, &test,
+                       &error)) {
     return fail(error);
   }
   // Calibration: the first 2000 training images with the training noise of epoch 0.

@@ -29,7 +29,7 @@ int main(int argc, char** argv) {
   app.add_option("--train-limit", options.train_limit, "use only the first N training images")
       ->capture_default_str();
   app.add_option("--val-limit", options.validation_limit,
-                 "validate on the first N test images only (0: all 10,000)")
+                 "validate (and --export evaluates) on the first N test images only (0: all)")
       ->capture_default_str();
   app.add_option("--seed", options.seed, "seed of init, shuffling and noise")
       ->capture_default_str();

@@ -151,6 +151,39 @@ TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
   EXPECT_EQ(lw[0]["val_bce"].get<double>(), lc[0]["val_bce"].get<double>());
 }
 
+#ifdef DNZ_TRAIN_HAVE_EXPORT
+// The runtime's float path must agree with the trainer's own oneDNN forward pass on the same
+// noisy test digits, and int8 must stay close to float.
+TEST(HostTrainRun, ExportWritesAModelWhoseMetricsMatchTheTrainer) {
+  if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
+  const std::string out = FreshDir("export");
+  std::vector<std::string> args = SmallRun(out, 1, 640);
+  args[9] = "200";  // --val-limit
+  ASSERT_EQ(RunHostTrain(args).exit_code, 0);
+  const std::string model = out + "/model.dnz";
+  const Result r = RunHostTrain({"--out", out, "--export", model, "--val-limit", "200"});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_TRUE(std::filesystem::exists(model));
+  double float_bce = -1, int8_bce = -1;
+  const size_t f = r.output.find("float (float): BCE ");
+  const size_t q = r.output.find("BCE ", r.output.find("int8"));
+  ASSERT_NE(f, std::string::npos) << r.output;
+  ASSERT_NE(q, std::string::npos) << r.output;
+  float_bce = std::stod(r.output.substr(f + 19));
+  int8_bce = std::stod(r.output.substr(q + 4));
+  const double trainer_bce = EpochLog(out)[0]["val_bce"].get<double>();
+  EXPECT_NEAR(float_bce, trainer_bce, 1e-3) << r.output;
+  EXPECT_NEAR(int8_bce, float_bce, 0.02) << r.output;
+  // No checkpoint: one clear error, no file.
+  const std::string empty = FreshDir("export_empty");
+  std::filesystem::create_directories(empty);
+  const Result bad = RunHostTrain({"--out", empty, "--export", empty + "/m.dnz"});
+  EXPECT_EQ(bad.exit_code, 1);
+  EXPECT_NE(bad.output.find("no checkpoint"), std::string::npos) << bad.output;
+  EXPECT_FALSE(std::filesystem::exists(empty + "/m.dnz"));
+}
+#endif
+
 TEST(HostTrainRun, BadPathsFailWithOneClearLine) {
   const std::string out = FreshDir("bad");
   Result r = RunHostTrain({"--data", "/nonexistent/mnist", "--out", out, "--epochs", "1"});
