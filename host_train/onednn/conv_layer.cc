@@ -1,6 +1,8 @@
 #include "onednn/conv_layer.h"
 
+#include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include "onednn/zeroed_memory.h"
 
@@ -17,6 +19,10 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
                      const memory::desc& src_desc, ConvParams* params, bool training,
                      bool need_diff_src)
     : shape_(shape), params_(params), need_diff_src_(need_diff_src) {
+  if (shape.in_channels == 1 && shape.out_channels == 1) {
+    InitPlainLoops(engine, training);
+    return;
+  }
   const memory::dims weights_dims = {shape.out_channels, shape.in_channels, shape.kernel,
                                      shape.kernel};
   const memory::desc weights_any(weights_dims, dt::f32, tag::any);
@@ -88,7 +94,113 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
   backward_weights_ = dnnl::convolution_backward_weights(weights_pd);
 }
 
+void ConvLayer::InitPlainLoops(const dnnl::engine& engine, bool training) {
+  plain_loops_ = true;
+  const ConvShape& s = shape_;
+  src_desc_ = memory::desc({s.batch, 1, s.in_side, s.in_side}, dt::f32, tag::nchw);
+  const memory::desc dst_desc({s.batch, 1, s.out_side, s.out_side}, dt::f32, tag::nchw);
+  dst_ = ZeroedMemory(dst_desc, engine);
+  if (!params_->initialized()) {
+    const memory::desc bias_desc({1}, dt::f32, tag::x);
+    params_->weights_desc = memory::desc({1, 1, s.kernel, s.kernel}, dt::f32, tag::oihw);
+    for (memory* m :
+         {&params_->weights, &params_->diff_weights, &params_->m_weights, &params_->v_weights}) {
+      *m = ZeroedMemory(params_->weights_desc, engine);
+    }
+    for (memory* m : {&params_->bias, &params_->diff_bias, &params_->m_bias, &params_->v_bias}) {
+      *m = ZeroedMemory(bias_desc, engine);
+    }
+  }
+  if (!training) return;
+  diff_pre_ = ZeroedMemory(dst_desc, engine);
+  if (need_diff_src_) diff_src_ = ZeroedMemory(src_desc_, engine);
+}
+
+void ConvLayer::PlainForward(const float* src, float* dst) const {
+  const ConvShape& s = shape_;
+  const float* w = static_cast<const float*>(params_->weights.get_data_handle());
+  const float bias = *static_cast<const float*>(params_->bias.get_data_handle());
+  const int k = s.kernel, pad = s.padding, in = s.in_side, out = s.out_side;
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < s.batch; ++n) {
+    const float* image = src + static_cast<size_t>(n) * in * in;
+    float* result = dst + static_cast<size_t>(n) * out * out;
+    for (int y = 0; y < out; ++y) {
+      for (int x = 0; x < out; ++x) {
+        float sum = bias;
+        for (int ky = 0; ky < k; ++ky) {
+          const int iy = y + ky - pad;
+          if (iy < 0 || iy >= in) continue;
+          for (int kx = 0; kx < k; ++kx) {
+            const int ix = x + kx - pad;
+            if (ix >= 0 && ix < in) sum += w[ky * k + kx] * image[iy * in + ix];
+          }
+        }
+        result[y * out + x] = (s.relu && sum < 0.0f) ? 0.0f : sum;
+      }
+    }
+  }
+}
+
+void ConvLayer::PlainBackward(const float* src, const float* diff_dst) {
+  const ConvShape& s = shape_;
+  const float* w = static_cast<const float*>(params_->weights.get_data_handle());
+  const float* dst = static_cast<const float*>(dst_.get_data_handle());
+  float* diff_pre = static_cast<float*>(diff_pre_.get_data_handle());
+  float* diff_src = need_diff_src_ ? static_cast<float*>(diff_src_.get_data_handle()) : nullptr;
+  const int k = s.kernel, pad = s.padding, in = s.in_side, out = s.out_side;
+  const size_t taps = static_cast<size_t>(k) * k;
+  // Per-image partial sums (kernel taps, then bias), added in order: independent of threads.
+  std::vector<double> partial(static_cast<size_t>(s.batch) * (taps + 1), 0.0);
+#pragma omp parallel for schedule(static)
+  for (int n = 0; n < s.batch; ++n) {
+    const float* image = src + static_cast<size_t>(n) * in * in;
+    const float* out_image = dst + static_cast<size_t>(n) * out * out;
+    const float* grad_in = diff_dst + static_cast<size_t>(n) * out * out;
+    float* grad = diff_pre + static_cast<size_t>(n) * out * out;
+    for (int i = 0; i < out * out; ++i) {
+      grad[i] = (s.relu && !(out_image[i] > 0.0f)) ? 0.0f : grad_in[i];
+    }
+    double* sums = partial.data() + static_cast<size_t>(n) * (taps + 1);
+    if (diff_src != nullptr) {
+      std::fill(diff_src + static_cast<size_t>(n) * in * in,
+                diff_src + static_cast<size_t>(n + 1) * in * in, 0.0f);
+    }
+    for (int y = 0; y < out; ++y) {
+      for (int x = 0; x < out; ++x) {
+        const float g = grad[y * out + x];
+        sums[taps] += g;
+        for (int ky = 0; ky < k; ++ky) {
+          const int iy = y + ky - pad;
+          if (iy < 0 || iy >= in) continue;
+          for (int kx = 0; kx < k; ++kx) {
+            const int ix = x + kx - pad;
+            if (ix < 0 || ix >= in) continue;
+            sums[ky * k + kx] += static_cast<double>(g) * image[iy * in + ix];
+            if (diff_src != nullptr) {
+              diff_src[static_cast<size_t>(n) * in * in + iy * in + ix] += g * w[ky * k + kx];
+            }
+          }
+        }
+      }
+    }
+  }
+  float* diff_w = static_cast<float*>(params_->diff_weights.get_data_handle());
+  float* diff_b = static_cast<float*>(params_->diff_bias.get_data_handle());
+  for (size_t t = 0; t <= taps; ++t) {
+    double total = 0.0;
+    for (int n = 0; n < s.batch; ++n) total += partial[static_cast<size_t>(n) * (taps + 1) + t];
+    (t < taps ? diff_w[t] : diff_b[0]) = static_cast<float>(total);
+  }
+}
+
 void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
+  if (plain_loops_) {
+    stream.wait();
+    PlainForward(static_cast<const float*>(src.get_data_handle()),
+                 static_cast<float*>(dst_.get_data_handle()));
+    return;
+  }
   forward_.execute(stream, {{DNNL_ARG_SRC, src},
                             {DNNL_ARG_WEIGHTS, params_->weights},
                             {DNNL_ARG_BIAS, params_->bias},
@@ -96,6 +208,12 @@ void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
 }
 
 void ConvLayer::Backward(dnnl::stream& stream, const memory& src, const memory& diff_dst) {
+  if (plain_loops_) {
+    stream.wait();
+    PlainBackward(static_cast<const float*>(src.get_data_handle()),
+                  static_cast<const float*>(diff_dst.get_data_handle()));
+    return;
+  }
   const memory* diff_pre = &diff_dst;
   if (shape_.relu) {
     relu_backward_.execute(

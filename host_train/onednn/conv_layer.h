@@ -2,6 +2,9 @@
 // ReLU fused as a post-op), and backward (ReLU from its output, data, weights and bias).
 // Activations stay in the layouts oneDNN picks; the input layout is whatever the previous
 // layer produced (pass format_tag::any for the first layer and read src_desc()).
+// A 1 -> 1 channel conv (the seed's last layer, 10 parameters) runs as plain loops in NCHW
+// instead: oneDNN's blocked kernels would pad it to 16 channels, and its only backward-data
+// kernel for that case is the slow reference one (30 ms a step at batch 128).
 #ifndef DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
 #define DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
 
@@ -47,6 +50,11 @@ class ConvLayer {
   void Backward(dnnl::stream& stream, const dnnl::memory& src, const dnnl::memory& diff_dst);
 
  private:
+  void InitPlainLoops(const dnnl::engine& engine, bool training);
+  void PlainForward(const float* src, float* dst) const;
+  void PlainBackward(const float* src, const float* diff_dst);
+
+  bool plain_loops_ = false;
   ConvShape shape_;
   ConvParams* params_;
   bool need_diff_src_;
