@@ -33,9 +33,10 @@ dnz_backend ResolveAuto(const dnz_model& model) {
   return DNZ_BACKEND_REF;
 }
 
+// Written so that NaN lands on the lower bound: converting NaN to an integer is undefined.
 int8_t QuantizeReal(float real, const dnz_tensor_info& info) {
   const float q = std::nearbyint(real / info.scale) + float(info.zero_point);
-  return int8_t(q < -128.0f ? -128.0f : (q > 127.0f ? 127.0f : q));
+  return int8_t(q >= -128.0f ? (q > 127.0f ? 127.0f : q) : -128.0f);
 }
 
 float DequantizeReal(int8_t q, const dnz_tensor_info& info) {
@@ -44,7 +45,7 @@ float DequantizeReal(int8_t q, const dnz_tensor_info& info) {
 
 uint8_t RealToPixel(float real) {
   const float p = std::nearbyint(real * 255.0f);
-  return uint8_t(p < 0.0f ? 0.0f : (p > 255.0f ? 255.0f : p));
+  return uint8_t(p >= 0.0f ? (p > 255.0f ? 255.0f : p) : 0.0f);
 }
 
 // Input/output as either pixels (u8) or reals (f32), written into / read from the

@@ -61,6 +61,21 @@ TEST_F(BackendsTest, FloatFollowsRefWithinQuantizationError) {
   EXPECT_LT(sum_abs / double(ref.size()), 3.0);
 }
 
+TEST_F(BackendsTest, NonFiniteInputsAreClampedNotUndefined) {
+  // NaN and infinities must not reach a float-to-integer conversion (UBSan checks this).
+  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_FLOAT}) {
+    Runner runner(*model_bytes_, backend);
+    ASSERT_EQ(runner.status, DNZ_OK);
+    std::vector<float> input(784, NAN), output(784);
+    input[1] = INFINITY;
+    input[2] = -INFINITY;
+    ASSERT_EQ(dnz_run_f32(&runner.session, input.data(), output.data(), 1), DNZ_OK);
+    std::vector<uint8_t> pixels(784);
+    ASSERT_EQ(dnz_run_u8(&runner.session, std::vector<uint8_t>(784, 7).data(), pixels.data(), 1),
+              DNZ_OK);
+  }
+}
+
 TEST_F(BackendsTest, AutoPicksABuiltInBackend) {
   Runner runner(*model_bytes_, DNZ_BACKEND_AUTO);
   ASSERT_EQ(runner.status, DNZ_OK);
