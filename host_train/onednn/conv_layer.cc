@@ -4,6 +4,7 @@
 #include <cstring>
 #include <vector>
 
+#include "onednn/single_output_conv.h"
 #include "onednn/zeroed_memory.h"
 
 namespace dnz::train::onednn {
@@ -13,13 +14,25 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
+float* Data(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
+
+// The single-output-channel kernels take inputs that are plain (1 channel) or nChw16c.
+bool UseSingleOutputLoops(const ConvShape& shape, const memory::desc& src_desc) {
+  if (shape.out_channels != 1) return false;
+  if (shape.in_channels == 1) return true;
+  if (shape.in_channels % 16 != 0) return false;
+  const memory::desc blocked({shape.batch, shape.in_channels, shape.in_side, shape.in_side},
+                             dt::f32, tag::nChw16c);
+  return src_desc == blocked || src_desc.data.format_kind == dnnl_format_kind_any;
+}
+
 }  // namespace
 
 ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
                      const memory::desc& src_desc, ConvParams* params, bool training,
                      bool need_diff_src)
     : shape_(shape), params_(params), need_diff_src_(need_diff_src) {
-  if (shape.in_channels == 1 && shape.out_channels == 1) {
+  if (UseSingleOutputLoops(shape, src_desc)) {
     InitPlainLoops(engine, training);
     return;
   }
@@ -97,12 +110,19 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
 void ConvLayer::InitPlainLoops(const dnnl::engine& engine, bool training) {
   plain_loops_ = true;
   const ConvShape& s = shape_;
-  src_desc_ = memory::desc({s.batch, 1, s.in_side, s.in_side}, dt::f32, tag::nchw);
+  const bool blocked = s.in_channels > 1;
+  loops_shape_ = SingleOutputConvShape{s.batch,          blocked ? s.in_channels / 16 : 1,
+                                       blocked ? 16 : 1, s.in_side,
+                                       s.out_side,       s.kernel,
+                                       s.padding,        s.relu};
+  src_desc_ = memory::desc({s.batch, s.in_channels, s.in_side, s.in_side}, dt::f32,
+                           blocked ? tag::nChw16c : tag::nchw);
   const memory::desc dst_desc({s.batch, 1, s.out_side, s.out_side}, dt::f32, tag::nchw);
   dst_ = ZeroedMemory(dst_desc, engine);
   if (!params_->initialized()) {
     const memory::desc bias_desc({1}, dt::f32, tag::x);
-    params_->weights_desc = memory::desc({1, 1, s.kernel, s.kernel}, dt::f32, tag::oihw);
+    params_->weights_desc = memory::desc({1, s.in_channels, s.kernel, s.kernel}, dt::f32,
+                                         blocked ? tag::aBcd16b : tag::oihw);
     for (memory* m :
          {&params_->weights, &params_->diff_weights, &params_->m_weights, &params_->v_weights}) {
       *m = ZeroedMemory(params_->weights_desc, engine);
@@ -114,91 +134,15 @@ void ConvLayer::InitPlainLoops(const dnnl::engine& engine, bool training) {
   if (!training) return;
   diff_pre_ = ZeroedMemory(dst_desc, engine);
   if (need_diff_src_) diff_src_ = ZeroedMemory(src_desc_, engine);
-}
-
-void ConvLayer::PlainForward(const float* src, float* dst) const {
-  const ConvShape& s = shape_;
-  const float* w = static_cast<const float*>(params_->weights.get_data_handle());
-  const float bias = *static_cast<const float*>(params_->bias.get_data_handle());
-  const int k = s.kernel, pad = s.padding, in = s.in_side, out = s.out_side;
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < s.batch; ++n) {
-    const float* image = src + static_cast<size_t>(n) * in * in;
-    float* result = dst + static_cast<size_t>(n) * out * out;
-    for (int y = 0; y < out; ++y) {
-      for (int x = 0; x < out; ++x) {
-        float sum = bias;
-        for (int ky = 0; ky < k; ++ky) {
-          const int iy = y + ky - pad;
-          if (iy < 0 || iy >= in) continue;
-          for (int kx = 0; kx < k; ++kx) {
-            const int ix = x + kx - pad;
-            if (ix >= 0 && ix < in) sum += w[ky * k + kx] * image[iy * in + ix];
-          }
-        }
-        result[y * out + x] = (s.relu && sum < 0.0f) ? 0.0f : sum;
-      }
-    }
-  }
-}
-
-void ConvLayer::PlainBackward(const float* src, const float* diff_dst) {
-  const ConvShape& s = shape_;
-  const float* w = static_cast<const float*>(params_->weights.get_data_handle());
-  const float* dst = static_cast<const float*>(dst_.get_data_handle());
-  float* diff_pre = static_cast<float*>(diff_pre_.get_data_handle());
-  float* diff_src = need_diff_src_ ? static_cast<float*>(diff_src_.get_data_handle()) : nullptr;
-  const int k = s.kernel, pad = s.padding, in = s.in_side, out = s.out_side;
-  const size_t taps = static_cast<size_t>(k) * k;
-  // Per-image partial sums (kernel taps, then bias), added in order: independent of threads.
-  std::vector<double> partial(static_cast<size_t>(s.batch) * (taps + 1), 0.0);
-#pragma omp parallel for schedule(static)
-  for (int n = 0; n < s.batch; ++n) {
-    const float* image = src + static_cast<size_t>(n) * in * in;
-    const float* out_image = dst + static_cast<size_t>(n) * out * out;
-    const float* grad_in = diff_dst + static_cast<size_t>(n) * out * out;
-    float* grad = diff_pre + static_cast<size_t>(n) * out * out;
-    for (int i = 0; i < out * out; ++i) {
-      grad[i] = (s.relu && !(out_image[i] > 0.0f)) ? 0.0f : grad_in[i];
-    }
-    double* sums = partial.data() + static_cast<size_t>(n) * (taps + 1);
-    if (diff_src != nullptr) {
-      std::fill(diff_src + static_cast<size_t>(n) * in * in,
-                diff_src + static_cast<size_t>(n + 1) * in * in, 0.0f);
-    }
-    for (int y = 0; y < out; ++y) {
-      for (int x = 0; x < out; ++x) {
-        const float g = grad[y * out + x];
-        sums[taps] += g;
-        for (int ky = 0; ky < k; ++ky) {
-          const int iy = y + ky - pad;
-          if (iy < 0 || iy >= in) continue;
-          for (int kx = 0; kx < k; ++kx) {
-            const int ix = x + kx - pad;
-            if (ix < 0 || ix >= in) continue;
-            sums[ky * k + kx] += static_cast<double>(g) * image[iy * in + ix];
-            if (diff_src != nullptr) {
-              diff_src[static_cast<size_t>(n) * in * in + iy * in + ix] += g * w[ky * k + kx];
-            }
-          }
-        }
-      }
-    }
-  }
-  float* diff_w = static_cast<float*>(params_->diff_weights.get_data_handle());
-  float* diff_b = static_cast<float*>(params_->diff_bias.get_data_handle());
-  for (size_t t = 0; t <= taps; ++t) {
-    double total = 0.0;
-    for (int n = 0; n < s.batch; ++n) total += partial[static_cast<size_t>(n) * (taps + 1) + t];
-    (t < taps ? diff_w[t] : diff_b[0]) = static_cast<float>(total);
-  }
+  const size_t weight_count = params_->weights_desc.get_size() / sizeof(float);
+  loops_scratch_.assign(static_cast<size_t>(s.batch) * (weight_count + 1), 0.0f);
 }
 
 void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
   if (plain_loops_) {
     stream.wait();
-    PlainForward(static_cast<const float*>(src.get_data_handle()),
-                 static_cast<float*>(dst_.get_data_handle()));
+    SingleOutputConvForward(loops_shape_, static_cast<const float*>(src.get_data_handle()),
+                            Data(params_->weights), *Data(params_->bias), Data(dst_));
     return;
   }
   forward_.execute(stream, {{DNNL_ARG_SRC, src},
@@ -210,8 +154,11 @@ void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
 void ConvLayer::Backward(dnnl::stream& stream, const memory& src, const memory& diff_dst) {
   if (plain_loops_) {
     stream.wait();
-    PlainBackward(static_cast<const float*>(src.get_data_handle()),
-                  static_cast<const float*>(diff_dst.get_data_handle()));
+    SingleOutputConvBackward(loops_shape_, static_cast<const float*>(src.get_data_handle()),
+                             Data(params_->weights), Data(dst_),
+                             static_cast<const float*>(diff_dst.get_data_handle()), Data(diff_pre_),
+                             Data(params_->diff_weights), Data(params_->diff_bias),
+                             need_diff_src_ ? Data(diff_src_) : nullptr, loops_scratch_.data());
     return;
   }
   const memory* diff_pre = &diff_dst;

@@ -2,13 +2,16 @@
 // ReLU fused as a post-op), and backward (ReLU from its output, data, weights and bias).
 // Activations stay in the layouts oneDNN picks; the input layout is whatever the previous
 // layer produced (pass format_tag::any for the first layer and read src_desc()).
-// A 1 -> 1 channel conv (the seed's last layer, 10 parameters) runs as plain loops in NCHW
-// instead: oneDNN's blocked kernels would pad it to 16 channels, and its only backward-data
-// kernel for that case is the slow reference one (30 ms a step at batch 128).
+// A conv with one output channel (the seed's 5x5 32 -> 1 and 3x3 1 -> 1 layers) runs on the
+// kernels of single_output_conv.h instead: oneDNN's blocked kernels pad that channel to 16,
+// and for 1 -> 1 it only has its slow reference backward-data kernel.
 #ifndef DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
 #define DNZ_HOST_TRAIN_ONEDNN_CONV_LAYER_H_
 
 #include <oneapi/dnnl/dnnl.hpp>
+#include <vector>
+
+#include "onednn/single_output_conv.h"
 
 namespace dnz::train::onednn {
 
@@ -51,10 +54,10 @@ class ConvLayer {
 
  private:
   void InitPlainLoops(const dnnl::engine& engine, bool training);
-  void PlainForward(const float* src, float* dst) const;
-  void PlainBackward(const float* src, const float* diff_dst);
 
   bool plain_loops_ = false;
+  SingleOutputConvShape loops_shape_;
+  std::vector<float> loops_scratch_;  // [batch][weights + 1] per-image gradient sums
   ConvShape shape_;
   ConvParams* params_;
   bool need_diff_src_;

@@ -70,7 +70,9 @@ TEST_F(OnednnLayerTest, ConvWithReluMatchesReference) {
   };
   for (const Case c :
        {Case{3, 20, 6, 3, 1, true}, Case{17, 1, 8, 5, 0, true}, Case{1, 1, 6, 3, 1, false},
-        Case{1, 1, 7, 3, 0, true}, Case{32, 16, 5, 3, 1, true}}) {
+        Case{1, 1, 7, 3, 0, true}, Case{32, 1, 9, 5, 0, true}, Case{32, 16, 5, 3, 1, true}}) {
+    SCOPED_TRACE("conv " + std::to_string(c.in_c) + "->" + std::to_string(c.out_c) + " k" +
+                 std::to_string(c.kernel));
     const int batch = 2, out_side = c.side + 2 * c.pad - c.kernel + 1;
     const memory::dims src_dims = {batch, c.in_c, c.side, c.side};
     const memory::dims dst_dims = {batch, c.out_c, out_side, out_side};
