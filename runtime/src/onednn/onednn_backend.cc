@@ -24,6 +24,7 @@
 #include "../backend.h"
 #include "../memory_planner.h"
 #include "../requantize.h"
+#include "conv_single_output.h"
 
 namespace dnz {
 namespace {
@@ -39,6 +40,7 @@ struct Requant32 {
 };
 
 struct ConvStage {
+  bool single_output = false;  // one output channel: our own kernel, no primitive
   dnnl::convolution_forward primitive;
   memory weights;  // reordered once, owned by oneDNN
   memory::desc src_desc, dst_desc;
@@ -113,6 +115,10 @@ Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch) {
   instance.convs.resize(model.num_ops);
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV) continue;
+    if (model.tensors[i + 1].channels == 1) {
+      instance.convs[i].single_output = true;
+      continue;
+    }
     instance.convs[i] = MakeConvStage(state, model, i, batch);
     const size_t bytes = instance.convs[i].scratchpad_bytes;
     if (bytes > instance.scratchpad_bytes) instance.scratchpad_bytes = bytes;
@@ -178,7 +184,7 @@ void BindInstance(dnz_session* session, State& state, Instance& instance) {
   const memory::desc scratch_desc({dnnl::memory::dim(instance.scratchpad_bytes)}, dt::u8, tag::x);
   const memory scratchpad(scratch_desc, state.engine, arena + state.scratchpad_offset);
   for (uint32_t i = 0; i < model.num_ops; ++i) {
-    if (model.ops[i].kind != DNZ_OP_CONV) continue;
+    if (model.ops[i].kind != DNZ_OP_CONV || instance.convs[i].single_output) continue;
     ConvStage& stage = instance.convs[i];
     uint8_t* src = model.ops[i].fused_upsample_input ? arena + state.upsample_offset
                                                      : arena + session->plan.tensor_offset[i];
@@ -358,13 +364,22 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
       } else if (op.kind == DNZ_OP_MAXPOOL) {
         MaxPool2x2U8(in, input, output, count);
       } else {
-        if (op.fused_upsample_input) Upsample2xU8(in, input, arena + state.upsample_offset, count);
+        const uint8_t* conv_input = input;
+        if (op.fused_upsample_input) {
+          Upsample2xU8(in, input, arena + state.upsample_offset, count);
+          conv_input = arena + state.upsample_offset;
+        }
         ConvStage& stage = instance.convs[i];
-        stage.primitive.execute(state.stream, stage.args);
-        state.stream.wait();
-        RequantizeOutput(op, state.requant[i], model.tensors[i + 1],
-                         reinterpret_cast<const int32_t*>(arena + state.accumulator_offset), output,
-                         count);
+        auto* accumulators = reinterpret_cast<int32_t*>(arena + state.accumulator_offset);
+        if (stage.single_output) {
+          const int up = op.fused_upsample_input ? 2 : 1;
+          ConvSingleOutputU8(op, in.height * up, in.width * up, in.channels, conv_input,
+                             accumulators, count);
+        } else {
+          stage.primitive.execute(state.stream, stage.args);
+          state.stream.wait();
+        }
+        RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators, output, count);
       }
     }
   } catch (const std::exception& e) {
