@@ -53,9 +53,11 @@ class TrainBackend {
 };
 
 struct BackendOptions {
-  std::string device = "auto";  // auto | cpu | cuda
-  int threads = 0;              // 0: the library's default
-  int train_batch = 128;        // the batch size primitives are tuned for first
+  std::string device = "auto";    // auto | cpu | cuda
+  int threads = 0;                // 0: the library's default
+  int train_batch = 128;          // the batch size primitives are tuned for first
+  std::string precision = "f32";  // f32 | bf16 (bf16 activations and kernels, f32 master
+                                  // weights, Adam and loss)
 };
 
 // Makes the backend for `options.device`; null with `error` set when unavailable.

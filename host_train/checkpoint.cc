@@ -55,6 +55,7 @@ nlohmann::json ToJson(const Checkpoint& c) {
             {"seed", o.seed},
             {"threads", o.threads},
             {"device", o.device},
+            {"precision", o.precision},
             {"data", o.data}}},
           {"init_seed", c.init_seed},
           {"shuffle_seed", c.shuffle_seed},
@@ -81,6 +82,7 @@ void FromJson(const nlohmann::json& j, Checkpoint* c) {
   t.seed = o.at("seed").get<uint64_t>();
   t.threads = o.at("threads").get<int>();
   t.device = o.at("device").get<std::string>();
+  t.precision = o.value("precision", std::string("f32"));
   t.data = o.at("data").get<std::string>();
   c->init_seed = j.at("init_seed").get<uint64_t>();
   c->shuffle_seed = j.at("shuffle_seed").get<uint64_t>();

@@ -121,7 +121,7 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
   if (!Sha256File(data_dir + "/train-images-idx3-ubyte", &dataset_sha, &error)) return fail(error);
 
   dnz::build::Provenance provenance;
-  provenance.trainer_backend = "onednn-f32";
+  provenance.trainer_backend = "onednn-" + trained.precision;
   provenance.device = "cpu";
   provenance.epochs = checkpoint.epoch;
   provenance.batch = trained.batch;

@@ -37,6 +37,11 @@ int main(int argc, char** argv) {
   app.add_option("--device", options.device, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->capture_default_str();
+  app.add_option("--precision", options.precision,
+                 "f32, or bf16: bf16 activations and conv kernels (AVX-512 BF16), f32 master "
+                 "weights, Adam and loss")
+      ->check(CLI::IsMember({"f32", "bf16"}))
+      ->capture_default_str();
   app.add_option("--out", options.out, "run folder: checkpoint, log, pictures")
       ->capture_default_str();
   app.add_option("--data", options.data, "folder with the MNIST IDX files")->capture_default_str();
@@ -54,7 +59,7 @@ int main(int argc, char** argv) {
   }
   options.pictures = !no_pictures;
   for (const char* name : {"epochs", "batch", "lr", "noise", "noise-mode", "train-limit", "seed",
-                           "threads", "data", "val-limit"}) {
+                           "threads", "data", "val-limit", "precision"}) {
     if (app.count(std::string("--") + name) > 0) options.given.insert(name);
   }
   if (!export_path.empty()) {

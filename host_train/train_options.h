@@ -19,6 +19,7 @@ struct TrainOptions {
   uint64_t seed = 1;
   int threads = 0;  // 0: oneDNN/OpenMP default
   std::string device = "auto";
+  std::string precision = "f32";  // f32 | bf16 (bf16 kernels, f32 master weights)
   std::string out = "runs/latest";
   std::string data = "data/mnist";
   bool resume = false;

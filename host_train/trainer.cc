@@ -66,7 +66,8 @@ bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::str
       differs("noise", given.noise != saved->noise) ||
       differs("noise-mode", given.noise_mode != saved->noise_mode) ||
       differs("train-limit", given.train_limit != saved->train_limit) ||
-      differs("seed", given.seed != saved->seed)) {
+      differs("seed", given.seed != saved->seed) ||
+      differs("precision", given.precision != saved->precision)) {
     return false;
   }
   if (given.given.count("epochs")) saved->epochs = given.epochs;
@@ -139,6 +140,7 @@ bool Run::Setup() {
   BackendOptions backend_options;
   backend_options.device = o_.device;
   backend_options.threads = o_.threads;
+  backend_options.precision = o_.precision;
   backend_options.train_batch = std::min(o_.batch, train_.count);
   backend_ = CreateBackend(backend_options, &error_);
   if (!backend_) return false;
@@ -149,6 +151,8 @@ bool Run::Setup() {
 
 void Run::FillBatch(const std::vector<int>& order, int epoch, int first, int count) {
   const uint64_t noise_epoch = o_.noise_mode == "fixed" ? 0 : static_cast<uint64_t>(epoch) + 1;
+  // Each image has its own noise stream, so the threads cannot change the result.
+#pragma omp parallel for schedule(static)
   for (int i = 0; i < count; ++i) {
     const int image = order[static_cast<size_t>(first + i)];
     const float* clean = train_.images.data() + static_cast<size_t>(image) * kImagePixels;

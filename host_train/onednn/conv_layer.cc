@@ -38,10 +38,10 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
   }
   const memory::dims weights_dims = {shape.out_channels, shape.in_channels, shape.kernel,
                                      shape.kernel};
-  const memory::desc weights_any(weights_dims, dt::f32, tag::any);
+  const memory::desc weights_any(weights_dims, shape.data_type, tag::any);
   const memory::desc bias_desc({shape.out_channels}, dt::f32, tag::x);
   const memory::desc dst_any({shape.batch, shape.out_channels, shape.out_side, shape.out_side},
-                             dt::f32, tag::any);
+                             shape.data_type, tag::any);
   const memory::dims strides = {1, 1};
   const memory::dims padding = {shape.padding, shape.padding};
   const auto prop =
@@ -55,16 +55,32 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
   }
   const dnnl::convolution_forward::desc fwd_desc(
       prop, dnnl::algorithm::convolution_direct, src_desc,
-      params->initialized() ? params->weights_desc : weights_any, bias_desc, dst_any, strides,
-      padding, padding);
+      params->initialized() ? params->kernel_weights().get_desc() : weights_any, bias_desc, dst_any,
+      strides, padding, padding);
   const dnnl::convolution_forward::primitive_desc fwd_pd(fwd_desc, attr, engine);
   forward_ = dnnl::convolution_forward(fwd_pd);
   src_desc_ = fwd_pd.src_desc();
   dst_ = ZeroedMemory(fwd_pd.dst_desc(), engine);
 
   if (!params->initialized()) {
-    params->weights_desc = fwd_pd.weights_desc();
+    const memory::desc kernel_desc = fwd_pd.weights_desc();
+    params->weights_desc = kernel_desc;
+    if (kernel_desc.data.data_type != dnnl_f32) {
+      // bf16: the f32 master takes the layout of the f32 weight gradients the bf16
+      // backward-weights kernel writes (it has no fast kernel for the forward's layout).
+      const dnnl::convolution_backward_weights::primitive_desc probe(
+          {dnnl::algorithm::convolution_direct, fwd_pd.src_desc(),
+           memory::desc(weights_dims, dt::f32, tag::any), bias_desc, fwd_pd.dst_desc(), strides,
+           padding, padding},
+          engine, fwd_pd);
+      params->weights_desc = probe.diff_weights_desc();
+    }
     params->weights = ZeroedMemory(params->weights_desc, engine);
+    if (kernel_desc.data.data_type != dnnl_f32) {
+      params->separate_kernel_weights = true;
+      params->kernel_weights_copy = ZeroedMemory(kernel_desc, engine);
+      params->master_to_kernel = dnnl::reorder(params->weights, params->kernel_weights_copy);
+    }
     params->bias = ZeroedMemory(bias_desc, engine);
     params->diff_weights = ZeroedMemory(params->weights_desc, engine);
     params->diff_bias = ZeroedMemory(bias_desc, engine);
@@ -94,10 +110,10 @@ ConvLayer::ConvLayer(const dnnl::engine& engine, const ConvShape& shape,
         engine, fwd_pd);
     backward_data_ = dnnl::convolution_backward_data(data_pd);
     diff_src_ = ZeroedMemory(src_desc_, engine);
-    if (data_pd.weights_desc() != params->weights_desc) {
+    if (data_pd.weights_desc() != params->kernel_weights().get_desc()) {
       reorder_weights_ = true;
       bwd_weights_ = ZeroedMemory(data_pd.weights_desc(), engine);
-      weights_to_bwd_ = dnnl::reorder(params->weights, bwd_weights_);
+      weights_to_bwd_ = dnnl::reorder(params->kernel_weights(), bwd_weights_);
     }
   }
   const dnnl::convolution_backward_weights::primitive_desc weights_pd(
@@ -146,7 +162,7 @@ void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
     return;
   }
   forward_.execute(stream, {{DNNL_ARG_SRC, src},
-                            {DNNL_ARG_WEIGHTS, params_->weights},
+                            {DNNL_ARG_WEIGHTS, params_->kernel_weights()},
                             {DNNL_ARG_BIAS, params_->bias},
                             {DNNL_ARG_DST, dst_}});
 }
@@ -173,11 +189,14 @@ void ConvLayer::Backward(dnnl::stream& stream, const memory& src, const memory& 
                                      {DNNL_ARG_DIFF_WEIGHTS, params_->diff_weights},
                                      {DNNL_ARG_DIFF_BIAS, params_->diff_bias}});
   if (!need_diff_src_) return;
-  if (reorder_weights_) weights_to_bwd_.execute(stream, params_->weights, bwd_weights_);
-  backward_data_.execute(stream,
-                         {{DNNL_ARG_DIFF_DST, *diff_pre},
-                          {DNNL_ARG_WEIGHTS, reorder_weights_ ? bwd_weights_ : params_->weights},
-                          {DNNL_ARG_DIFF_SRC, diff_src_}});
+  if (reorder_weights_) {
+    weights_to_bwd_.execute(
+        stream, {{DNNL_ARG_FROM, params_->kernel_weights()}, {DNNL_ARG_TO, bwd_weights_}});
+  }
+  backward_data_.execute(
+      stream, {{DNNL_ARG_DIFF_DST, *diff_pre},
+               {DNNL_ARG_WEIGHTS, reorder_weights_ ? bwd_weights_ : params_->kernel_weights()},
+               {DNNL_ARG_DIFF_SRC, diff_src_}});
 }
 
 }  // namespace dnz::train::onednn

@@ -23,7 +23,22 @@ struct ConvParams {
   dnnl::memory weights, bias;       // bias: [out_c]
   dnnl::memory diff_weights, diff_bias;
   dnnl::memory m_weights, v_weights, m_bias, v_bias;
+  // bf16 training: the kernels read a bf16 copy of the f32 master weights (same blocked
+  // layout), refreshed by RefreshKernelWeights() after every change of the master.
+  bool separate_kernel_weights = false;
+  dnnl::memory kernel_weights_copy;
+  dnnl::reorder master_to_kernel;
+
   bool initialized() const { return weights_desc.data.ndims != 0; }
+  const dnnl::memory& kernel_weights() const {
+    return separate_kernel_weights ? kernel_weights_copy : weights;
+  }
+  void RefreshKernelWeights(dnnl::stream& stream) {
+    if (!separate_kernel_weights) return;
+    master_to_kernel.execute(stream,
+                             {{DNNL_ARG_FROM, weights}, {DNNL_ARG_TO, kernel_weights_copy}});
+    stream.wait();
+  }
 };
 
 struct ConvShape {
@@ -35,6 +50,7 @@ struct ConvShape {
   int kernel = 3;
   int padding = 1;  // each side
   bool relu = true;
+  dnnl::memory::data_type data_type = dnnl::memory::data_type::f32;  // activations, kernels
 };
 
 class ConvLayer {

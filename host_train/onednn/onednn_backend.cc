@@ -42,15 +42,20 @@ const char* IsaName(dnnl::cpu_isa isa) {
 
 class OnednnBackend final : public TrainBackend {
  public:
-  OnednnBackend(int threads, int train_batch)
-      : engine_(dnnl::engine::kind::cpu, 0), stream_(engine_), threads_(threads) {
+  OnednnBackend(int threads, int train_batch, memory::data_type data_type)
+      : engine_(dnnl::engine::kind::cpu, 0),
+        stream_(engine_),
+        threads_(threads),
+        data_type_(data_type) {
     if (threads > 0) omp_set_num_threads(threads);
     threads_ = omp_get_max_threads();
     // The training batch is built first, so its kernels choose the parameter layouts.
     Graph(train_batch, /*training=*/true);
   }
 
-  std::string Name() const override { return "onednn-f32"; }
+  std::string Name() const override {
+    return data_type_ == memory::data_type::bf16 ? "onednn-bf16" : "onednn-f32";
+  }
   std::string Device() const override {
     return std::string("cpu ") + IsaName(dnnl::get_effective_cpu_isa()) + ", " +
            std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
@@ -61,6 +66,7 @@ class OnednnBackend final : public TrainBackend {
       if (!CheckSize(params.size(), error)) return false;
       for (int i = 0; i < kNumConvs; ++i) {
         CopyIn(params.data(), i, params_[i].weights, params_[i].bias);
+        params_[i].RefreshKernelWeights(stream_);
       }
       return true;
     });
@@ -138,7 +144,10 @@ class OnednnBackend final : public TrainBackend {
       AdamUpdate(config, adam_step_, p.bias.get_desc().get_size() / sizeof(float), Data(p.bias),
                  Data(p.diff_bias), Data(p.m_bias), Data(p.v_bias));
     }
-    return true;
+    return Guard(error, [&] {
+      for (ConvParams& p : params_) p.RefreshKernelWeights(stream_);
+      return true;
+    });
   }
 
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
@@ -180,7 +189,7 @@ class OnednnBackend final : public TrainBackend {
 
   SeedGraph& Graph(int batch, bool training) {
     auto& slot = graphs_[{batch, training}];
-    if (!slot) slot = std::make_unique<SeedGraph>(engine_, batch, &params_, training);
+    if (!slot) slot = std::make_unique<SeedGraph>(engine_, batch, &params_, training, data_type_);
     return *slot;
   }
 
@@ -214,6 +223,7 @@ class OnednnBackend final : public TrainBackend {
   dnnl::engine engine_;
   dnnl::stream stream_;
   int threads_;
+  memory::data_type data_type_;
   std::array<ConvParams, kNumConvs> params_;
   std::map<std::pair<int, bool>, std::unique_ptr<SeedGraph>> graphs_;
   SeedGraph* last_ = nullptr;
@@ -225,8 +235,15 @@ class OnednnBackend final : public TrainBackend {
 
 std::unique_ptr<TrainBackend> CreateOnednnBackend(const BackendOptions& options,
                                                   std::string* error) {
+  memory::data_type data_type = memory::data_type::f32;
+  if (options.precision == "bf16") {
+    data_type = memory::data_type::bf16;
+  } else if (options.precision != "f32") {
+    *error = "--precision " + options.precision + ": use f32 or bf16";
+    return nullptr;
+  }
   try {
-    return std::make_unique<OnednnBackend>(options.threads, options.train_batch);
+    return std::make_unique<OnednnBackend>(options.threads, options.train_batch, data_type);
   } catch (const dnnl::error& e) {
     *error = std::string("oneDNN backend: ") + e.what();
   } catch (const std::exception& e) {

@@ -10,7 +10,7 @@ MaxPoolLayer::MaxPoolLayer(const dnnl::engine& engine, int batch, int channels, 
                            const memory::desc& src_desc, bool training) {
   const int out_side = (in_side + 1) / 2;
   const memory::dim pad_end = 2 * out_side - in_side;  // 1 when the side is odd
-  const memory::desc dst_any({batch, channels, out_side, out_side}, memory::data_type::f32,
+  const memory::desc dst_any({batch, channels, out_side, out_side}, src_desc.data_type(),
                              memory::format_tag::any);
   const memory::dims strides = {2, 2}, kernel = {2, 2}, pad_begin = {0, 0},
                      pad_end_dims = {pad_end, pad_end};

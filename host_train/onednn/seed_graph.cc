@@ -11,7 +11,7 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
-                     std::array<ConvParams, kNumConvs>* params, bool training)
+                     std::array<ConvParams, kNumConvs>* params, bool training, dt data_type)
     : batch_(batch), training_(training) {
   const memory::desc image_plain({batch, 1, kImageSide, kImageSide}, dt::f32, tag::nchw);
   input_plain_ = ZeroedMemory(image_plain, engine);
@@ -24,14 +24,20 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
           engine, batch, spec.in_channels, spec.in_side / 2, previous->get_desc(), training);
       previous = &upsamples_[i]->dst();
     }
-    // The first conv and the 1-channel last conv choose their input layout (see adapt_).
-    const bool choose_layout = previous == nullptr || spec.in_channels == 1;
+    // oneDNN has no bf16 kernel for a 1-channel input: the first conv stays f32 (it is
+    // 0.5% of the work).
+    const dt conv_type = spec.in_channels == 1 ? dt::f32 : data_type;
+    // The first conv, the one-output-channel convs and a change of data type choose their
+    // input layout and type (see adapt_).
+    const bool choose_layout = previous == nullptr || spec.out_channels == 1 ||
+                               previous->get_desc().data_type() != conv_type;
     const memory::desc src_desc =
-        choose_layout
-            ? memory::desc({batch, spec.in_channels, spec.in_side, spec.in_side}, dt::f32, tag::any)
-            : previous->get_desc();
-    const ConvShape shape{batch,         spec.in_channels, spec.out_channels, spec.in_side,
-                          spec.out_side, spec.kernel,      spec.padding,      spec.relu};
+        choose_layout ? memory::desc({batch, spec.in_channels, spec.in_side, spec.in_side},
+                                     conv_type, tag::any)
+                      : previous->get_desc();
+    const ConvShape shape{batch,        spec.in_channels, spec.out_channels,
+                          spec.in_side, spec.out_side,    spec.kernel,
+                          spec.padding, spec.relu,        conv_type};
     convs_[i] = std::make_unique<ConvLayer>(engine, shape, src_desc, &(*params)[i], training,
                                             /*need_diff_src=*/i > 0);
     if (previous != nullptr && convs_[i]->src_desc() != previous->get_desc()) {

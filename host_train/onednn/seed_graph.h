@@ -17,8 +17,9 @@ namespace dnz::train::onednn {
 
 class SeedGraph {
  public:
+  // `data_type`: of activations and conv kernels (f32, or bf16 with f32 master weights).
   SeedGraph(const dnnl::engine& engine, int batch, std::array<ConvParams, kNumConvs>* params,
-            bool training);
+            bool training, dnnl::memory::data_type data_type = dnnl::memory::data_type::f32);
 
   int batch() const { return batch_; }
   bool training() const { return training_; }

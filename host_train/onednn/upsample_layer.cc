@@ -8,7 +8,7 @@ using dnnl::memory;
 
 UpsampleLayer::UpsampleLayer(const dnnl::engine& engine, int batch, int channels, int in_side,
                              const memory::desc& src_desc, bool training) {
-  const memory::desc dst_any({batch, channels, 2 * in_side, 2 * in_side}, memory::data_type::f32,
+  const memory::desc dst_any({batch, channels, 2 * in_side, 2 * in_side}, src_desc.data_type(),
                              memory::format_tag::any);
   const auto prop =
       training ? dnnl::prop_kind::forward_training : dnnl::prop_kind::forward_inference;

@@ -134,6 +134,48 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
 }
 
+// bf16 kernels (8-bit mantissa activations and weights): the same gradients, loosely.
+TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
+  const int batch = 2;
+  const TinyBatch b = MakeBatch(batch);
+  const std::vector<double> params = AliveParams(b, batch);
+  std::vector<double> want;
+  const double want_loss =
+      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  std::string error;
+  BackendOptions options;
+  options.train_batch = batch;
+  options.precision = "bf16";
+  auto backend = CreateBackend(options, &error);
+  if (!backend) GTEST_SKIP() << "no bf16 on this CPU: " << error;
+  ASSERT_EQ(backend->Name(), "onednn-bf16");
+  ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
+      << error;
+  double loss = 0.0;
+  ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error))
+      << error;
+  EXPECT_NEAR(loss, want_loss, 2e-3);
+  std::vector<float> got;
+  ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
+  const ParamLayout& l = SeedParamLayout();
+  for (int i = 0; i < kNumConvs; ++i) {
+    const size_t begin = l.weight_offset[i], end = l.bias_offset[i] + SeedConvs()[i].out_channels;
+    double dot = 0, norm_got = 0, norm_want = 0;
+    for (size_t k = begin; k < end; ++k) {
+      dot += got[k] * want[k];
+      norm_got += got[k] * got[k];
+      norm_want += want[k] * want[k];
+    }
+    // Direction within a few degrees, length within a few percent.
+    EXPECT_GT(dot / std::sqrt(norm_got * norm_want), 0.99) << SeedConvs()[i].name;
+    EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, 0.05) << SeedConvs()[i].name;
+  }
+  // The f32 master weights are not rounded by the bf16 copy.
+  std::vector<float> back;
+  ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
+  EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
+}
+
 TEST(SeedNetwork, AdamFollowsKerasFormula) {
   // One parameter, two steps, checked by hand: Keras adds epsilon to sqrt(v), not v_hat.
   AdamConfig c;
