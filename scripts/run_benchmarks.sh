@@ -20,9 +20,12 @@ echo "bench: runtime (Google Benchmark)"
 echo "bench: PyTorch peer, inference"
 /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer | tee "$out/peer_infer.txt"
 echo "bench: trainer"
-for t in 1 2; do
-  "$root/build/host_train/host_train" --bench-steps 20 --threads "$t" --data "$root/data/mnist" \
-    | tee -a "$out/train.txt"
+: >"$out/train.txt"
+for precision in f32 bf16; do
+  for t in 1 2; do
+    "$root/build/host_train/host_train" --bench-steps 20 --threads "$t" --precision "$precision" \
+      --data "$root/data/mnist" | tee -a "$out/train.txt"
+  done
 done
 echo "bench: PyTorch peer, training"
 /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 --steps 20 train \

@@ -85,13 +85,15 @@ def main(results, target):
         if not line.startswith("BENCH train"):
             continue
         ips = float(re.search(r"img_per_s=([\d.]+)", line)[1])
-        threads = int(re.search(r"(\d+) threads", line)[1])
+        threads = int(re.search(r"(\d+) threads?\b", line)[1])
+        precision = re.search(r"backend=(\S+)", line)[1]
         p = tpeer.get((threads, 128))
         pips = float(p["img_per_s"]) if p else float("nan")
         gflops = ips * FLOP_PER_TRAIN_IMAGE / 1e9
-        lines.append(f"| host_train onednn f32 | {threads} | {ips:.0f} | {pips:.0f} | "
-                     f"{ips / pips:.2f}x | {gflops:.0f} | "
-                     f"{100 * gflops * 1e9 / (f32_peak * threads / cores):.0f}% |")
+        share = (f"{100 * gflops * 1e9 / (f32_peak * threads / cores):.0f}%"
+                 if precision.endswith("f32") else "- (bf16 peak is higher)")
+        lines.append(f"| host_train {precision} | {threads} | {ips:.0f} | {pips:.0f} | "
+                     f"{ips / pips:.2f}x | {gflops:.0f} | {share} |")
     lines += ["", "Raw lines:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
