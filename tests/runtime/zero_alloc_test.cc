@@ -105,9 +105,9 @@ TEST(ZeroAllocation, OnednnCountIsLibdnnlsOwn) {
   if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "built without oneDNN";
   const long per_run = AllocationsPerRun(DNZ_BACKEND_ONEDNN, 1, 20);
   // Our code allocates nothing; libdnnl's execute() allocates a few small blocks
-  // per primitive call (8 convolutions per image here). Recorded, and bounded so
+  // per primitive call (6 oneDNN convolutions per image here). Recorded, and bounded so
   // that a regression in our code (one allocation per element, say) shows.
-  std::printf("onednn: %ld allocations per run (libdnnl execute, 8 conv primitives)\n", per_run);
+  std::printf("onednn: %ld allocations per run (libdnnl execute, 6 conv primitives)\n", per_run);
   RecordProperty("onednn_allocations_per_run", int(per_run));
   EXPECT_LE(per_run, 8 * 12);
 }
