@@ -28,32 +28,32 @@
 extern "C" {
 #endif
 
-#define DNZ_FORMAT_VERSION 1u   /* the model-file format this runtime reads */
-#define DNZ_MAX_OPS 32          /* most ops a model may have */
-#define DNZ_MAX_DIM 1024        /* largest height or width of any tensor */
-#define DNZ_MAX_CHANNELS 1024   /* most channels of any tensor */
-#define DNZ_MAX_KERNEL 11       /* largest conv kernel height or width */
+#define DNZ_FORMAT_VERSION 1u                     /* the model-file format this runtime reads */
+#define DNZ_MAX_OPS 32                            /* most ops a model may have */
+#define DNZ_MAX_DIM 1024                          /* largest height or width of any tensor */
+#define DNZ_MAX_CHANNELS 1024                     /* most channels of any tensor */
+#define DNZ_MAX_KERNEL 11                         /* largest conv kernel height or width */
 #define DNZ_MAX_ARENA_BYTES (64u * 1024u * 1024u) /* most activation memory per image */
-#define DNZ_ARENA_ALIGNMENT 64  /* the arena's start must be aligned to this */
+#define DNZ_ARENA_ALIGNMENT 64                    /* the arena's start must be aligned to this */
 #define DNZ_ERROR_CHARS 160
 
 typedef enum dnz_status {
   DNZ_OK = 0,
-  DNZ_ERR_NULL_ARGUMENT = 1,      /* a required pointer was NULL */
-  DNZ_ERR_FLATBUFFER = 2,         /* not a well-formed model buffer (verifier failed) */
-  DNZ_ERR_IDENTIFIER = 3,         /* the file identifier is not "DNZM" */
-  DNZ_ERR_VERSION = 4,            /* a format version this runtime does not read */
-  DNZ_ERR_GRAPH = 5,              /* op/tensor counts or op kinds are invalid */
-  DNZ_ERR_SHAPE = 6,              /* tensor shapes do not chain through the ops */
-  DNZ_ERR_VECTOR_LENGTH = 7,      /* a weight/bias/scale vector has the wrong length */
-  DNZ_ERR_QUANTIZATION = 8,       /* a scale, zero point, multiplier or shift is invalid */
-  DNZ_ERR_BOUNDS = 9,             /* a dimension, kernel or the arena exceeds a limit */
-  DNZ_ERR_ARENA = 10,             /* arena missing, too small or misaligned */
+  DNZ_ERR_NULL_ARGUMENT = 1,        /* a required pointer was NULL */
+  DNZ_ERR_FLATBUFFER = 2,           /* not a well-formed model buffer (verifier failed) */
+  DNZ_ERR_IDENTIFIER = 3,           /* the file identifier is not "DNZM" */
+  DNZ_ERR_VERSION = 4,              /* a format version this runtime does not read */
+  DNZ_ERR_GRAPH = 5,                /* op/tensor counts or op kinds are invalid */
+  DNZ_ERR_SHAPE = 6,                /* tensor shapes do not chain through the ops */
+  DNZ_ERR_VECTOR_LENGTH = 7,        /* a weight/bias/scale vector has the wrong length */
+  DNZ_ERR_QUANTIZATION = 8,         /* a scale, zero point, multiplier or shift is invalid */
+  DNZ_ERR_BOUNDS = 9,               /* a dimension, kernel or the arena exceeds a limit */
+  DNZ_ERR_ARENA = 10,               /* arena missing, too small or misaligned */
   DNZ_ERR_BACKEND_UNAVAILABLE = 11, /* backend not built in, or unsupported for this model */
-  DNZ_ERR_NO_FLOAT_WEIGHTS = 12,  /* float backend asked for a model without float weights */
-  DNZ_ERR_BATCH = 13,             /* batch (or max_batch) is 0, or max_batch too large */
-  DNZ_ERR_BACKEND = 14,           /* the backend library reported an error */
-  DNZ_ERR_STATE = 15              /* the session is not ready (no arena, not initialised) */
+  DNZ_ERR_NO_FLOAT_WEIGHTS = 12,    /* float backend asked for a model without float weights */
+  DNZ_ERR_BATCH = 13,               /* batch (or max_batch) is 0, or max_batch too large */
+  DNZ_ERR_BACKEND = 14,             /* the backend library reported an error */
+  DNZ_ERR_STATE = 15                /* the session is not ready (no arena, not initialised) */
 } dnz_status;
 
 typedef enum dnz_backend {
@@ -64,12 +64,16 @@ typedef enum dnz_backend {
 } dnz_backend;
 
 typedef enum dnz_op_kind { DNZ_OP_CONV = 0, DNZ_OP_MAXPOOL = 1, DNZ_OP_UPSAMPLE = 2 } dnz_op_kind;
-typedef enum dnz_activation { DNZ_ACT_NONE = 0, DNZ_ACT_RELU = 1, DNZ_ACT_SIGMOID = 2 } dnz_activation;
+typedef enum dnz_activation {
+  DNZ_ACT_NONE = 0,
+  DNZ_ACT_RELU = 1,
+  DNZ_ACT_SIGMOID = 2
+} dnz_activation;
 
 /* One tensor's shape and quantization, [H][W][C]. */
 typedef struct dnz_tensor_info {
   int32_t height, width, channels;
-  float scale;        /* real = scale * (q - zero_point) */
+  float scale; /* real = scale * (q - zero_point) */
   int32_t zero_point;
 } dnz_tensor_info;
 
@@ -79,18 +83,18 @@ typedef struct dnz_op {
   dnz_activation activation;
   int32_t kernel_h, kernel_w;
   int32_t pad_top, pad_left, pad_bottom, pad_right;
-  int32_t fused_upsample_input; /* conv reads input pixel (y >> 1, x >> 1) */
-  int32_t fused_maxpool_output; /* conv output max-pooled 2x2, ceil mode */
-  const int8_t* weights;              /* [out_c][kh][kw][in_c] */
-  const int32_t* bias;                /* [out_c] */
-  const int32_t* requant_multiplier;  /* [out_c] */
-  const int8_t* requant_shift;        /* [out_c] */
-  const int8_t* activation_table;     /* [256], sigmoid only */
-  int32_t preact_zero_point;          /* sigmoid only */
-  float preact_scale;                 /* sigmoid only */
-  const float* float_weights;         /* [out_c][kh][kw][in_c] or NULL */
-  const float* float_bias;            /* [out_c] or NULL */
-  int32_t conv_out_h, conv_out_w;     /* conv output before a fused pool */
+  int32_t fused_upsample_input;      /* conv reads input pixel (y >> 1, x >> 1) */
+  int32_t fused_maxpool_output;      /* conv output max-pooled 2x2, ceil mode */
+  const int8_t* weights;             /* [out_c][kh][kw][in_c] */
+  const int32_t* bias;               /* [out_c] */
+  const int32_t* requant_multiplier; /* [out_c] */
+  const int8_t* requant_shift;       /* [out_c] */
+  const int8_t* activation_table;    /* [256], sigmoid only */
+  int32_t preact_zero_point;         /* sigmoid only */
+  float preact_scale;                /* sigmoid only */
+  const float* float_weights;        /* [out_c][kh][kw][in_c] or NULL */
+  const float* float_bias;           /* [out_c] or NULL */
+  int32_t conv_out_h, conv_out_w;    /* conv output before a fused pool */
 } dnz_op;
 
 /* A verified model. Fields are read-only for users; they point into the model bytes. */
@@ -120,12 +124,12 @@ typedef struct dnz_session_options {
 
 typedef struct dnz_session {
   const dnz_model* model;
-  dnz_backend backend;   /* resolved: never AUTO after init */
+  dnz_backend backend; /* resolved: never AUTO after init */
   uint32_t max_batch;
   dnz_plan plan;
   uint8_t* arena;
   size_t arena_bytes;
-  void* backend_state;   /* onednn: primitives made at init */
+  void* backend_state; /* onednn: primitives made at init */
   char error[DNZ_ERROR_CHARS];
 } dnz_session;
 
@@ -155,10 +159,8 @@ const char* dnz_session_error(const dnz_session* session);
 /* `batch` images of the model's input shape in, as many output images out, each
  * [H][W][C]. u8: pixels 0..255 (real = p / 255). f32: reals in [0, 1]. s8: the
  * quantized tensors themselves. For the float backend, u8 and f32 convert. */
-dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* output,
-                      uint32_t batch);
-dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output,
-                       uint32_t batch);
+dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* output, uint32_t batch);
+dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output, uint32_t batch);
 
 /* --- Names ----------------------------------------------------------------- */
 const char* dnz_status_string(dnz_status status);
