@@ -7,6 +7,22 @@
 
 namespace dnz::build {
 
+FloatConv ZeroConv(int kernel, int in_channels, int out_channels, bool same_padding,
+                   Activation activation, bool fused_upsample_input, bool fused_maxpool_output) {
+  FloatConv conv;
+  conv.kernel = kernel;
+  conv.in_channels = in_channels;
+  conv.out_channels = out_channels;
+  conv.same_padding = same_padding;
+  conv.activation = activation;
+  conv.fused_upsample_input = fused_upsample_input;
+  conv.fused_maxpool_output = fused_maxpool_output;
+  conv.weights.assign(size_t(kernel) * size_t(kernel) * size_t(in_channels) * size_t(out_channels),
+                      0.0f);
+  conv.bias.assign(size_t(out_channels), 0.0f);
+  return conv;
+}
+
 FloatNetwork SeedArchitecture() {
   struct Layer {
     int kernel, in_c, out_c;
@@ -28,17 +44,8 @@ FloatNetwork SeedArchitecture() {
   };
   FloatNetwork net;
   for (const Layer& l : layers) {
-    FloatConv conv;
-    conv.kernel = l.kernel;
-    conv.in_channels = l.in_c;
-    conv.out_channels = l.out_c;
-    conv.same_padding = l.same;
-    conv.activation = l.activation;
-    conv.fused_upsample_input = l.upsample;
-    conv.fused_maxpool_output = l.pool;
-    conv.weights.assign(size_t(l.kernel) * l.kernel * l.in_c * l.out_c, 0.0f);
-    conv.bias.assign(size_t(l.out_c), 0.0f);
-    net.convs.push_back(std::move(conv));
+    net.convs.push_back(
+        ZeroConv(l.kernel, l.in_c, l.out_c, l.same, l.activation, l.upsample, l.pool));
   }
   return net;
 }

@@ -26,6 +26,10 @@ struct FloatConv {
   std::vector<float> bias;            // [out_c]
 };
 
+// A conv of the given shape with zero weights and bias, ready to be filled.
+FloatConv ZeroConv(int kernel, int in_channels, int out_channels, bool same_padding,
+                   Activation activation, bool fused_upsample_input, bool fused_maxpool_output);
+
 struct FloatNetwork {
   int input_height = 28, input_width = 28, input_channels = 1;
   std::vector<FloatConv> convs;

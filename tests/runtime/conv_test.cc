@@ -29,19 +29,11 @@ std::vector<uint8_t> SingleConvModel(const ConvCase& c, uint64_t seed) {
   net.input_height = c.height;
   net.input_width = c.width;
   net.input_channels = c.in_c;
-  build::FloatConv conv;
-  conv.kernel = c.kernel;
-  conv.in_channels = c.in_c;
-  conv.out_channels = c.out_c;
-  conv.same_padding = c.same;
-  conv.activation = c.activation;
-  conv.fused_upsample_input = c.upsample;
-  conv.fused_maxpool_output = c.pool;
+  build::FloatConv conv =
+      build::ZeroConv(c.kernel, c.in_c, c.out_c, c.same, c.activation, c.upsample, c.pool);
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> u(-1.0f, 1.0f);
-  conv.weights.resize(size_t(c.kernel * c.kernel * c.in_c * c.out_c));
   for (float& w : conv.weights) w = u(rng) * 0.3f;
-  conv.bias.resize(size_t(c.out_c));
   for (float& b : conv.bias) b = u(rng) * 0.2f;
   net.convs.push_back(conv);
   std::vector<std::vector<float>> images(8,

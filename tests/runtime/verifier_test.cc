@@ -21,15 +21,7 @@ std::vector<uint8_t> SmallModelBytes() {
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> u(-0.5f, 0.5f);
   auto conv = [&](int k, int in, int out, bool same, build::Activation act, bool up, bool pool) {
-    build::FloatConv c;
-    c.kernel = k;
-    c.in_channels = in;
-    c.out_channels = out;
-    c.same_padding = same;
-    c.activation = act;
-    c.fused_upsample_input = up;
-    c.fused_maxpool_output = pool;
-    c.weights.resize(size_t(k * k * in * out));
+    build::FloatConv c = build::ZeroConv(k, in, out, same, act, up, pool);
     for (float& w : c.weights) w = u(rng);
     c.bias.assign(size_t(out), 0.1f);
     net.convs.push_back(c);
