@@ -147,7 +147,13 @@ INSTANTIATE_TEST_SUITE_P(
                       ConvCase{"sigmoid_1x1ch", 3, 1, 1, true, false, false, A::kSigmoid, 9, 9},
                       ConvCase{"no_activation", 3, 2, 3, true, false, false, A::kNone, 6, 6},
                       ConvCase{"wide_channels", 3, 64, 32, true, false, true, A::kRelu, 6, 6},
-                      ConvCase{"one_by_one", 1, 16, 16, true, false, false, A::kRelu, 5, 5}),
+                      ConvCase{"one_by_one", 1, 16, 16, true, false, false, A::kRelu, 5, 5},
+                      // One output channel: the onednn backend's own kernel, deep
+                      // (contiguous spans, with tails and clipped borders) and shallow.
+                      ConvCase{"single_out_deep_same", 5, 32, 1, true, false, false, A::kRelu, 9, 11},
+                      ConvCase{"single_out_deep_tail", 5, 80, 1, false, false, false, A::kNone, 8, 7},
+                      ConvCase{"single_out_deep_upsample", 3, 16, 1, true, true, true, A::kRelu, 5, 4},
+                      ConvCase{"single_out_shallow", 3, 3, 1, true, false, false, A::kSigmoid, 7, 8}),
     [](const ::testing::TestParamInfo<ConvCase>& param) { return param.param.name; });
 
 }  // namespace
