@@ -118,7 +118,8 @@ typedef struct dnz_plan {
 
 typedef struct dnz_session_options {
   dnz_backend backend;
-  uint32_t max_batch; /* images a batching backend (onednn) runs in one pass (>= 1);
+  uint32_t max_batch; /* images a batching backend (onednn) may run in one pass (>= 1;
+                         onednn runs at most 8 per pass, which keeps them in cache);
                          a dnz_run_* call may pass any number: it runs pass by pass */
 } dnz_session_options;
 

@@ -1,6 +1,10 @@
 #include "conv_single_output.h"
 
+// GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
+#pragma GCC diagnostic pop
 
 namespace dnz {
 namespace {
@@ -45,22 +49,13 @@ inline __attribute__((always_inline)) void DeepRowBody(const Geometry& g, const 
   }
 }
 
-// The sum of the 16 lanes (GCC 12's _mm512_reduce_add_epi32 trips -Wmaybe-uninitialized).
-__attribute__((target("avx512f"))) inline int32_t SumLanes(__m512i v) {
-  const __m256i half = _mm256_add_epi32(_mm512_maskz_extracti64x4_epi64(0xff, v, 0), _mm512_maskz_extracti64x4_epi64(0xff, v, 1));
-  __m128i quarter = _mm_add_epi32(_mm256_castsi256_si128(half), _mm256_extracti128_si256(half, 1));
-  quarter = _mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 0x4e));
-  quarter = _mm_add_epi32(quarter, _mm_shuffle_epi32(quarter, 0xb1));
-  return _mm_cvtsi128_si32(quarter);
-}
-
 // The same with AVX-512 VNNI: vpdpbusd multiplies u8 by s8 and adds groups of four
 // into int32 lanes without saturation, so the sum is exact; masked loads cover
 // the tail of a span without reading past it.
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void DeepRowVnni(const Geometry& g,
-                                                                         const uint8_t* image,
-                                                                         int32_t oy,
-                                                                         int32_t* out_row) {
+                                                                        const uint8_t* image,
+                                                                        int32_t oy,
+                                                                        int32_t* out_row) {
   const dnz_op& op = *g.op;
   for (int32_t ox = 0; ox < op.conv_out_w; ++ox) {
     int32_t kx_begin, kx_end;
@@ -82,7 +77,7 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void DeepRowVnni(const Ge
                                   _mm512_maskz_loadu_epi8(tail, w + i));
       }
     }
-    out_row[ox] = op.bias[0] + SumLanes(acc);
+    out_row[ox] = op.bias[0] + _mm512_reduce_add_epi32(acc);
   }
 }
 
@@ -101,8 +96,7 @@ inline __attribute__((always_inline)) void ShallowRowBody(const Geometry& g, con
       const int32_t end = limit < op.conv_out_w ? limit : op.conv_out_w;
       for (int32_t c = 0; c < g.in_c; ++c) {
         const int32_t w = op.weights[(ky * op.kernel_w + kx) * g.in_c + c];
-        const uint8_t* __restrict x =
-            image + (iy * g.in_w + begin + kx - op.pad_left) * g.in_c + c;
+        const uint8_t* __restrict x = image + (iy * g.in_w + begin + kx - op.pad_left) * g.in_c + c;
         int32_t* __restrict out = out_row + begin;
         for (int32_t i = 0; i < end - begin; ++i) out[i] += w * int32_t(x[i * g.in_c]);
       }
