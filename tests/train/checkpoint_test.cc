@@ -2,6 +2,7 @@
 #include "checkpoint.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -35,7 +36,8 @@ std::string ReadAll(const std::string& path) {
 }
 
 TEST(Checkpoint, RoundTrips) {
-  const std::string path = ::testing::TempDir() + "/dnz_ckpt_roundtrip";
+  const std::string path =
+      ::testing::TempDir() + "/dnz_ckpt_roundtrip_" + std::to_string(::getpid());
   std::string error;
   ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
   Checkpoint loaded;
@@ -53,7 +55,7 @@ TEST(Checkpoint, RoundTrips) {
 }
 
 TEST(Checkpoint, DamagedFilesGiveOneClearError) {
-  const std::string path = ::testing::TempDir() + "/dnz_ckpt_damaged";
+  const std::string path = ::testing::TempDir() + "/dnz_ckpt_damaged_" + std::to_string(::getpid());
   std::string error;
   ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
   const std::string good = ReadAll(path);

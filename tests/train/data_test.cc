@@ -1,5 +1,6 @@
 // dnz_data: IDX reader errors, MNIST loading, deterministic noise, metrics.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <cmath>
 #include <cstdio>
@@ -16,7 +17,7 @@ namespace dnz::data {
 namespace {
 
 std::string TempPath(const std::string& name) {
-  return ::testing::TempDir() + "/dnz_data_test_" + name;
+  return ::testing::TempDir() + "/dnz_data_test_" + std::to_string(::getpid()) + "_" + name;
 }
 
 void WriteBytes(const std::string& path, const std::vector<uint8_t>& bytes) {

@@ -69,9 +69,22 @@ std::vector<nlohmann::json> EpochLog(const std::string& out) {
   return epochs;
 }
 
+// Run folders carry the process id (two test runs at once never share one) and are
+// removed when the test binary exits.
+struct RunFolders {
+  std::vector<std::string> paths;
+  ~RunFolders() {
+    std::error_code ignored;
+    for (const std::string& path : paths) std::filesystem::remove_all(path, ignored);
+  }
+};
+RunFolders g_run_folders;
+
 std::string FreshDir(const std::string& name) {
-  const std::string dir = ::testing::TempDir() + "/dnz_train_run_" + name;
+  const std::string dir =
+      ::testing::TempDir() + "/dnz_train_run_" + std::to_string(::getpid()) + "_" + name;
   std::filesystem::remove_all(dir);
+  g_run_folders.paths.push_back(dir);
   return dir;
 }
 
