@@ -17,6 +17,7 @@
 #include "dnz/dnz.h"
 #include "dnz_model_generated.h"
 #include "float_forward.h"
+#include "polyphase.h"
 
 namespace dnz::build {
 namespace {
@@ -91,18 +92,28 @@ struct QuantizedConv {
 };
 
 bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParams& out,
-                  QuantizedConv* q, std::string* error) {
+                  bool polyphase_weights, QuantizedConv* q, std::string* error) {
   const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
+  const bool polyphase =
+      polyphase_weights && conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
   const QuantParams target = conv.activation == Activation::kSigmoid ? q->preact : out;
   q->weights.resize(conv.weights.size());
   for (int oc = 0; oc < conv.out_channels; ++oc) {
     const float* w = conv.weights.data() + size_t(oc) * per_channel;
     float max_abs = 0.0f;
     for (size_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
-    const float w_scale = max_abs > 0.0f ? max_abs / 127.0f : 1e-8f;
-    for (size_t i = 0; i < per_channel; ++i) {
-      const long v = std::lround(double(w[i]) / double(w_scale));
-      q->weights[size_t(oc) * per_channel + i] = int8_t(std::max(-127L, std::min(127L, v)));
+    float w_scale = max_abs > 0.0f ? max_abs / 127.0f : 1e-8f;
+    int8_t* qw = q->weights.data() + size_t(oc) * per_channel;
+    for (;;) {
+      for (size_t i = 0; i < per_channel; ++i) {
+        const long v = std::lround(double(w[i]) / double(w_scale));
+        qw[i] = int8_t(std::max(-127L, std::min(127L, v)));
+      }
+      if (!polyphase) break;
+      // Widen the scale until the polyphase sums fit too (a few rounds at most).
+      const int32_t worst = PolyphaseMaxAbsSum(qw, conv.in_channels);
+      if (worst <= 127) break;
+      w_scale *= 1.01f * float(worst) / 127.0f;
     }
     const double acc_scale = double(in.scale) * double(w_scale);
     q->weight_scales.push_back(w_scale);
@@ -234,7 +245,7 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
         out = AsymmetricParams(-hi, hi);  // no min is recorded: symmetric about 0
       }
     }
-    if (!QuantizeConv(conv, in, out, &q, error)) return {};
+    if (!QuantizeConv(conv, in, out, options.polyphase_weights, &q, error)) return {};
     const ConvGeometry g = GeometryOf(conv, h, w);
     const auto* float_weights = options.keep_float_weights ? &conv.weights : nullptr;
     const auto* float_bias = options.keep_float_weights ? &conv.bias : nullptr;

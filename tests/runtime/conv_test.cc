@@ -5,9 +5,11 @@
 // must give the ref bytes exactly.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <random>
 
+#include "polyphase.h"
 #include "test_models.h"
 
 namespace dnz::test {
@@ -19,6 +21,7 @@ struct ConvCase {
   bool same, upsample, pool;
   build::Activation activation;
   int height, width;
+  bool plain_weights = false;  // upsample convs: weights not made polyphase-friendly
 };
 
 // Test names and failure messages show the case's name, not its bytes.
@@ -41,7 +44,9 @@ std::vector<uint8_t> SingleConvModel(const ConvCase& c, uint64_t seed) {
   for (auto& image : images)
     for (float& p : image) p = 0.5f + 0.5f * u(rng);
   std::string error;
-  auto bytes = build::BuildModel(net, images, {}, {}, &error);
+  build::BuildOptions options;
+  options.polyphase_weights = !c.plain_weights;
+  auto bytes = build::BuildModel(net, images, {}, options, &error);
   EXPECT_FALSE(bytes.empty()) << error;
   return bytes;
 }
@@ -102,6 +107,14 @@ TEST_P(ConvTest, MatchesNaiveWithinOneStepAndBackendsAgree) {
   const auto bytes = SingleConvModel(c, 17);
   Runner ref(bytes, DNZ_BACKEND_REF);
   ASSERT_EQ(ref.status, DNZ_OK) << ref.model.error << dnz_session_error(&ref.session);
+  if (c.upsample && c.kernel == 3) {  // which onednn path the case takes: polyphase or plain
+    const dnz_op& op = ref.model.ops[0];
+    int32_t worst = 0;
+    for (int oc = 0; oc < c.out_c; ++oc) {
+      worst = std::max(worst, PolyphaseMaxAbsSum(op.weights + oc * 9 * c.in_c, c.in_c));
+    }
+    EXPECT_EQ(worst > 127, c.plain_weights) << c.name << ": largest polyphase sum " << worst;
+  }
   const size_t in_count = size_t(c.height * c.width * c.in_c);
   std::mt19937 rng(23);
   std::vector<uint8_t> pixels(in_count);
@@ -138,22 +151,28 @@ TEST_P(ConvTest, MatchesNaiveWithinOneStepAndBackendsAgree) {
 using A = build::Activation;
 INSTANTIATE_TEST_SUITE_P(
     Configurations, ConvTest,
-    ::testing::Values(ConvCase{"relu_same", 3, 3, 5, true, false, false, A::kRelu, 9, 7},
-                      ConvCase{"relu_pool_odd", 3, 4, 6, true, false, true, A::kRelu, 7, 7},
-                      ConvCase{"relu_pool_even", 3, 2, 8, true, false, true, A::kRelu, 8, 6},
-                      ConvCase{"upsample_relu", 3, 5, 4, true, true, false, A::kRelu, 4, 5},
-                      ConvCase{"upsample_pool", 3, 3, 3, true, true, true, A::kRelu, 5, 3},
-                      ConvCase{"valid_5x5", 5, 6, 1, false, false, false, A::kRelu, 12, 10},
-                      ConvCase{"sigmoid_1x1ch", 3, 1, 1, true, false, false, A::kSigmoid, 9, 9},
-                      ConvCase{"no_activation", 3, 2, 3, true, false, false, A::kNone, 6, 6},
-                      ConvCase{"wide_channels", 3, 64, 32, true, false, true, A::kRelu, 6, 6},
-                      ConvCase{"one_by_one", 1, 16, 16, true, false, false, A::kRelu, 5, 5},
-                      // One output channel: the onednn backend's own kernel, deep
-                      // (contiguous spans, with tails and clipped borders) and shallow.
-                      ConvCase{"single_out_deep_same", 5, 32, 1, true, false, false, A::kRelu, 9, 11},
-                      ConvCase{"single_out_deep_tail", 5, 80, 1, false, false, false, A::kNone, 8, 7},
-                      ConvCase{"single_out_deep_upsample", 3, 16, 1, true, true, true, A::kRelu, 5, 4},
-                      ConvCase{"single_out_shallow", 3, 3, 1, true, false, false, A::kSigmoid, 7, 8}),
+    ::testing::Values(
+        ConvCase{"relu_same", 3, 3, 5, true, false, false, A::kRelu, 9, 7},
+        ConvCase{"relu_pool_odd", 3, 4, 6, true, false, true, A::kRelu, 7, 7},
+        ConvCase{"relu_pool_even", 3, 2, 8, true, false, true, A::kRelu, 8, 6},
+        ConvCase{"upsample_relu", 3, 5, 4, true, true, false, A::kRelu, 4, 5},
+        ConvCase{"upsample_pool", 3, 3, 3, true, true, true, A::kRelu, 5, 3},
+        ConvCase{"valid_5x5", 5, 6, 1, false, false, false, A::kRelu, 12, 10},
+        ConvCase{"sigmoid_1x1ch", 3, 1, 1, true, false, false, A::kSigmoid, 9, 9},
+        ConvCase{"no_activation", 3, 2, 3, true, false, false, A::kNone, 6, 6},
+        ConvCase{"wide_channels", 3, 64, 32, true, false, true, A::kRelu, 6, 6},
+        ConvCase{"one_by_one", 1, 16, 16, true, false, false, A::kRelu, 5, 5},
+        // One output channel: the onednn backend's own kernel, deep
+        // (contiguous spans, with tails and clipped borders) and shallow.
+        ConvCase{"single_out_deep_same", 5, 32, 1, true, false, false, A::kRelu, 9, 11},
+        ConvCase{"single_out_deep_tail", 5, 80, 1, false, false, false, A::kNone, 8, 7},
+        ConvCase{"single_out_deep_upsample", 3, 16, 1, true, true, true, A::kRelu, 5, 4},
+        ConvCase{"single_out_shallow", 3, 3, 1, true, false, false, A::kSigmoid, 7, 8},
+        // Upsample convs on the onednn backend: polyphase (4 taps, the
+        // parity blocks) when the weights allow it, else the plain way.
+        ConvCase{"upsample_polyphase_wide", 3, 40, 48, true, true, false, A::kRelu, 6, 5},
+        ConvCase{"upsample_polyphase_pool", 3, 16, 20, true, true, true, A::kRelu, 5, 7},
+        ConvCase{"upsample_plain_weights", 3, 24, 16, true, true, false, A::kRelu, 4, 6, true}),
     [](const ::testing::TestParamInfo<ConvCase>& param) { return param.param.name; });
 
 }  // namespace

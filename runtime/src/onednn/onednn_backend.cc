@@ -28,6 +28,7 @@
 
 #include "../backend.h"
 #include "../memory_planner.h"
+#include "../polyphase.h"
 #include "conv_single_output.h"
 #include "requantize_output.h"
 
@@ -38,13 +39,19 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-struct ConvStage {
-  bool single_output = false;  // one output channel: our own kernel, no primitive
+// One oneDNN convolution: the whole conv, or one parity of a polyphase conv.
+struct ConvPart {
   dnnl::convolution_forward primitive;
   memory weights;  // reordered once, owned by oneDNN
   memory::desc src_desc, dst_desc;
+  size_t dst_offset = 0;  // bytes into the accumulator region
   size_t scratchpad_bytes = 0;
   std::unordered_map<int, memory> args;  // bound to the arena in bind_arena
+};
+
+struct ConvStage {
+  bool single_output = false;   // one output channel: our own kernel, no primitive
+  std::vector<ConvPart> parts;  // 1, or 4 for a polyphase conv ([py][px])
 };
 
 struct Instance {
@@ -58,6 +65,10 @@ struct State {
   dnnl::stream stream{engine};
   Instance full, single;
   std::vector<Requant32> requant;  // [op]
+  // [op]: the four 2x2 parity kernels (OHWI, [py][px]) of an upsample conv that
+  // runs polyphase; empty otherwise. Kept only until the primitives are made.
+  std::vector<std::vector<int8_t>> polyphase_kernels;
+  std::vector<bool> polyphase;  // [op]
   size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
 };
 
@@ -85,37 +96,69 @@ void PreferDirectJit(dnnl::convolution_forward::primitive_desc& pd) {
   }
 }
 
-ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32_t batch) {
-  const dnz_op& op = model.ops[i];
-  const dnz_tensor_info& in = model.tensors[i];
-  const dnz_tensor_info& out = model.tensors[i + 1];
-  const int shift = op.fused_upsample_input ? 1 : 0;
-  const memory::dim n = batch, ic = in.channels, oc = out.channels;
-  ConvStage stage;
-  stage.src_desc = memory::desc({n, ic, in.height << shift, in.width << shift}, dt::u8, tag::nhwc);
-  stage.dst_desc = memory::desc({n, oc, op.conv_out_h, op.conv_out_w}, dt::s32, tag::nhwc);
-  const memory::desc weights_any({oc, ic, op.kernel_h, op.kernel_w}, dt::s8, tag::any);
+struct PartShape {
+  memory::dims src, dst, kernel, pad_before, pad_after;
+  const int8_t* weights;  // OHWI
+};
+
+ConvPart MakeConvPart(State& state, const PartShape& shape, const int32_t* bias) {
+  const memory::dim oc = shape.dst[1], ic = shape.src[1];
+  ConvPart part;
+  part.src_desc = memory::desc(shape.src, dt::u8, tag::nhwc);
+  part.dst_desc = memory::desc(shape.dst, dt::s32, tag::nhwc);
+  const memory::desc weights_any({oc, ic, shape.kernel[0], shape.kernel[1]}, dt::s8, tag::any);
   const memory::desc bias_desc({oc}, dt::s32, tag::x);
   const dnnl::convolution_forward::desc desc(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, stage.src_desc,
-      weights_any, bias_desc, stage.dst_desc, {1, 1}, {op.pad_top, op.pad_left},
-      {op.pad_bottom, op.pad_right});
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, part.src_desc,
+      weights_any, bias_desc, part.dst_desc, {1, 1}, shape.pad_before, shape.pad_after);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::convolution_forward::primitive_desc pd(desc, attr, state.engine);
   PreferDirectJit(pd);
-  stage.primitive = dnnl::convolution_forward(pd);
-  stage.scratchpad_bytes = pd.scratchpad_desc().get_size();
+  part.primitive = dnnl::convolution_forward(pd);
+  part.scratchpad_bytes = pd.scratchpad_desc().get_size();
 
-  // The file's OHWI weights, reordered once into the layout the primitive chose.
-  const memory::desc file_weights({oc, ic, op.kernel_h, op.kernel_w}, dt::s8, tag::ohwi);
-  memory source(file_weights, state.engine, const_cast<int8_t*>(op.weights));
-  stage.weights = memory(pd.weights_desc(), state.engine);
-  dnnl::reorder(source, stage.weights).execute(state.stream, source, stage.weights);
+  // OHWI weights, reordered once into the layout the primitive chose.
+  const memory::desc ohwi({oc, ic, shape.kernel[0], shape.kernel[1]}, dt::s8, tag::ohwi);
+  memory source(ohwi, state.engine, const_cast<int8_t*>(shape.weights));
+  part.weights = memory(pd.weights_desc(), state.engine);
+  dnnl::reorder(source, part.weights).execute(state.stream, source, part.weights);
   state.stream.wait();
 
-  stage.args[DNNL_ARG_WEIGHTS] = stage.weights;
-  stage.args[DNNL_ARG_BIAS] = memory(bias_desc, state.engine, const_cast<int32_t*>(op.bias));
+  part.args[DNNL_ARG_WEIGHTS] = part.weights;
+  part.args[DNNL_ARG_BIAS] = memory(bias_desc, state.engine, const_cast<int32_t*>(bias));
+  return part;
+}
+
+ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32_t batch) {
+  const dnz_op& op = model.ops[i];
+  const dnz_tensor_info& in = model.tensors[i];
+  const memory::dim n = batch, ic = in.channels, oc = model.tensors[i + 1].channels;
+  ConvStage stage;
+  if (state.polyphase[i]) {
+    // Four 2x2 convs on the stored (small) input, one per output parity.
+    const memory::dim h = in.height, w = in.width;
+    const size_t kernel_bytes = size_t(oc) * 4 * size_t(ic);
+    const size_t block_bytes = size_t(n) * size_t(h * w * oc) * sizeof(int32_t);
+    for (int parity = 0; parity < 4; ++parity) {
+      const memory::dim py = parity >> 1, px = parity & 1;
+      const PartShape shape{
+          {n, ic, h, w}, {n, oc, h, w},
+          {2, 2},        {1 - py, 1 - px},
+          {py, px},      state.polyphase_kernels[i].data() + parity * kernel_bytes};
+      stage.parts.push_back(MakeConvPart(state, shape, op.bias));
+      stage.parts.back().dst_offset = parity * block_bytes;
+    }
+    return stage;
+  }
+  const int shift = op.fused_upsample_input ? 1 : 0;
+  const PartShape shape{{n, ic, in.height << shift, in.width << shift},
+                        {n, oc, op.conv_out_h, op.conv_out_w},
+                        {op.kernel_h, op.kernel_w},
+                        {op.pad_top, op.pad_left},
+                        {op.pad_bottom, op.pad_right},
+                        op.weights};
+  stage.parts.push_back(MakeConvPart(state, shape, op.bias));
   return stage;
 }
 
@@ -130,10 +173,35 @@ Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch) {
       continue;
     }
     instance.convs[i] = MakeConvStage(state, model, i, batch);
-    const size_t bytes = instance.convs[i].scratchpad_bytes;
-    if (bytes > instance.scratchpad_bytes) instance.scratchpad_bytes = bytes;
+    for (const ConvPart& part : instance.convs[i].parts) {
+      if (part.scratchpad_bytes > instance.scratchpad_bytes) {
+        instance.scratchpad_bytes = part.scratchpad_bytes;
+      }
+    }
   }
   return instance;
+}
+
+// Which upsample convs run polyphase: shape fits, more than one output channel
+// (one-channel convs have their own kernel) and every summed weight fits in int8.
+void PlanPolyphase(State& state, const dnz_model& model) {
+  state.polyphase.assign(model.num_ops, false);
+  state.polyphase_kernels.assign(model.num_ops, {});
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    const dnz_op& op = model.ops[i];
+    const dnz_tensor_info &in = model.tensors[i], &out = model.tensors[i + 1];
+    if (!PolyphaseShapeApplies(op, in, out) || out.channels == 1) continue;
+    const size_t kernel_bytes = size_t(out.channels) * 4 * size_t(in.channels);
+    std::vector<int8_t> kernels(4 * kernel_bytes);
+    bool fits = true;
+    for (int parity = 0; parity < 4 && fits; ++parity) {
+      fits = PolyphaseKernel(op.weights, out.channels, in.channels, parity >> 1, parity & 1,
+                             kernels.data() + parity * kernel_bytes);
+    }
+    if (!fits) continue;
+    state.polyphase[i] = true;
+    state.polyphase_kernels[i] = std::move(kernels);
+  }
 }
 
 // Arena regions beyond the activations: accumulators, upsample buffer, scratchpad.
@@ -147,7 +215,7 @@ void PlanScratch(dnz_session* session, State& state) {
     const size_t acc = n * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
                        size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
     if (acc > accumulator_bytes) accumulator_bytes = acc;
-    if (op.fused_upsample_input) {
+    if (op.fused_upsample_input && !state.polyphase[i]) {
       const size_t up = n * 4 * TensorImageBytes(model, i, 1);
       if (up > upsample_bytes) upsample_bytes = up;
     }
@@ -177,9 +245,10 @@ dnz_status Init(dnz_session* session) {
       if (model.ops[i].kind != DNZ_OP_CONV) continue;
       state->requant[i] = MakeRequant32(model.ops[i], model.tensors[i + 1].channels);
     }
-    state->single = MakeInstance(*state, *session->model, 1);
-    if (PassImages(session) > 1)
-      state->full = MakeInstance(*state, *session->model, PassImages(session));
+    PlanPolyphase(*state, model);
+    state->single = MakeInstance(*state, model, 1);
+    if (PassImages(session) > 1) state->full = MakeInstance(*state, model, PassImages(session));
+    state->polyphase_kernels.clear();  // reordered into the primitives' own memory
     PlanScratch(session, *state);
     session->backend_state = state.release();
     return DNZ_OK;
@@ -195,13 +264,15 @@ void BindInstance(dnz_session* session, State& state, Instance& instance) {
   const memory scratchpad(scratch_desc, state.engine, arena + state.scratchpad_offset);
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV || instance.convs[i].single_output) continue;
-    ConvStage& stage = instance.convs[i];
-    uint8_t* src = model.ops[i].fused_upsample_input ? arena + state.upsample_offset
-                                                     : arena + session->plan.tensor_offset[i];
-    stage.args[DNNL_ARG_SRC] = memory(stage.src_desc, state.engine, src);
-    stage.args[DNNL_ARG_DST] =
-        memory(stage.dst_desc, state.engine, arena + state.accumulator_offset);
-    stage.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
+    const bool upsampled = model.ops[i].fused_upsample_input && !state.polyphase[i];
+    uint8_t* src =
+        upsampled ? arena + state.upsample_offset : arena + session->plan.tensor_offset[i];
+    for (ConvPart& part : instance.convs[i].parts) {
+      part.args[DNNL_ARG_SRC] = memory(part.src_desc, state.engine, src);
+      part.args[DNNL_ARG_DST] =
+          memory(part.dst_desc, state.engine, arena + state.accumulator_offset + part.dst_offset);
+      part.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
+    }
   }
 }
 
@@ -278,7 +349,7 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
         MaxPool2x2U8(in, input, output, count);
       } else {
         const uint8_t* conv_input = input;
-        if (op.fused_upsample_input) {
+        if (op.fused_upsample_input && !state.polyphase[i]) {
           Upsample2xU8(in, input, arena + state.upsample_offset, count);
           conv_input = arena + state.upsample_offset;
         }
@@ -289,10 +360,13 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
           ConvSingleOutputU8(op, in.height * up, in.width * up, in.channels, conv_input,
                              accumulators, count);
         } else {
-          stage.primitive.execute(state.stream, stage.args);
-          state.stream.wait();
+          for (ConvPart& part : stage.parts) {
+            part.primitive.execute(state.stream, part.args);
+            state.stream.wait();
+          }
         }
-        RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators, output, count);
+        RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators,
+                         state.polyphase[i], output, count);
       }
     }
   } catch (const std::exception& e) {

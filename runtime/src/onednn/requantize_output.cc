@@ -31,12 +31,15 @@ inline __attribute__((always_inline)) uint8_t SpanValue(const Span& s, int32_t a
   return uint8_t(value + 128);
 }
 
-// One conv output row of `pixels` pixels (span.count values each): conv pixel x
-// goes to output pixel x >> window_shift (1 with a fused 2x2 pool). It is stored
-// when it is the first of its window, else max-ed in (always, with `merge`: the
-// window's second row).
+// One conv output row of `pixels` pixels (span.count values each). Conv pixel x
+// reads its accumulators at columns[x & 1] + (x >> column_shift) * count: both
+// columns point at the row when the accumulators are plain, and at the even and
+// odd columns' parity blocks when they are polyphase. It goes to output pixel
+// x >> window_shift (1 with a fused 2x2 pool): stored when it is the first of its
+// window, else max-ed in (always, with `merge`: the window's second row).
 struct ConvRow {
-  int32_t pixels, window_shift;
+  const int32_t* columns[2];
+  int32_t column_shift, pixels, window_shift;
   bool merge;
 };
 
@@ -92,28 +95,27 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"), always_inline)) inl
   }
 }
 
-#define DNZ_CONV_ROW_LOOP(SPAN)                                                                \
-  for (int32_t x = 0; x < row.pixels; ++x) {                                                   \
-    const bool pool = row.merge || (x & row.window_shift) != 0;                                \
-    SPAN(s, acc + int64_t(x) * s.count, out + int64_t(x >> row.window_shift) * s.count, pool); \
+#define DNZ_CONV_ROW_LOOP(SPAN)                                                         \
+  for (int32_t x = 0; x < row.pixels; ++x) {                                            \
+    const bool pool = row.merge || (x & row.window_shift) != 0;                         \
+    const int32_t* acc = row.columns[x & 1] + int64_t(x >> row.column_shift) * s.count; \
+    SPAN(s, acc, out + int64_t(x >> row.window_shift) * s.count, pool);                 \
   }
 
 __attribute__((target("avx512f,avx512bw,avx512vl,avx512dq"))) void ConvRowAvx512(const Span& s,
                                                                                  const ConvRow& row,
-                                                                                 const int32_t* acc,
                                                                                  uint8_t* out) {
   DNZ_CONV_ROW_LOOP(SpanAvx512)
 }
-__attribute__((target("avx2"))) void ConvRowAvx2(const Span& s, const ConvRow& row,
-                                                 const int32_t* acc, uint8_t* out) {
+__attribute__((target("avx2"))) void ConvRowAvx2(const Span& s, const ConvRow& row, uint8_t* out) {
   DNZ_CONV_ROW_LOOP(SpanBody)
 }
-void ConvRowBaseline(const Span& s, const ConvRow& row, const int32_t* acc, uint8_t* out) {
+void ConvRowBaseline(const Span& s, const ConvRow& row, uint8_t* out) {
   DNZ_CONV_ROW_LOOP(SpanBody)
 }
 #undef DNZ_CONV_ROW_LOOP
 
-using ConvRowFn = void (*)(const Span&, const ConvRow&, const int32_t*, uint8_t*);
+using ConvRowFn = void (*)(const Span&, const ConvRow&, uint8_t*);
 ConvRowFn PickConvRow() {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
@@ -144,39 +146,66 @@ inline uint8_t RequantizeScalar(const dnz_op& op, const dnz_tensor_info& out, in
 struct RowJob {
   const dnz_op* op;
   const dnz_tensor_info* out;
+  const int32_t* acc;
+  uint32_t images;
+  bool polyphase;
   Span pixel;  // one output pixel's channels (or, one channel, a whole row)
   bool vector_path, sigmoid;
 };
 
+// The accumulators of conv row oy of one image: plain [n][h][w][c], or polyphase,
+// four parity blocks [py][px][n][h/2][w/2][c].
+ConvRow ConvRowAt(const RowJob& job, int64_t image, int32_t oy) {
+  const dnz_op& op = *job.op;
+  const int64_t c = job.out->channels;
+  ConvRow row{};
+  row.pixels = op.conv_out_w;
+  if (!job.polyphase) {
+    const int64_t offset = (image * op.conv_out_h + oy) * op.conv_out_w * c;
+    row.columns[0] = row.columns[1] = job.acc + offset;
+    return row;
+  }
+  const int64_t half_h = op.conv_out_h / 2, half_w = op.conv_out_w / 2;
+  const int64_t block = int64_t(job.images) * half_h * half_w * c;
+  const int64_t offset = (image * half_h + (oy >> 1)) * half_w * c;
+  for (int px = 0; px < 2; ++px) row.columns[px] = job.acc + ((oy & 1) * 2 + px) * block + offset;
+  row.column_shift = 1;
+  return row;
+}
+
 // Output row py of one image from its one or two conv rows.
-void RequantizeRow(const RowJob& job, const int32_t* image_acc, int32_t py, uint8_t* row) {
+void RequantizeRow(const RowJob& job, int64_t image, int32_t py, uint8_t* out_row) {
   const dnz_op& op = *job.op;
   const int32_t channels = job.out->channels, window = op.fused_maxpool_output ? 2 : 1;
-  const int64_t conv_row_values = int64_t(op.conv_out_w) * channels;
   for (int32_t oy = py * window; oy < py * window + window && oy < op.conv_out_h; ++oy) {
-    const int32_t* acc = image_acc + oy * conv_row_values;
-    const bool merge = oy != py * window;
+    ConvRow row = ConvRowAt(job, image, oy);
+    row.window_shift = window - 1;
+    row.merge = oy != py * window;
     if (!job.vector_path) {
-      for (int32_t ox = 0; ox < op.conv_out_w; ++ox) {
-        uint8_t* result = row + (ox / window) * channels;
-        const bool pool = merge || ox % window != 0;
+      for (int32_t x = 0; x < op.conv_out_w; ++x) {
+        const int32_t* acc = row.columns[x & 1] + int64_t(x >> row.column_shift) * channels;
+        uint8_t* result = out_row + (x >> row.window_shift) * channels;
+        const bool pool = row.merge || (x & row.window_shift) != 0;
         for (int32_t oc = 0; oc < channels; ++oc) {
-          const uint8_t v = RequantizeScalar(op, *job.out, acc[ox * channels + oc], oc);
+          const uint8_t v = RequantizeScalar(op, *job.out, acc[oc], oc);
           result[oc] = pool && result[oc] > v ? result[oc] : v;
         }
       }
-    } else if (job.pixel.uniform && window == 1) {
+    } else if (job.pixel.uniform && window == 1 && !job.polyphase) {
       Span whole_row = job.pixel;  // one channel: the row is one span
       whole_row.count = op.conv_out_w;
-      RequantizeConvRow(whole_row, ConvRow{1, 0, false}, acc, row);
+      row.pixels = 1;
+      RequantizeConvRow(whole_row, row, out_row);
     } else {
-      RequantizeConvRow(job.pixel, ConvRow{op.conv_out_w, window - 1, merge}, acc, row);
+      RequantizeConvRow(job.pixel, row, out_row);
     }
   }
   // The vector path wrote the sigmoid's pre-activation (+128): map it through the table.
   if (job.vector_path && job.sigmoid) {
     const int32_t count = job.out->width * channels;
-    for (int32_t i = 0; i < count; ++i) row[i] = uint8_t(op.activation_table[row[i]]) ^ 0x80;
+    for (int32_t i = 0; i < count; ++i) {
+      out_row[i] = uint8_t(op.activation_table[out_row[i]]) ^ 0x80;
+    }
   }
 }
 
@@ -195,11 +224,14 @@ Requant32 MakeRequant32(const dnz_op& op, int32_t channels) {
 }
 
 void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_info& out,
-                      const int32_t* acc, uint8_t* output, uint32_t n) {
+                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n) {
   const bool sigmoid = op.activation == DNZ_ACT_SIGMOID;
   RowJob job;
   job.op = &op;
   job.out = &out;
+  job.acc = acc;
+  job.images = n;
+  job.polyphase = polyphase;
   job.sigmoid = sigmoid;
   // A pooled sigmoid takes the max after the table (the table need not be monotonic).
   job.vector_path = !fast.rounding.empty() && !(sigmoid && op.fused_maxpool_output);
@@ -211,13 +243,10 @@ void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_
                    sigmoid ? op.preact_zero_point : out.zero_point,
                    op.activation == DNZ_ACT_RELU ? out.zero_point : -128};
   const int64_t rows = int64_t(n) * out.height;
-  const int64_t image_acc_count = int64_t(op.conv_out_h) * op.conv_out_w * out.channels;
   const int64_t row_bytes = int64_t(out.width) * out.channels;
 #pragma omp parallel for schedule(static)
   for (int64_t row = 0; row < rows; ++row) {
-    const int64_t image = row / out.height;
-    RequantizeRow(job, acc + image * image_acc_count, int32_t(row % out.height),
-                  output + row * row_bytes);
+    RequantizeRow(job, row / out.height, int32_t(row % out.height), output + row * row_bytes);
   }
 }
 

@@ -19,10 +19,13 @@ struct Requant32 {
 };
 Requant32 MakeRequant32(const dnz_op& op, int32_t channels);
 
-// acc: [n][conv_out_h][conv_out_w][out.channels] int32; output: [n][out.height]
-// [out.width][out.channels] u8, max-pooled 2x2 (ceil mode) when the op fuses a pool.
+// acc: [n][conv_out_h][conv_out_w][out.channels] int32, or with `polyphase` four
+// parity blocks [py][px][n][conv_out_h / 2][conv_out_w / 2][out.channels] (conv
+// pixel (2i + py, 2j + px) at (i, j) of block (py, px); polyphase.h); output:
+// [n][out.height][out.width][out.channels] u8, max-pooled 2x2 (ceil mode) when the
+// op fuses a pool.
 void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_info& out,
-                      const int32_t* acc, uint8_t* output, uint32_t n);
+                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n);
 
 }  // namespace dnz
 
