@@ -1,12 +1,14 @@
 // The `onednn` backend (x86 hosts): oneDNN's int8 convolution (u8 source, s8
-// weights, s32 bias) accumulates in int32, then this file requantizes with the
+// weights, s32 bias) accumulates in int32, then requantize_output.cc applies the
 // same integer rule as `ref` (requantize.h), so the bytes are identical.
 //
 // Activations live in the arena as u8 = s8 ^ 0x80 (that is, q + 128). The
 // verifier's model has zero point -128 on every conv input, so u8 is exactly
 // (q - zero_point): oneDNN's zero padding is the real value 0, as in `ref`, and
 // no source zero point is needed (which keeps oneDNN on its fastest kernels).
-// A fused upsample is materialized into scratch (oneDNN has no "read at y >> 1").
+// An upsample + 3x3 conv runs as four 2x2 convs on the small input when its
+// summed weights fit int8 (polyphase.h); any other fused upsample is materialized
+// into scratch (oneDNN has no "read at y >> 1").
 //
 // A pass runs at most kMaxImagesPerPass images (fewer when max_batch is smaller):
 // a larger batch is run as several passes, whose accumulators and upsampled
