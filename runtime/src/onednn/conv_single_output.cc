@@ -51,13 +51,47 @@ inline __attribute__((always_inline)) void DeepRowBody(const Geometry& g, const 
 
 // The same with AVX-512 VNNI: vpdpbusd multiplies u8 by s8 and adds groups of four
 // into int32 lanes without saturation, so the sum is exact; masked loads cover
-// the tail of a span without reading past it.
+// the tail of a span without reading past it. Inside the image, four neighbouring
+// output pixels share each weight load (their inputs are in_c bytes apart).
+constexpr int32_t kPixelBlock = 4;
+
+__attribute__((target("avx512f,avx512bw,avx512vnni"))) inline __mmask64 TailMask(int32_t bytes) {
+  return bytes >= 64 ? ~__mmask64{0} : (__mmask64{1} << bytes) - 1;
+}
+
 __attribute__((target("avx512f,avx512bw,avx512vnni"))) void DeepRowVnni(const Geometry& g,
                                                                         const uint8_t* image,
                                                                         int32_t oy,
                                                                         int32_t* out_row) {
   const dnz_op& op = *g.op;
-  for (int32_t ox = 0; ox < op.conv_out_w; ++ox) {
+  const int32_t full_span = op.kernel_w * g.in_c;
+  int32_t ox = 0;
+  while (ox < op.conv_out_w) {
+    const bool inside = ox + kPixelBlock <= op.conv_out_w && ox - op.pad_left >= 0 &&
+                        ox + kPixelBlock - 1 - op.pad_left + op.kernel_w <= g.in_w;
+    if (inside) {
+      __m512i acc[kPixelBlock];
+      for (__m512i& a : acc) a = _mm512_setzero_si512();
+      for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
+        const int32_t iy = oy + ky - op.pad_top;
+        if (iy < 0 || iy >= g.in_h) continue;
+        const uint8_t* x = image + (iy * g.in_w + ox - op.pad_left) * g.in_c;
+        const int8_t* w = op.weights + ky * full_span;
+        for (int32_t i = 0; i < full_span; i += 64) {
+          const __mmask64 mask = TailMask(full_span - i);
+          const __m512i weights = _mm512_maskz_loadu_epi8(mask, w + i);
+          for (int32_t p = 0; p < kPixelBlock; ++p) {
+            acc[p] = _mm512_dpbusd_epi32(acc[p], _mm512_maskz_loadu_epi8(mask, x + p * g.in_c + i),
+                                         weights);
+          }
+        }
+      }
+      for (int32_t p = 0; p < kPixelBlock; ++p) {
+        out_row[ox + p] = op.bias[0] + _mm512_reduce_add_epi32(acc[p]);
+      }
+      ox += kPixelBlock;
+      continue;
+    }
     int32_t kx_begin, kx_end;
     ValidColumns(g, ox, &kx_begin, &kx_end);
     const int32_t span = (kx_end - kx_begin) * g.in_c;
@@ -67,17 +101,14 @@ __attribute__((target("avx512f,avx512bw,avx512vnni"))) void DeepRowVnni(const Ge
       if (iy < 0 || iy >= g.in_h) continue;
       const uint8_t* x = image + (iy * g.in_w + ox + kx_begin - op.pad_left) * g.in_c;
       const int8_t* w = op.weights + (ky * op.kernel_w + kx_begin) * g.in_c;
-      int32_t i = 0;
-      for (; i + 64 <= span; i += 64) {
-        acc = _mm512_dpbusd_epi32(acc, _mm512_loadu_si512(x + i), _mm512_loadu_si512(w + i));
-      }
-      if (i < span) {
-        const __mmask64 tail = (__mmask64{1} << (span - i)) - 1;
-        acc = _mm512_dpbusd_epi32(acc, _mm512_maskz_loadu_epi8(tail, x + i),
-                                  _mm512_maskz_loadu_epi8(tail, w + i));
+      for (int32_t i = 0; i < span; i += 64) {
+        const __mmask64 mask = TailMask(span - i);
+        acc = _mm512_dpbusd_epi32(acc, _mm512_maskz_loadu_epi8(mask, x + i),
+                                  _mm512_maskz_loadu_epi8(mask, w + i));
       }
     }
     out_row[ox] = op.bias[0] + _mm512_reduce_add_epi32(acc);
+    ++ox;
   }
 }
 
