@@ -129,7 +129,11 @@ inline __attribute__((always_inline)) void ShallowRowBody(const Geometry& g, con
         const int32_t w = op.weights[(ky * op.kernel_w + kx) * g.in_c + c];
         const uint8_t* __restrict x = image + (iy * g.in_w + begin + kx - op.pad_left) * g.in_c + c;
         int32_t* __restrict out = out_row + begin;
-        for (int32_t i = 0; i < end - begin; ++i) out[i] += w * int32_t(x[i * g.in_c]);
+        if (g.in_c == 1) {  // unit stride, spelled out so that it vectorizes
+          for (int32_t i = 0; i < end - begin; ++i) out[i] += w * int32_t(x[i]);
+        } else {
+          for (int32_t i = 0; i < end - begin; ++i) out[i] += w * int32_t(x[i * g.in_c]);
+        }
       }
     }
   }
