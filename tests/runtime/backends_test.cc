@@ -2,8 +2,10 @@
 // float follows ref within what quantization can explain.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 
+#include "polyphase.h"
 #include "test_models.h"
 
 namespace dnz::test {
@@ -45,10 +47,36 @@ TEST_F(BackendsTest, RefBatchEqualsOneByOne) {
 TEST_F(BackendsTest, OnednnMatchesRefByteForByte) {
   if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "built without oneDNN";
   const auto ref = RunAll(DNZ_BACKEND_REF, 1);
-  // max_batch 8 over 24 images: three full passes; max_batch 5: full passes plus singles.
-  for (uint32_t max_batch : {1u, 8u, 5u}) {
+  // max_batch 8 over 24 images: three full passes; max_batch 5: full passes plus singles;
+  // max_batch 128: passes capped at 8 images.
+  for (uint32_t max_batch : {1u, 8u, 5u, 128u}) {
     EXPECT_EQ(RunAll(DNZ_BACKEND_ONEDNN, max_batch), ref) << "max_batch " << max_batch;
   }
+}
+
+TEST_F(BackendsTest, SeedModelTakesTheFastOnednnPaths) {
+  // The byte-identity test above covers the polyphase convs only if the builder made the
+  // upsample convs' summed weights fit int8, and the pass cap only if it holds.
+  dnz_model model;
+  ASSERT_EQ(dnz_model_load(&model, model_bytes_->data(), model_bytes_->size()), DNZ_OK);
+  int polyphase_convs = 0;
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    const dnz_op& op = model.ops[i];
+    if (!PolyphaseShapeApplies(op, model.tensors[i], model.tensors[i + 1])) continue;
+    const int32_t in_c = model.tensors[i].channels;
+    int32_t worst = 0;
+    for (int32_t oc = 0; oc < model.tensors[i + 1].channels; ++oc) {
+      worst = std::max(worst, PolyphaseMaxAbsSum(op.weights + oc * 9 * in_c, in_c));
+    }
+    EXPECT_LE(worst, 127) << "op " << i;
+    ++polyphase_convs;
+  }
+  EXPECT_EQ(polyphase_convs, 3);
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) return;
+  Runner eight(*model_bytes_, DNZ_BACKEND_ONEDNN, 8), many(*model_bytes_, DNZ_BACKEND_ONEDNN, 128);
+  ASSERT_EQ(eight.status, DNZ_OK);
+  ASSERT_EQ(many.status, DNZ_OK);
+  EXPECT_EQ(dnz_session_arena_bytes(&many.session), dnz_session_arena_bytes(&eight.session));
 }
 
 TEST_F(BackendsTest, FloatFollowsRefWithinQuantizationError) {
