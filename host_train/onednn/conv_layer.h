@@ -53,20 +53,33 @@ struct ConvShape {
   dnnl::memory::data_type data_type = dnnl::memory::data_type::f32;  // activations, kernels
 };
 
-class ConvLayer {
+// What the graph needs of a conv-like layer.
+class Layer {
+ public:
+  virtual ~Layer() = default;
+  virtual const dnnl::memory::desc& src_desc() const = 0;
+  virtual const dnnl::memory& dst() const = 0;       // after the ReLU
+  virtual const dnnl::memory& diff_src() const = 0;  // in src_desc()
+  virtual void Forward(dnnl::stream& stream, const dnnl::memory& src) = 0;
+  // `src` as given to Forward; `diff_dst` in dst().get_desc(). Overwrites the gradients.
+  virtual void Backward(dnnl::stream& stream, const dnnl::memory& src,
+                        const dnnl::memory& diff_dst) = 0;
+};
+
+class ConvLayer : public Layer {
  public:
   // `params` is initialized (layouts picked, memory allocated, zeroed) if it is not yet.
   // `training` builds the backward primitives too; `need_diff_src` is false for layer 1.
   ConvLayer(const dnnl::engine& engine, const ConvShape& shape, const dnnl::memory::desc& src_desc,
             ConvParams* params, bool training, bool need_diff_src);
 
-  const dnnl::memory::desc& src_desc() const { return src_desc_; }
-  const dnnl::memory& dst() const { return dst_; }            // after the ReLU
-  const dnnl::memory& diff_src() const { return diff_src_; }  // in src_desc()
+  const dnnl::memory::desc& src_desc() const override { return src_desc_; }
+  const dnnl::memory& dst() const override { return dst_; }
+  const dnnl::memory& diff_src() const override { return diff_src_; }
 
-  void Forward(dnnl::stream& stream, const dnnl::memory& src);
-  // `src` as given to Forward; `diff_dst` in dst().get_desc(). Overwrites the gradients.
-  void Backward(dnnl::stream& stream, const dnnl::memory& src, const dnnl::memory& diff_dst);
+  void Forward(dnnl::stream& stream, const dnnl::memory& src) override;
+  void Backward(dnnl::stream& stream, const dnnl::memory& src,
+                const dnnl::memory& diff_dst) override;
 
  private:
   void InitPlainLoops(const dnnl::engine& engine, bool training);

@@ -11,7 +11,8 @@ using tag = memory::format_tag;
 using dt = memory::data_type;
 
 SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
-                     std::array<ConvParams, kNumConvs>* params, bool training, dt data_type)
+                     std::array<ConvParams, kNumConvs>* params, bool training, dt data_type,
+                     bool polyphase)
     : batch_(batch), training_(training) {
   const memory::desc image_plain({batch, 1, kImageSide, kImageSide}, dt::f32, tag::nchw);
   input_plain_ = ZeroedMemory(image_plain, engine);
@@ -19,6 +20,23 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
   const memory* previous = nullptr;
   for (int i = 0; i < kNumConvs; ++i) {
     const ConvSpec& spec = SeedConvs()[i];
+    const ConvShape upsampled_shape{batch,        spec.in_channels, spec.out_channels,
+                                    spec.in_side, spec.out_side,    spec.kernel,
+                                    spec.padding, spec.relu,        data_type};
+    if (spec.upsample_before && polyphase && previous != nullptr &&
+        UpsampleConvLayer::Supports(upsampled_shape) &&
+        previous->get_desc().data_type() == data_type) {
+      convs_[i] =
+          std::make_unique<UpsampleConvLayer>(engine, upsampled_shape, previous->get_desc(),
+                                              &(*params)[i], training, /*need_diff_src=*/true);
+      previous = &convs_[i]->dst();
+      if (spec.pool_after) {
+        pools_[i] = std::make_unique<MaxPoolLayer>(engine, batch, spec.out_channels, spec.out_side,
+                                                   previous->get_desc(), training);
+        previous = &pools_[i]->dst();
+      }
+      continue;
+    }
     if (spec.upsample_before) {
       upsamples_[i] = std::make_unique<UpsampleLayer>(
           engine, batch, spec.in_channels, spec.in_side / 2, previous->get_desc(), training);

@@ -10,6 +10,7 @@
 
 #include "onednn/conv_layer.h"
 #include "onednn/pool_layer.h"
+#include "onednn/upsample_conv_layer.h"
 #include "onednn/upsample_layer.h"
 #include "seed_network.h"
 
@@ -18,8 +19,11 @@ namespace dnz::train::onednn {
 class SeedGraph {
  public:
   // `data_type`: of activations and conv kernels (f32, or bf16 with f32 master weights).
+  // `polyphase`: run each upsample + conv as four 2x2 parity convs (UpsampleConvLayer)
+  // rather than an upsample layer and a 3x3 conv; the same function, 4/9 of the work.
   SeedGraph(const dnnl::engine& engine, int batch, std::array<ConvParams, kNumConvs>* params,
-            bool training, dnnl::memory::data_type data_type = dnnl::memory::data_type::f32);
+            bool training, dnnl::memory::data_type data_type = dnnl::memory::data_type::f32,
+            bool polyphase = true);
 
   int batch() const { return batch_; }
   bool training() const { return training_; }
@@ -43,7 +47,7 @@ class SeedGraph {
   dnnl::memory input_plain_, input_;
   dnnl::reorder input_reorder_;
   bool reorder_input_ = false;
-  std::array<std::unique_ptr<ConvLayer>, kNumConvs> convs_;
+  std::array<std::unique_ptr<Layer>, kNumConvs> convs_;
   std::array<std::unique_ptr<MaxPoolLayer>, kNumConvs> pools_;       // after conv i
   std::array<std::unique_ptr<UpsampleLayer>, kNumConvs> upsamples_;  // before conv i
   // Where a conv wants its input in another layout than the previous layer gives (the
