@@ -70,8 +70,11 @@ void FoldParityGradients(const float* kernel_grads, int out_c, int in_c, float* 
   }
 }
 
-void InterleaveParities(const void* const parities[4], int batch, int channel_blocks, int h, int w,
-                        int bytes, void* full) {
+namespace {
+
+// Copies every pixel between the parity tensors and the full one, in either direction.
+void MoveParities(bool to_full, uint8_t* const parities[4], int batch, int channel_blocks, int h,
+                  int w, int bytes, uint8_t* full) {
   const int64_t rows = int64_t(batch) * channel_blocks * h;
   const size_t pixel = size_t(kBlock) * size_t(bytes);
 #pragma omp parallel for schedule(static)
@@ -79,36 +82,39 @@ void InterleaveParities(const void* const parities[4], int batch, int channel_bl
     const int n = int(row / (int64_t(channel_blocks) * h));
     const int cb = int(row / h % channel_blocks), i = int(row % h);
     for (int p = 0; p < 4; ++p) {
-      const auto* src = static_cast<const uint8_t*>(parities[p]);
-      auto* dst = static_cast<uint8_t*>(full);
       for (int j = 0; j < w; ++j) {
-        std::memcpy(dst + PixelOffset(n, cb, 2 * i + (p >> 1), 2 * j + (p & 1), channel_blocks,
-                                      2 * h, 2 * w, bytes),
-                    src + PixelOffset(n, cb, i, j, channel_blocks, h, w, bytes), pixel);
+        uint8_t* whole = full + PixelOffset(n, cb, 2 * i + (p >> 1), 2 * j + (p & 1),
+                                            channel_blocks, 2 * h, 2 * w, bytes);
+        uint8_t* part = parities[p] + PixelOffset(n, cb, i, j, channel_blocks, h, w, bytes);
+        if (to_full) {
+          std::memcpy(whole, part, pixel);
+        } else {
+          std::memcpy(part, whole, pixel);
+        }
       }
     }
   }
 }
 
+}  // namespace
+
+void InterleaveParities(const void* const parities[4], int batch, int channel_blocks, int h, int w,
+                        int bytes, void* full) {
+  uint8_t* const sources[4] = {// only read
+                               static_cast<uint8_t*>(const_cast<void*>(parities[0])),
+                               static_cast<uint8_t*>(const_cast<void*>(parities[1])),
+                               static_cast<uint8_t*>(const_cast<void*>(parities[2])),
+                               static_cast<uint8_t*>(const_cast<void*>(parities[3]))};
+  MoveParities(true, sources, batch, channel_blocks, h, w, bytes, static_cast<uint8_t*>(full));
+}
+
 void DeinterleaveParities(const void* full, int batch, int channel_blocks, int h, int w, int bytes,
                           void* const parities[4]) {
-  const int64_t rows = int64_t(batch) * channel_blocks * h;
-  const size_t pixel = size_t(kBlock) * size_t(bytes);
-#pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < rows; ++row) {
-    const int n = int(row / (int64_t(channel_blocks) * h));
-    const int cb = int(row / h % channel_blocks), i = int(row % h);
-    for (int p = 0; p < 4; ++p) {
-      const auto* src = static_cast<const uint8_t*>(full);
-      auto* dst = static_cast<uint8_t*>(parities[p]);
-      for (int j = 0; j < w; ++j) {
-        std::memcpy(dst + PixelOffset(n, cb, i, j, channel_blocks, h, w, bytes),
-                    src + PixelOffset(n, cb, 2 * i + (p >> 1), 2 * j + (p & 1), channel_blocks,
-                                      2 * h, 2 * w, bytes),
-                    pixel);
-      }
-    }
-  }
+  uint8_t* const targets[4] = {
+      static_cast<uint8_t*>(parities[0]), static_cast<uint8_t*>(parities[1]),
+      static_cast<uint8_t*>(parities[2]), static_cast<uint8_t*>(parities[3])};
+  MoveParities(false, targets, batch, channel_blocks, h, w, bytes,  // `full` is only read
+               static_cast<uint8_t*>(const_cast<void*>(full)));
 }
 
 }  // namespace dnz::train::onednn
