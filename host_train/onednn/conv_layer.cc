@@ -14,8 +14,6 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-float* Data(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
-
 // The single-output-channel kernels take inputs that are plain (1 channel) or nChw16c.
 bool UseSingleOutputLoops(const ConvShape& shape, const memory::desc& src_desc) {
   if (shape.out_channels != 1) return false;
@@ -158,7 +156,8 @@ void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
   if (plain_loops_) {
     stream.wait();
     SingleOutputConvForward(loops_shape_, static_cast<const float*>(src.get_data_handle()),
-                            Data(params_->weights), *Data(params_->bias), Data(dst_));
+                            FloatData(params_->weights), *FloatData(params_->bias),
+                            FloatData(dst_));
     return;
   }
   forward_.execute(stream, {{DNNL_ARG_SRC, src},
@@ -170,11 +169,11 @@ void ConvLayer::Forward(dnnl::stream& stream, const memory& src) {
 void ConvLayer::Backward(dnnl::stream& stream, const memory& src, const memory& diff_dst) {
   if (plain_loops_) {
     stream.wait();
-    SingleOutputConvBackward(loops_shape_, static_cast<const float*>(src.get_data_handle()),
-                             Data(params_->weights), Data(dst_),
-                             static_cast<const float*>(diff_dst.get_data_handle()), Data(diff_pre_),
-                             Data(params_->diff_weights), Data(params_->diff_bias),
-                             need_diff_src_ ? Data(diff_src_) : nullptr, loops_scratch_.data());
+    SingleOutputConvBackward(
+        loops_shape_, static_cast<const float*>(src.get_data_handle()), FloatData(params_->weights),
+        FloatData(dst_), static_cast<const float*>(diff_dst.get_data_handle()),
+        FloatData(diff_pre_), FloatData(params_->diff_weights), FloatData(params_->diff_bias),
+        need_diff_src_ ? FloatData(diff_src_) : nullptr, loops_scratch_.data());
     return;
   }
   const memory* diff_pre = &diff_dst;

@@ -9,12 +9,14 @@
 
 #include "bce_loss.h"
 #include "onednn/seed_graph.h"
+#include "onednn/zeroed_memory.h"
 
 namespace dnz::train {
 namespace {
 
 using dnnl::memory;
 using onednn::ConvParams;
+using onednn::FloatData;
 using onednn::SeedGraph;
 
 const char* IsaName(dnnl::cpu_isa isa) {
@@ -139,10 +141,12 @@ class OnednnBackend final : public TrainBackend {
     for (ConvParams& p : params_) {
       // Whole blocked buffers, padding included: padded gradients are zero, so padded
       // weights stay zero.
-      AdamUpdate(config, adam_step_, p.weights_desc.get_size() / sizeof(float), Data(p.weights),
-                 Data(p.diff_weights), Data(p.m_weights), Data(p.v_weights));
-      AdamUpdate(config, adam_step_, p.bias.get_desc().get_size() / sizeof(float), Data(p.bias),
-                 Data(p.diff_bias), Data(p.m_bias), Data(p.v_bias));
+      AdamUpdate(config, adam_step_, p.weights_desc.get_size() / sizeof(float),
+                 FloatData(p.weights), FloatData(p.diff_weights), FloatData(p.m_weights),
+                 FloatData(p.v_weights));
+      AdamUpdate(config, adam_step_, p.bias.get_desc().get_size() / sizeof(float),
+                 FloatData(p.bias), FloatData(p.diff_bias), FloatData(p.m_bias),
+                 FloatData(p.v_bias));
     }
     return Guard(error, [&] {
       for (ConvParams& p : params_) p.RefreshKernelWeights(stream_);
@@ -177,8 +181,6 @@ class OnednnBackend final : public TrainBackend {
     }
     return false;
   }
-
-  static float* Data(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
 
   static bool CheckSize(size_t size, std::string* error) {
     if (size == SeedParamLayout().total) return true;

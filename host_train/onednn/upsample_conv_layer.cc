@@ -13,8 +13,6 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-float* Data(const memory& m) { return static_cast<float*>(m.get_data_handle()); }
-
 }  // namespace
 
 bool UpsampleConvLayer::Supports(const ConvShape& shape) {
@@ -101,8 +99,13 @@ UpsampleConvLayer::UpsampleConvLayer(const dnnl::engine& engine, const ConvShape
          pad_before, pad_after},
         engine, fwd_pd);
     part.backward_data = dnnl::convolution_backward_data(data_pd);
-    part.bwd_kernel = ZeroedMemory(data_pd.weights_desc(), engine);
-    part.to_bwd_kernel = dnnl::reorder(part.kernel_plain, part.bwd_kernel);
+    // Backward-data reads the forward's kernel unless it wants another layout.
+    part.separate_bwd_kernel = data_pd.weights_desc() != part.kernel.get_desc();
+    part.bwd_kernel =
+        part.separate_bwd_kernel ? ZeroedMemory(data_pd.weights_desc(), engine) : part.kernel;
+    if (part.separate_bwd_kernel) {
+      part.to_bwd_kernel = dnnl::reorder(part.kernel_plain, part.bwd_kernel);
+    }
     part.diff_src = ZeroedMemory(data_pd.diff_src_desc(), engine);
     diff_src_descs.push_back(data_pd.diff_src_desc());
   }
@@ -117,7 +120,7 @@ UpsampleConvLayer::UpsampleConvLayer(const dnnl::engine& engine, const ConvShape
 
 void UpsampleConvLayer::Forward(dnnl::stream& stream, const memory& src) {
   const int oc = shape_.out_channels, ic = shape_.in_channels;
-  ParityKernels(Data(params_->weights), oc, ic, kernels_.data());
+  ParityKernels(FloatData(params_->weights), oc, ic, kernels_.data());
   const void* parity_dst[4];
   for (int p = 0; p < 4; ++p) {
     Parity& part = parities_[size_t(p)];
@@ -156,7 +159,9 @@ void UpsampleConvLayer::Backward(dnnl::stream& stream, const memory& src, const 
                                            {DNNL_ARG_DIFF_BIAS, part.diff_bias}});
     part.diff_kernel_to_plain.execute(stream, part.diff_kernel, part.diff_kernel_plain);
     if (need_diff_src_) {
-      part.to_bwd_kernel.execute(stream, part.kernel_plain, part.bwd_kernel);
+      if (part.separate_bwd_kernel) {
+        part.to_bwd_kernel.execute(stream, part.kernel_plain, part.bwd_kernel);
+      }
       part.backward_data.execute(stream, {{DNNL_ARG_DIFF_DST, *diff_pre},
                                           {DNNL_ARG_WEIGHTS, part.bwd_kernel},
                                           {DNNL_ARG_DIFF_SRC, part.diff_src}});
@@ -168,11 +173,11 @@ void UpsampleConvLayer::Backward(dnnl::stream& stream, const memory& src, const 
     sum_diff_src_.execute(stream, args);
   }
   stream.wait();
-  FoldParityGradients(diff_kernels_.data(), oc, ic, Data(params_->diff_weights));
-  float* diff_bias = Data(params_->diff_bias);
+  FoldParityGradients(diff_kernels_.data(), oc, ic, FloatData(params_->diff_weights));
+  float* diff_bias = FloatData(params_->diff_bias);
   for (int c = 0; c < oc; ++c) {
     float sum = 0.0f;
-    for (const Parity& part : parities_) sum += Data(part.diff_bias)[c];
+    for (const Parity& part : parities_) sum += FloatData(part.diff_bias)[c];
     diff_bias[c] = sum;
   }
 }

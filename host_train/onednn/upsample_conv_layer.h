@@ -38,6 +38,7 @@ class UpsampleConvLayer : public Layer {
     dnnl::convolution_backward_data backward_data;
     dnnl::memory kernel_plain, kernel, bwd_kernel;  // plain f32 view, forward and bwd layouts
     dnnl::reorder to_kernel, to_bwd_kernel, diff_kernel_to_plain;
+    bool separate_bwd_kernel = false;  // backward-data wants another kernel layout
     dnnl::memory dst, diff_dst, diff_pre, diff_kernel, diff_kernel_plain, diff_bias, diff_src;
   };
 

@@ -15,6 +15,9 @@ inline dnnl::memory ZeroedMemory(const dnnl::memory::desc& desc, const dnnl::eng
   return m;
 }
 
+// The data of an f32 memory.
+inline float* FloatData(const dnnl::memory& m) { return static_cast<float*>(m.get_data_handle()); }
+
 }  // namespace dnz::train::onednn
 
 #endif  // DNZ_HOST_TRAIN_ONEDNN_ZEROED_MEMORY_H_
