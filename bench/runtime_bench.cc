@@ -14,7 +14,7 @@
 #include <vector>
 
 #include "dnz/dnz.hpp"
-#include "model_builder.h"
+#include "model/model_builder.h"
 
 namespace {
 

@@ -16,7 +16,8 @@ if(NOT DNZ_WITH_ONEDNN STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   endif()
 endif()
 
-# CUDA + cuDNN (preinstalled under /usr/local/cuda, not from apt).
+# CUDA + cuDNN (preinstalled under /usr/local/cuda, not from apt). Only detected today:
+# the GPU trainer backend that will use them has its own issue.
 set(DNZ_HAVE_CUDA OFF)
 if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
@@ -35,7 +36,7 @@ if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   if(DNZ_WITH_CUDA STREQUAL "ON" AND NOT DNZ_HAVE_CUDA)
     message(FATAL_ERROR "dnz: DNZ_WITH_CUDA=ON but CUDA/cuDNN were not found")
   endif()
-  message(STATUS "dnz: CUDA/cuDNN trainer backend: ${DNZ_HAVE_CUDA}")
+  message(STATUS "dnz: CUDA/cuDNN found: ${DNZ_HAVE_CUDA} (no GPU trainer backend is built yet)")
 endif()
 
 # stb (Debian libstb-dev): header-only use, implementation compiled in our code.

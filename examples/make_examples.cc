@@ -9,10 +9,10 @@
 #include <string>
 #include <vector>
 
-#include "atomic_write.h"
 #include "data/mnist.h"
 #include "data/noise.h"
 #include "digit_conversion.h"
+#include "files/atomic_write.h"
 #include "png_encode.h"
 
 namespace {
@@ -24,7 +24,7 @@ std::vector<float> Slice(const std::vector<float>& images, int index) {
   return std::vector<float>(begin, begin + dnz::data::kMnistPixels);
 }
 
-dnz::demo::OutputFile Png(const std::string& path, const std::vector<float>& image) {
+dnz::files::OutputFile Png(const std::string& path, const std::vector<float>& image) {
   return {path, dnz::demo::EncodeGrayPng(dnz::demo::ToPixels(image), dnz::data::kMnistSide,
                                          dnz::data::kMnistSide)};
 }
@@ -48,14 +48,14 @@ int main(int argc, char** argv) {
   std::vector<float> noisy(test.images.size());
   dnz::data::MakeNoisyTestImages(test.images.data(), size_t(test.count), dnz::data::kMnistPixels,
                                  noisy.data());
-  std::vector<dnz::demo::OutputFile> files;
+  std::vector<dnz::files::OutputFile> files;
   for (int i = 0; i < test.count; ++i) {
     const std::string base = out_dir + "/digit_" + std::to_string(i);
     files.push_back(Png(base + "_clean.png", Slice(test.images, i)));
     files.push_back(Png(base + "_noisy.png", Slice(noisy, i)));
     std::printf("%s_{clean,noisy}.png: label %d\n", base.c_str(), int(test.labels[size_t(i)]));
   }
-  if (!dnz::demo::WriteFilesAtomically(files, &error)) {
+  if (!dnz::files::WriteFilesAtomically(files, &error)) {
     std::fprintf(stderr, "make_examples: %s\n", error.c_str());
     return 1;
   }

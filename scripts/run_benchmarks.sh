@@ -1,24 +1,30 @@
 #!/usr/bin/env bash
-# Runs every benchmark side by side with the PyTorch peer in one go and writes
-# docs/benchmarks.md. Needs a build (scripts/build.sh), MNIST, and for the peer
-# Debian's python3-torch (installed here if missing). Takes about 10 minutes.
+# Runs every benchmark side by side with the PyTorch peer (bench/pytorch_peer.py) in one go,
+# after measuring the machine's peak (build/bench/peak_bench). The raw results go to
+# bench/results/ (committed: peak.json, runtime.json, peer_infer.txt, train.txt,
+# peer_train.txt) and docs/benchmarks.md is written from them. Needs a build
+# (scripts/build.sh), MNIST, and for the peer Debian's python3-torch (installed here if
+# missing). Takes about 10 minutes.
 #   scripts/run_benchmarks.sh [MODEL]      (default: models/default.dnz)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 model="${1:-$root/models/default.dnz}"
-peer="$root/../shared/peers/pytorch_peer.py"
-out="$root/build/bench-results"
+peer="$root/bench/pytorch_peer.py"
+out="$root/bench/results"
 mkdir -p "$out"
 "$root/scripts/fetch_mnist.sh" >/dev/null
 if ! /usr/bin/python3 -c "import torch" 2>/dev/null; then
   apt-get install -y -qq python3-torch python3-numpy >/dev/null
 fi
 
+echo "bench: machine peak (int8 VNNI, f32 FMA, bf16; all threads and one)"
+"$root/build/bench/peak_bench" >"$out/peak.json"
 echo "bench: runtime (Google Benchmark)"
 "$root/build/bench/runtime_bench" --model "$model" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/runtime.json"
 echo "bench: PyTorch peer, inference"
-/usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer | tee "$out/peer_infer.txt"
+{ /usr/bin/python3 "$peer" --mnist "$root/data/mnist" info | grep '^PEER info'
+  /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer; } | tee "$out/peer_infer.txt"
 echo "bench: trainer"
 : >"$out/train.txt"
 for precision in f32 bf16; do

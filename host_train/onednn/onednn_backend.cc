@@ -7,9 +7,9 @@
 #include <map>
 #include <utility>
 
-#include "bce_loss.h"
 #include "onednn/seed_graph.h"
 #include "onednn/zeroed_memory.h"
+#include "optimize/bce_loss.h"
 
 namespace dnz::train {
 namespace {

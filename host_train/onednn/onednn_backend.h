@@ -1,11 +1,12 @@
-// The f32 CPU training backend on oneDNN 2.6.
+// The CPU training backend on oneDNN 2.6: f32, or bf16 activations and conv kernels
+// with f32 master weights (--precision bf16).
 #ifndef DNZ_HOST_TRAIN_ONEDNN_ONEDNN_BACKEND_H_
 #define DNZ_HOST_TRAIN_ONEDNN_ONEDNN_BACKEND_H_
 
 #include <memory>
 #include <string>
 
-#include "backend.h"
+#include "network/backend.h"
 
 namespace dnz::train {
 

@@ -8,18 +8,18 @@
 #include <memory>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "network/seed_network.h"
 #include "onednn/conv_layer.h"
 #include "onednn/pool_layer.h"
 #include "onednn/upsample_conv_layer.h"
 #include "onednn/upsample_layer.h"
-#include "seed_network.h"
 
 namespace dnz::train::onednn {
 
 class SeedGraph {
  public:
   // `data_type`: of activations and conv kernels (f32, or bf16 with f32 master weights).
-  // `polyphase`: run each upsample + conv as four 2x2 parity convs (UpsampleConvLayer)
+  // `polyphase`: run each upsample + conv as four 2x2 polyphase convs (UpsampleConvLayer)
   // rather than an upsample layer and a 3x3 conv; the same function, 4/9 of the work.
   SeedGraph(const dnnl::engine& engine, int batch, std::array<ConvParams, kNumConvs>* params,
             bool training, dnnl::memory::data_type data_type = dnnl::memory::data_type::f32,

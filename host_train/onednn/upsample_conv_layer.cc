@@ -3,7 +3,7 @@
 #include <cstring>
 #include <unordered_map>
 
-#include "onednn/parity_weights.h"
+#include "onednn/polyphase_weights.h"
 #include "onednn/zeroed_memory.h"
 
 namespace dnz::train::onednn {
@@ -120,7 +120,7 @@ UpsampleConvLayer::UpsampleConvLayer(const dnnl::engine& engine, const ConvShape
 
 void UpsampleConvLayer::Forward(dnnl::stream& stream, const memory& src) {
   const int oc = shape_.out_channels, ic = shape_.in_channels;
-  ParityKernels(FloatData(params_->weights), oc, ic, kernels_.data());
+  PolyphaseKernels(FloatData(params_->weights), oc, ic, kernels_.data());
   const void* parity_dst[4];
   for (int p = 0; p < 4; ++p) {
     Parity& part = parities_[size_t(p)];
@@ -173,7 +173,7 @@ void UpsampleConvLayer::Backward(dnnl::stream& stream, const memory& src, const 
     sum_diff_src_.execute(stream, args);
   }
   stream.wait();
-  FoldParityGradients(diff_kernels_.data(), oc, ic, FloatData(params_->diff_weights));
+  FoldPolyphaseGradients(diff_kernels_.data(), oc, ic, FloatData(params_->diff_weights));
   float* diff_bias = FloatData(params_->diff_bias);
   for (int c = 0; c < oc; ++c) {
     float sum = 0.0f;

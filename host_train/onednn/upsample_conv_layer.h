@@ -1,5 +1,5 @@
-// Nearest 2x upsample + 3x3 'same' conv (+ ReLU), trained as four 2x2 parity convs on the
-// small input (onednn/parity_weights.h): 4 taps per output pixel instead of 9 and no
+// Nearest 2x upsample + 3x3 'same' conv (+ ReLU), trained as four 2x2 polyphase convs on the
+// small input (onednn/polyphase_weights.h): 4 taps per output pixel instead of 9 and no
 // upsampled tensor. The parameters stay the 3x3 weights, kept plain (OIHW, f32); each
 // forward maps them to the four kernels, each backward folds the kernels' gradients back.
 // Parity outputs and the full output are nChw16c (out_channels a multiple of 16).

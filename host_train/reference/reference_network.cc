@@ -2,8 +2,8 @@
 
 #include <array>
 
+#include "network/seed_network.h"
 #include "reference/reference_layers.h"
-#include "seed_network.h"
 
 namespace dnz::train::reference {
 

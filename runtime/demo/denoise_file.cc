@@ -3,14 +3,17 @@
 #include <chrono>
 #include <vector>
 
-#include "atomic_write.h"
 #include "compare_strip.h"
 #include "data/noise.h"
 #include "digit_conversion.h"
+#include "files/atomic_write.h"
 #include "image_decode.h"
 #include "png_encode.h"
 
 namespace dnz::demo {
+
+using files::OutputFile;
+using files::WriteFilesAtomically;
 namespace {
 
 bool AddPng(const std::string& path, const std::vector<uint8_t>& pixels, int width, int height,

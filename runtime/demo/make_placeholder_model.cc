@@ -10,7 +10,8 @@
 #include <string>
 #include <vector>
 
-#include "model_builder.h"
+#include "files/atomic_write.h"
+#include "model/model_builder.h"
 
 namespace {
 
@@ -71,7 +72,7 @@ int main(int argc, char** argv) {
   std::string error;
   const std::vector<uint8_t> bytes =
       dnz::build::BuildModel(net, StrokeImages(&rng, 16), provenance, {}, &error);
-  if (bytes.empty() || !dnz::build::WriteFileAtomic(argv[1], bytes, &error)) {
+  if (bytes.empty() || !dnz::files::WriteFileAtomically(argv[1], bytes, &error)) {
     std::fprintf(stderr, "make_placeholder_model: %s\n", error.c_str());
     return 1;
   }

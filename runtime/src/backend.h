@@ -3,13 +3,14 @@
 // inputs the session has already written into the arena's input slots:
 //   slot j of tensor t = arena + plan.tensor_offset[t] + j * image bytes of t.
 // Only init/bind/destroy may allocate (and only on hosts); run_pass never does.
-#ifndef DNZ_SRC_BACKEND_H_
-#define DNZ_SRC_BACKEND_H_
+#ifndef DNZ_RUNTIME_SRC_BACKEND_H_
+#define DNZ_RUNTIME_SRC_BACKEND_H_
 
-#include <cstdarg>
-#include <cstdio>
+#include <cstddef>
 
 #include "dnz/dnz.h"
+#include "error_message.h"
+#include "memory_planner.h"
 
 namespace dnz {
 
@@ -31,24 +32,6 @@ const Backend& OnednnBackend();
 bool OnednnSupports(const dnz_model& model, char* why, size_t why_size);
 #endif
 
-// Bytes of one image of tensor t, in the backend's element type.
-inline size_t TensorImageBytes(const dnz_model& model, uint32_t t, size_t element_bytes) {
-  const dnz_tensor_info& info = model.tensors[t];
-  return size_t(info.height) * size_t(info.width) * size_t(info.channels) * element_bytes;
-}
-
-// Plans the chain's tensors for `images` images per pass into session->plan
-// (activation_bytes and arena_bytes both set to the planned size).
-void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images);
-
-inline dnz_status SessionFail(dnz_session* session, dnz_status status, const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  std::vsnprintf(session->error, sizeof session->error, format, args);
-  va_end(args);
-  return status;
-}
-
 }  // namespace dnz
 
-#endif  // DNZ_SRC_BACKEND_H_
+#endif  // DNZ_RUNTIME_SRC_BACKEND_H_

@@ -43,4 +43,37 @@ size_t PlanChainArena(const PlannerInput& input, size_t* offsets) {
   return AlignUp(arena_bytes, DNZ_ARENA_ALIGNMENT);
 }
 
+void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images) {
+  const dnz_model& model = *session->model;
+  dnz_plan& plan = session->plan;
+  for (uint32_t t = 0; t <= model.num_ops; ++t) {
+    plan.tensor_bytes[t] = TensorImageBytes(model, t, element_bytes) * images;
+  }
+  const PlannerInput input{model.num_ops + 1, plan.tensor_bytes};
+  plan.activation_bytes = PlanChainArena(input, plan.tensor_offset);
+  plan.arena_bytes = plan.activation_bytes;
+}
+
+ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
+                                const bool* materialize_upsample, size_t scratchpad_bytes) {
+  size_t accumulator_bytes = 0, upsample_bytes = 0;
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    const dnz_op& op = model.ops[i];
+    if (op.kind != DNZ_OP_CONV) continue;
+    const size_t acc = size_t(images) * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
+                       size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
+    if (acc > accumulator_bytes) accumulator_bytes = acc;
+    if (materialize_upsample[i]) {
+      const size_t up = size_t(images) * 4 * TensorImageBytes(model, i, 1);
+      if (up > upsample_bytes) upsample_bytes = up;
+    }
+  }
+  ConvScratchPlan plan;
+  plan.accumulator_offset = AlignUp(activation_bytes, DNZ_ARENA_ALIGNMENT);
+  plan.upsample_offset = AlignUp(plan.accumulator_offset + accumulator_bytes, DNZ_ARENA_ALIGNMENT);
+  plan.scratchpad_offset = AlignUp(plan.upsample_offset + upsample_bytes, DNZ_ARENA_ALIGNMENT);
+  plan.arena_bytes = AlignUp(plan.scratchpad_offset + scratchpad_bytes, DNZ_ARENA_ALIGNMENT);
+  return plan;
+}
+
 }  // namespace dnz

@@ -7,11 +7,13 @@
 // tensors largest first; give each the lowest offset, aligned to
 // DNZ_ARENA_ALIGNMENT, at which it overlaps no tensor already placed whose
 // lifetime meets its own. Cost: O(n^2 log n) for n tensors, at load, never per image.
-#ifndef DNZ_SRC_MEMORY_PLANNER_H_
-#define DNZ_SRC_MEMORY_PLANNER_H_
+#ifndef DNZ_RUNTIME_SRC_MEMORY_PLANNER_H_
+#define DNZ_RUNTIME_SRC_MEMORY_PLANNER_H_
 
 #include <cstddef>
 #include <cstdint>
+
+#include "dnz/dnz.h"
 
 namespace dnz {
 
@@ -26,10 +28,31 @@ size_t PlanChainArena(const PlannerInput& input, size_t* offsets);
 // Tensors t and u are alive at the same time (chain lifetimes as above).
 inline bool ChainLifetimesOverlap(uint32_t t, uint32_t u) { return (t > u ? t - u : u - t) <= 1; }
 
+// Bytes of one image of tensor t, in the backend's element type.
+inline size_t TensorImageBytes(const dnz_model& model, uint32_t t, size_t element_bytes) {
+  const dnz_tensor_info& info = model.tensors[t];
+  return size_t(info.height) * size_t(info.width) * size_t(info.channels) * element_bytes;
+}
+
+// Plans the chain's tensors for `images` images per pass into session->plan
+// (activation_bytes and arena_bytes both set to the planned size).
+void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images);
+
+// The arena of a backend that runs convs through a library (onednn), after the
+// activations: the int32 accumulators of the largest conv, the buffer an upsample
+// that is not fused away is materialized into, and the library's scratchpad.
+struct ConvScratchPlan {
+  size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
+  size_t arena_bytes = 0;
+};
+// materialize_upsample[op]: conv `op` reads an upsampled copy of its input.
+ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
+                                const bool* materialize_upsample, size_t scratchpad_bytes);
+
 inline size_t AlignUp(size_t value, size_t alignment) {
   return (value + alignment - 1) / alignment * alignment;
 }
 
 }  // namespace dnz
 
-#endif  // DNZ_SRC_MEMORY_PLANNER_H_
+#endif  // DNZ_RUNTIME_SRC_MEMORY_PLANNER_H_

@@ -106,9 +106,9 @@ dnz_status Run(dnz_session* s, const Pixel* input, Pixel* output, uint32_t batch
   if (s == nullptr || input == nullptr || output == nullptr) return DNZ_ERR_NULL_ARGUMENT;
   const Backend* backend = s->model != nullptr ? BackendFor(s->backend) : nullptr;
   if (backend == nullptr || s->arena == nullptr) {
-    return SessionFail(s, DNZ_ERR_STATE, "the session has no arena or is not initialised");
+    return DNZ_FAIL(s, DNZ_ERR_STATE, "the session has no arena or is not initialised");
   }
-  if (batch == 0) return SessionFail(s, DNZ_ERR_BATCH, "batch is 0");
+  if (batch == 0) return DNZ_FAIL(s, DNZ_ERR_BATCH, "batch is 0");
   const size_t in_count = TensorImageBytes(*s->model, 0, 1);
   const size_t out_count = TensorImageBytes(*s->model, s->model->num_ops, 1);
   const uint32_t per_pass = backend->images_per_pass(s);
@@ -129,20 +129,7 @@ dnz_status Run(dnz_session* s, const Pixel* input, Pixel* output, uint32_t batch
 
 }  // namespace
 
-void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images) {
-  const dnz_model& model = *session->model;
-  dnz_plan& plan = session->plan;
-  for (uint32_t t = 0; t <= model.num_ops; ++t) {
-    plan.tensor_bytes[t] = TensorImageBytes(model, t, element_bytes) * images;
-  }
-  const PlannerInput input{model.num_ops + 1, plan.tensor_bytes};
-  plan.activation_bytes = PlanChainArena(input, plan.tensor_offset);
-  plan.arena_bytes = plan.activation_bytes;
-}
-
 }  // namespace dnz
-
-using dnz::SessionFail;
 
 extern "C" dnz_session_options dnz_session_default_options(void) {
   dnz_session_options options;
@@ -156,11 +143,11 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
   if (session == nullptr) return DNZ_ERR_NULL_ARGUMENT;
   std::memset(session, 0, sizeof *session);
   if (model == nullptr || options == nullptr) {
-    return SessionFail(session, DNZ_ERR_NULL_ARGUMENT, "model or options is NULL");
+    return DNZ_FAIL(session, DNZ_ERR_NULL_ARGUMENT, "model or options is NULL");
   }
-  if (model->num_ops == 0) return SessionFail(session, DNZ_ERR_STATE, "the model is not loaded");
+  if (model->num_ops == 0) return DNZ_FAIL(session, DNZ_ERR_STATE, "the model is not loaded");
   if (options->max_batch == 0 || options->max_batch > 65536) {
-    return SessionFail(session, DNZ_ERR_BATCH, "max_batch %u outside 1..65536", options->max_batch);
+    return DNZ_FAIL(session, DNZ_ERR_BATCH, "max_batch %u outside 1..65536", options->max_batch);
   }
   session->model = model;
   session->max_batch = options->max_batch;
@@ -170,16 +157,16 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
   if (backend == nullptr) {
     const dnz_backend asked = session->backend;
     session->model = nullptr;
-    return SessionFail(session, DNZ_ERR_BACKEND_UNAVAILABLE, "backend %s is not built in",
-                       dnz_backend_name(asked));
+    return DNZ_FAIL(session, DNZ_ERR_BACKEND_UNAVAILABLE, "backend %s is not built in",
+                    dnz_backend_name(asked));
   }
   const dnz_status status = backend->init(session);
   const size_t arena_limit = size_t(DNZ_MAX_ARENA_BYTES) * backend->images_per_pass(session);
   if (status == DNZ_OK && session->plan.activation_bytes > arena_limit) {
     backend->destroy(session);
     session->model = nullptr;
-    return SessionFail(session, DNZ_ERR_BOUNDS, "the arena would need %zu bytes",
-                       session->plan.arena_bytes);
+    return DNZ_FAIL(session, DNZ_ERR_BOUNDS, "the arena would need %zu bytes",
+                    session->plan.arena_bytes);
   }
   if (status != DNZ_OK) session->model = nullptr;
   return status;
@@ -193,13 +180,13 @@ extern "C" dnz_status dnz_session_set_arena(dnz_session* session, void* arena, s
   if (session == nullptr || arena == nullptr) return DNZ_ERR_NULL_ARGUMENT;
   const dnz::Backend* backend =
       session->model != nullptr ? dnz::BackendFor(session->backend) : nullptr;
-  if (backend == nullptr) return SessionFail(session, DNZ_ERR_STATE, "session not initialised");
+  if (backend == nullptr) return DNZ_FAIL(session, DNZ_ERR_STATE, "session not initialised");
   if (reinterpret_cast<uintptr_t>(arena) % DNZ_ARENA_ALIGNMENT != 0) {
-    return SessionFail(session, DNZ_ERR_ARENA, "arena is not %d-byte aligned", DNZ_ARENA_ALIGNMENT);
+    return DNZ_FAIL(session, DNZ_ERR_ARENA, "arena is not %d-byte aligned", DNZ_ARENA_ALIGNMENT);
   }
   if (bytes < session->plan.arena_bytes) {
-    return SessionFail(session, DNZ_ERR_ARENA, "arena has %zu bytes, the plan needs %zu", bytes,
-                       session->plan.arena_bytes);
+    return DNZ_FAIL(session, DNZ_ERR_ARENA, "arena has %zu bytes, the plan needs %zu", bytes,
+                    session->plan.arena_bytes);
   }
   session->arena = static_cast<uint8_t*>(arena);
   session->arena_bytes = bytes;

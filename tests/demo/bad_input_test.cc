@@ -7,7 +7,7 @@
 #include <random>
 
 #include "demo_runner.h"
-#include "model_builder.h"
+#include "model/model_builder.h"
 #include "test_images.h"
 
 namespace dnz::demo_test {

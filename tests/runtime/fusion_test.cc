@@ -12,7 +12,7 @@ namespace {
 
 // Splits fused pools and upsamples out of the convs into ops of their own.
 std::vector<uint8_t> Unfuse(const std::vector<uint8_t>& fused) {
-  AlignedBytes aligned(fused);
+  AlignedBuffer aligned = AlignedCopy(fused);
   std::unique_ptr<fb::ModelT> model(fb::GetModel(aligned.data())->UnPack());
   std::vector<std::unique_ptr<fb::TensorT>> tensors;
   std::vector<std::unique_ptr<fb::OpT>> ops;

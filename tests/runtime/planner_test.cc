@@ -56,7 +56,7 @@ TEST(Planner, FloatPlanIsFourTimesTheInt8Plan) {
 TEST(Planner, ArenaTooSmallOrMisalignedIsRefused) {
   Runner runner(RandomSeedModelBytes(3), DNZ_BACKEND_REF);
   ASSERT_EQ(runner.status, DNZ_OK);
-  AlignedBytes arena(48 * 1024 + 64);
+  AlignedBuffer arena(48 * 1024 + 64);
   EXPECT_EQ(dnz_session_set_arena(&runner.session, arena.data(), 48 * 1024 - 1), DNZ_ERR_ARENA);
   EXPECT_EQ(dnz_session_set_arena(&runner.session, arena.data() + 1, 48 * 1024), DNZ_ERR_ARENA);
   EXPECT_EQ(dnz_session_set_arena(&runner.session, arena.data(), 48 * 1024), DNZ_OK);

@@ -58,26 +58,15 @@ std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float) {
                            options, &error);
 }
 
-AlignedBytes::AlignedBytes(const std::vector<uint8_t>& bytes) : AlignedBytes(bytes.size()) {
-  if (!bytes.empty()) std::memcpy(data_, bytes.data(), bytes.size());
-}
-
-AlignedBytes::AlignedBytes(size_t size) : size_(size) {
-  data_ = static_cast<uint8_t*>(std::aligned_alloc(64, (size + 63) / 64 * 64 + 64));
-  std::memset(data_, 0, (size + 63) / 64 * 64 + 64);
-}
-
-AlignedBytes::~AlignedBytes() { std::free(data_); }
-
 Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch)
-    : bytes(model_bytes) {
+    : bytes(AlignedCopy(model_bytes)) {
   status = dnz_model_load(&model, bytes.data(), bytes.size());
   if (status != DNZ_OK) return;
   dnz_session_options options{backend, max_batch};
   status = dnz_session_init(&session, &model, &options);
   if (status != DNZ_OK) return;
-  arena = std::make_unique<AlignedBytes>(dnz_session_arena_bytes(&session));
-  status = dnz_session_set_arena(&session, arena->data(), arena->size());
+  arena = AlignedBuffer(dnz_session_arena_bytes(&session));
+  status = dnz_session_set_arena(&session, arena.data(), arena.size());
 }
 
 Runner::~Runner() { dnz_session_destroy(&session); }

@@ -8,7 +8,8 @@
 #include <vector>
 
 #include "dnz/dnz.h"
-#include "model_builder.h"
+#include "dnz/dnz.hpp"
+#include "model/model_builder.h"
 
 namespace dnz::test {
 
@@ -22,28 +23,17 @@ std::vector<uint8_t> ToPixels(const std::vector<float>& image);
 // The random seed network, quantized (calibrated on 16 synthetic images).
 std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float = true);
 
-// Model bytes copied into 64-byte aligned storage, as the loader wants.
-class AlignedBytes {
- public:
-  explicit AlignedBytes(const std::vector<uint8_t>& bytes);
-  explicit AlignedBytes(size_t size);  // zero-filled
-  ~AlignedBytes();
-  AlignedBytes(const AlignedBytes&) = delete;
-  AlignedBytes& operator=(const AlignedBytes&) = delete;
-  uint8_t* data() { return data_; }
-  size_t size() const { return size_; }
-
- private:
-  uint8_t* data_ = nullptr;
-  size_t size_ = 0;
-};
+// Model bytes copied into aligned storage, as the loader wants.
+inline AlignedBuffer AlignedCopy(const std::vector<uint8_t>& bytes) {
+  return AlignedBuffer(bytes.data(), bytes.size());
+}
 
 // A loaded model and a ready session with its arena, for one backend.
 struct Runner {
   explicit Runner(const std::vector<uint8_t>& bytes, dnz_backend backend, uint32_t max_batch = 1);
   ~Runner();
-  AlignedBytes bytes;
-  std::unique_ptr<AlignedBytes> arena;
+  AlignedBuffer bytes;
+  AlignedBuffer arena;
   dnz_model model{};
   dnz_session session{};
   dnz_status status = DNZ_OK;

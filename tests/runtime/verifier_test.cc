@@ -43,14 +43,14 @@ std::vector<uint8_t> SmallModelBytes() {
 }
 
 dnz_status Load(const std::vector<uint8_t>& bytes, dnz_model* model) {
-  AlignedBytes aligned(bytes);
+  AlignedBuffer aligned = AlignedCopy(bytes);
   return dnz_model_load(model, aligned.data(), aligned.size());
 }
 
 TEST(Verifier, RoundTripKeepsShapesWeightsAndProvenance) {
   const build::FloatNetwork net = RandomSeedNetwork(5);
   const auto bytes = RandomSeedModelBytes(5);
-  AlignedBytes aligned(bytes);
+  AlignedBuffer aligned = AlignedCopy(bytes);
   dnz_model model;
   ASSERT_EQ(dnz_model_load(&model, aligned.data(), aligned.size()), DNZ_OK) << model.error;
   ASSERT_EQ(model.num_ops, 8u);
@@ -89,7 +89,7 @@ TEST(Verifier, RejectsWrongIdentifierShortAndUnalignedBuffers) {
   renamed[4] = 'X';
   EXPECT_EQ(Load(renamed, &model), DNZ_ERR_IDENTIFIER);
   EXPECT_NE(std::string(model.error).find("DNZM"), std::string::npos);
-  AlignedBytes aligned(bytes.size() + 1);
+  AlignedBuffer aligned(bytes.size() + 1);
   std::memcpy(aligned.data() + 1, bytes.data(), bytes.size());
   EXPECT_EQ(dnz_model_load(&model, aligned.data() + 1, bytes.size()), DNZ_ERR_FLATBUFFER);
   EXPECT_EQ(dnz_model_load(&model, nullptr, 100), DNZ_ERR_NULL_ARGUMENT);
@@ -99,7 +99,7 @@ TEST(Verifier, RejectsWrongIdentifierShortAndUnalignedBuffers) {
 // Applies `mutate` to a fresh copy of the small model and checks the status.
 template <typename Mutate>
 void ExpectRejected(Mutate mutate, dnz_status expected, const char* what) {
-  AlignedBytes aligned(SmallModelBytes());
+  AlignedBuffer aligned = AlignedCopy(SmallModelBytes());
   auto* root = fb::GetMutableModel(aligned.data());
   mutate(root);
   dnz_model model;
@@ -154,7 +154,7 @@ TEST(Verifier, SemanticDamageGetsItsOwnStatus) {
 
 // Loads `bytes`; when the loader accepts them, every backend must run them cleanly.
 void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
-  AlignedBytes aligned(bytes);
+  AlignedBuffer aligned = AlignedCopy(bytes);
   dnz_model model;
   if (dnz_model_load(&model, aligned.data(), aligned.size()) != DNZ_OK) {
     ASSERT_GT(std::strlen(model.error), 0u);
@@ -164,7 +164,7 @@ void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
     dnz_session session;
     dnz_session_options options{backend, 1};
     if (dnz_session_init(&session, &model, &options) != DNZ_OK) continue;
-    AlignedBytes arena(dnz_session_arena_bytes(&session));
+    AlignedBuffer arena(dnz_session_arena_bytes(&session));
     ASSERT_EQ(dnz_session_set_arena(&session, arena.data(), arena.size()), DNZ_OK);
     const dnz_tensor_info& in = model.tensors[0];
     std::vector<uint8_t> input(size_t(in.height * in.width * in.channels), 100);
@@ -178,7 +178,8 @@ void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
 TEST(Verifier, EveryTruncationIsRefused) {
   const auto bytes = SmallModelBytes();
   for (size_t length = 0; length < bytes.size(); ++length) {
-    AlignedBytes aligned(std::vector<uint8_t>(bytes.begin(), bytes.begin() + long(length)));
+    AlignedBuffer aligned =
+        AlignedCopy(std::vector<uint8_t>(bytes.begin(), bytes.begin() + long(length)));
     dnz_model model;
     ASSERT_NE(dnz_model_load(&model, aligned.data(), length), DNZ_OK) << "length " << length;
   }
@@ -193,7 +194,7 @@ TEST(Verifier, ThousandsOfBitFlipsNeverFault) {
     auto mutated = bytes;
     const int flips = 1 + int(rng() % 4);
     for (int f = 0; f < flips; ++f) mutated[rng() % mutated.size()] ^= uint8_t(1u << (rng() % 8));
-    AlignedBytes aligned(mutated);
+    AlignedBuffer aligned = AlignedCopy(mutated);
     dnz_model model;
     if (dnz_model_load(&model, aligned.data(), aligned.size()) != DNZ_OK) ++refused;
     LoadAndMaybeRun(mutated);
@@ -218,7 +219,7 @@ TEST(Verifier, OversizedAndGarbageBuffersAreRefused) {
   padded.resize(bytes.size() + 1000, 0xAB);
   LoadAndMaybeRun(padded);
   dnz_model model;
-  AlignedBytes aligned(bytes);
+  AlignedBuffer aligned = AlignedCopy(bytes);
   EXPECT_NE(dnz_model_load(&model, aligned.data(), bytes.size() / 2), DNZ_OK);
 }
 

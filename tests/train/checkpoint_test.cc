@@ -1,5 +1,5 @@
 // Checkpoint files: round trip, and every kind of damage gives one clear error.
-#include "checkpoint.h"
+#include "checkpoint/checkpoint.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -7,7 +7,8 @@
 #include <fstream>
 #include <iterator>
 
-#include "seed_network.h"
+#include "files/atomic_write.h"
+#include "network/seed_network.h"
 
 namespace dnz::train {
 namespace {
@@ -79,7 +80,7 @@ TEST(Checkpoint, DamagedFilesGiveOneClearError) {
 
 TEST(Checkpoint, AtomicWriteLeavesNoTempFileAndRefusesBadFolders) {
   std::string error;
-  EXPECT_FALSE(WriteFileAtomically("/nonexistent_dir_dnz/x", "data", &error));
+  EXPECT_FALSE(files::WriteFileAtomically("/nonexistent_dir_dnz/x", "data", &error));
   EXPECT_NE(error.find("/nonexistent_dir_dnz/x"), std::string::npos) << error;
 }
 

@@ -5,10 +5,10 @@
 #include <algorithm>
 #include <cmath>
 
-#include "backend.h"
 #include "data/noise.h"
+#include "network/backend.h"
+#include "network/seed_network.h"
 #include "reference/reference_network.h"
-#include "seed_network.h"
 
 namespace dnz::train {
 namespace {
@@ -88,7 +88,7 @@ TEST(SeedNetwork, ReferenceGradientsMatchFiniteDifferences) {
       params[idx] = saved;
       const double numeric = (up - down) / (2 * h);
       EXPECT_NEAR(grads[idx], numeric, 1e-6 + 1e-3 * std::fabs(numeric))
-          << SeedConvs()[i].name << " param " << idx;
+          << "layer " << SeedConvs()[i].layer << " param " << idx;
     }
   }
 }
@@ -119,9 +119,10 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
     const size_t begin = l.weight_offset[i], end = l.bias_offset[i] + SeedConvs()[i].out_channels;
     double scale = 0.0;
     for (size_t k = begin; k < end; ++k) scale = std::max(scale, std::fabs(want[k]));
-    ASSERT_GT(scale, 0.0) << SeedConvs()[i].name << " has no gradient";
+    ASSERT_GT(scale, 0.0) << "layer " << SeedConvs()[i].layer << " has no gradient";
     for (size_t k = begin; k < end; ++k) {
-      ASSERT_NEAR(got[k], want[k], 2e-3 * scale) << SeedConvs()[i].name << " param " << k;
+      ASSERT_NEAR(got[k], want[k], 2e-3 * scale)
+          << "layer " << SeedConvs()[i].layer << " param " << k;
     }
   }
   // Parameters round-trip through the blocked layouts exactly.
@@ -167,8 +168,8 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
       norm_want += want[k] * want[k];
     }
     // Direction within a few degrees, length within a few percent.
-    EXPECT_GT(dot / std::sqrt(norm_got * norm_want), 0.99) << SeedConvs()[i].name;
-    EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, 0.05) << SeedConvs()[i].name;
+    EXPECT_GT(dot / std::sqrt(norm_got * norm_want), 0.99) << "layer " << SeedConvs()[i].layer;
+    EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, 0.05) << "layer " << SeedConvs()[i].layer;
   }
   // The f32 master weights are not rounded by the bf16 copy.
   std::vector<float> back;

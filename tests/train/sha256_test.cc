@@ -1,5 +1,5 @@
-// SHA-256 against the FIPS 180-4 examples, and the MNIST file against SEED.md's sum.
-#include "sha256.h"
+// SHA-256 against the FIPS 180-4 examples, and the MNIST file against docs/reference.md's sum.
+#include "checkpoint/sha256.h"
 
 #include <gtest/gtest.h>
 
@@ -20,7 +20,7 @@ TEST(Sha256, MatchesTheStandardExamples) {
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
 }
 
-TEST(Sha256, MnistTestLabelsMatchSeedMd) {
+TEST(Sha256, MnistTestLabelsMatchTheDocumentedSum) {
   const std::string path = std::string(DNZ_MNIST_DIR) + "/t10k-labels-idx1-ubyte";
   if (!std::filesystem::exists(path)) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
   std::string hex, error;

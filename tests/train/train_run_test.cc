@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "checkpoint.h"
+#include "checkpoint/checkpoint.h"
 
 namespace dnz::train {
 namespace {
@@ -164,7 +164,6 @@ TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
   EXPECT_EQ(lw[0]["val_bce"].get<double>(), lc[0]["val_bce"].get<double>());
 }
 
-#ifdef DNZ_TRAIN_HAVE_EXPORT
 // The runtime's float path must agree with the trainer's own oneDNN forward pass on the same
 // noisy test digits, and int8 must stay close to float.
 TEST(HostTrainRun, ExportWritesAModelWhoseMetricsMatchTheTrainer) {
@@ -195,7 +194,6 @@ TEST(HostTrainRun, ExportWritesAModelWhoseMetricsMatchTheTrainer) {
   EXPECT_NE(bad.output.find("no checkpoint"), std::string::npos) << bad.output;
   EXPECT_FALSE(std::filesystem::exists(empty + "/m.dnz"));
 }
-#endif
 
 TEST(HostTrainRun, BadPathsFailWithOneClearLine) {
   const std::string out = FreshDir("bad");

@@ -7,7 +7,7 @@
  *   dnz_session session;
  *   dnz_session_options opt = dnz_session_default_options();   // ref backend, batch 1
  *   dnz_session_init(&session, &model, &opt);
- *   static uint8_t arena[DNZ_...];                 // or: malloc(dnz_session_arena_bytes())
+ *   static uint8_t arena[48 * 1024];  // >= dnz_session_arena_bytes(), DNZ_ARENA_ALIGNMENT-aligned
  *   dnz_session_set_arena(&session, arena, sizeof arena);
  *   dnz_run_u8(&session, pixels_in, pixels_out, 1);  // 28x28 gray, 0..255
  *   dnz_session_destroy(&session);
@@ -158,8 +158,9 @@ const char* dnz_session_error(const dnz_session* session);
 /* --- Run (no allocation) ---------------------------------------------------- */
 
 /* `batch` images of the model's input shape in, as many output images out, each
- * [H][W][C]. u8: pixels 0..255 (real = p / 255). f32: reals in [0, 1]. s8: the
- * quantized tensors themselves. For the float backend, u8 and f32 convert. */
+ * [H][W][C]. u8: pixels 0..255 (real = p / 255). f32: reals in [0, 1]. Every
+ * backend takes both; the session converts to and from the model's int8 (or, for
+ * the float backend, float32) tensors. */
 dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* output, uint32_t batch);
 dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output, uint32_t batch);
 

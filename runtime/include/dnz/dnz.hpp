@@ -17,11 +17,16 @@
 
 namespace dnz {
 
-// Aligned heap bytes (model files and arenas want DNZ_ARENA_ALIGNMENT).
+// Aligned, zero-filled heap bytes (model files and arenas want DNZ_ARENA_ALIGNMENT).
+// Hosts and tests use this one type for both.
 class AlignedBuffer {
  public:
   AlignedBuffer() = default;
   explicit AlignedBuffer(size_t size) { Resize(size); }
+  // A copy of `size` bytes (on allocation failure, empty).
+  AlignedBuffer(const void* bytes, size_t size) {
+    if (Resize(size) && size > 0) std::memcpy(data_.get(), bytes, size);
+  }
   bool Resize(size_t size) {
     const size_t rounded =
         (size + DNZ_ARENA_ALIGNMENT - 1) / DNZ_ARENA_ALIGNMENT * DNZ_ARENA_ALIGNMENT;

@@ -1,6 +1,8 @@
-// The `onednn` backend (x86 hosts): oneDNN's int8 convolution (u8 source, s8
-// weights, s32 bias) accumulates in int32, then requantize_output.cc applies the
-// same integer rule as `ref` (requantize.h), so the bytes are identical.
+// The `onednn` backend (x86 hosts), the glue: oneDNN's int8 convolution (u8
+// source, s8 weights, s32 bias) accumulates in int32, then our own x86 kernels
+// (../x86/: requantization, one-output-channel convs) apply the same integer rule
+// as `ref` (requantize.h), so the bytes are identical. The arena layout comes from
+// memory_planner.h; pools and upsamples are ref's templates on u8.
 //
 // Activations live in the arena as u8 = s8 ^ 0x80 (that is, q + 128). The
 // verifier's model has zero point -128 on every conv input, so u8 is exactly
@@ -29,10 +31,11 @@
 #include <vector>
 
 #include "../backend.h"
-#include "../memory_planner.h"
 #include "../polyphase.h"
-#include "conv_single_output.h"
-#include "requantize_output.h"
+#include "../ref/maxpool.h"
+#include "../ref/upsample.h"
+#include "../x86/conv_single_output.h"
+#include "../x86/requantize_output.h"
 
 namespace dnz {
 namespace {
@@ -206,37 +209,30 @@ void PlanPolyphase(State& state, const dnz_model& model) {
   }
 }
 
-// Arena regions beyond the activations: accumulators, upsample buffer, scratchpad.
+// Arena regions beyond the activations (memory_planner.h): accumulators, upsample
+// buffer, oneDNN's scratchpad.
 void PlanScratch(dnz_session* session, State& state) {
   const dnz_model& model = *session->model;
-  const size_t n = PassImages(session);
-  size_t accumulator_bytes = 0, upsample_bytes = 0;
+  bool materialize_upsample[DNZ_MAX_OPS] = {};
   for (uint32_t i = 0; i < model.num_ops; ++i) {
-    const dnz_op& op = model.ops[i];
-    if (op.kind != DNZ_OP_CONV) continue;
-    const size_t acc = n * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
-                       size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
-    if (acc > accumulator_bytes) accumulator_bytes = acc;
-    if (op.fused_upsample_input && !state.polyphase[i]) {
-      const size_t up = n * 4 * TensorImageBytes(model, i, 1);
-      if (up > upsample_bytes) upsample_bytes = up;
-    }
+    materialize_upsample[i] = model.ops[i].kind == DNZ_OP_CONV &&
+                              model.ops[i].fused_upsample_input && !state.polyphase[i];
   }
-  dnz_plan& plan = session->plan;
-  state.accumulator_offset = plan.activation_bytes;
-  state.upsample_offset =
-      AlignUp(state.accumulator_offset + accumulator_bytes, DNZ_ARENA_ALIGNMENT);
-  state.scratchpad_offset = AlignUp(state.upsample_offset + upsample_bytes, DNZ_ARENA_ALIGNMENT);
-  const size_t scratch = state.full.scratchpad_bytes > state.single.scratchpad_bytes
-                             ? state.full.scratchpad_bytes
-                             : state.single.scratchpad_bytes;
-  plan.arena_bytes = AlignUp(state.scratchpad_offset + scratch, DNZ_ARENA_ALIGNMENT);
+  const size_t scratchpad = state.full.scratchpad_bytes > state.single.scratchpad_bytes
+                                ? state.full.scratchpad_bytes
+                                : state.single.scratchpad_bytes;
+  const ConvScratchPlan plan = PlanConvScratch(
+      model, PassImages(session), session->plan.activation_bytes, materialize_upsample, scratchpad);
+  state.accumulator_offset = plan.accumulator_offset;
+  state.upsample_offset = plan.upsample_offset;
+  state.scratchpad_offset = plan.scratchpad_offset;
+  session->plan.arena_bytes = plan.arena_bytes;
 }
 
 dnz_status Init(dnz_session* session) {
   char why[DNZ_ERROR_CHARS];
   if (!OnednnSupports(*session->model, why, sizeof why)) {
-    return SessionFail(session, DNZ_ERR_BACKEND_UNAVAILABLE, "onednn: %s", why);
+    return DNZ_FAIL(session, DNZ_ERR_BACKEND_UNAVAILABLE, "onednn: %s", why);
   }
   try {
     auto state = std::make_unique<State>();
@@ -255,7 +251,7 @@ dnz_status Init(dnz_session* session) {
     session->backend_state = state.release();
     return DNZ_OK;
   } catch (const std::exception& e) {
-    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+    return DNZ_FAIL(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
   }
 }
 
@@ -285,7 +281,7 @@ dnz_status BindArena(dnz_session* session) {
     if (state.full.batch > 1) BindInstance(session, state, state.full);
     return DNZ_OK;
   } catch (const std::exception& e) {
-    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+    return DNZ_FAIL(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
   }
 }
 
@@ -295,40 +291,24 @@ void FlipSign(uint8_t* data, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) data[i] ^= 0x80;
 }
 
-// Nearest 2x upsample of u8 NHWC: each input row becomes one doubled row, copied
-// once more for the odd output row (the copy is still in cache).
+// The u8 pool and upsample are ref's templates (u8 = q + 128 orders like q), one
+// image per thread.
 void Upsample2xU8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
-  const int64_t c = in.channels, out_row_bytes = int64_t(in.width) * 2 * c;
-  const int64_t rows = int64_t(n) * in.height;
+  const size_t image_bytes = size_t(in.height) * size_t(in.width) * size_t(in.channels);
 #pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < rows; ++row) {
-    const uint8_t* __restrict src = input + row * in.width * c;
-    uint8_t* __restrict dst = output + row * 2 * out_row_bytes;
-    for (int64_t x = 0; x < in.width; ++x) {
-      for (int64_t k = 0; k < c; ++k) dst[2 * x * c + k] = src[x * c + k];
-      for (int64_t k = 0; k < c; ++k) dst[(2 * x + 1) * c + k] = src[x * c + k];
-    }
-    std::memcpy(dst + out_row_bytes, dst, size_t(out_row_bytes));
+  for (int64_t image = 0; image < int64_t(n); ++image) {
+    ref::Upsample2x(in, input + size_t(image) * image_bytes,
+                    output + size_t(image) * 4 * image_bytes);
   }
 }
 
 void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
-  const int32_t out_h = (in.height + 1) / 2, out_w = (in.width + 1) / 2, c = in.channels;
-  for (uint32_t image = 0; image < n; ++image) {
-    const uint8_t* src = input + size_t(image) * in.height * in.width * c;
-    uint8_t* dst = output + size_t(image) * out_h * out_w * c;
-    for (int32_t py = 0; py < out_h; ++py) {
-      for (int32_t px = 0; px < out_w; ++px) {
-        uint8_t* result = dst + (py * out_w + px) * c;
-        std::memset(result, 0, size_t(c));
-        for (int32_t y = 2 * py; y < 2 * py + 2 && y < in.height; ++y) {
-          for (int32_t x = 2 * px; x < 2 * px + 2 && x < in.width; ++x) {
-            const uint8_t* v = src + (y * in.width + x) * c;
-            for (int32_t ch = 0; ch < c; ++ch) result[ch] = v[ch] > result[ch] ? v[ch] : result[ch];
-          }
-        }
-      }
-    }
+  const size_t in_bytes = size_t(in.height) * size_t(in.width) * size_t(in.channels);
+  const size_t out_bytes =
+      size_t((in.height + 1) / 2) * size_t((in.width + 1) / 2) * size_t(in.channels);
+#pragma omp parallel for schedule(static)
+  for (int64_t image = 0; image < int64_t(n); ++image) {
+    ref::MaxPool2x2(in, input + size_t(image) * in_bytes, output + size_t(image) * out_bytes);
   }
 }
 
@@ -372,7 +352,7 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
       }
     }
   } catch (const std::exception& e) {
-    return SessionFail(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
+    return DNZ_FAIL(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
   }
   FlipSign(arena + plan.tensor_offset[model.num_ops],
            TensorImageBytes(model, model.num_ops, 1) * count);

@@ -39,21 +39,6 @@ int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const int8_t* in
   return acc;
 }
 
-int8_t Activate(const dnz_op& op, const dnz_tensor_info& out, int32_t acc, int32_t oc) {
-  const int32_t multiplier = op.requant_multiplier[oc];
-  const int shift = op.requant_shift[oc];
-  switch (op.activation) {
-    case DNZ_ACT_RELU:
-      return RequantizeToInt8(acc, multiplier, shift, out.zero_point, out.zero_point);
-    case DNZ_ACT_SIGMOID: {
-      const int8_t pre = RequantizeToInt8(acc, multiplier, shift, op.preact_zero_point, -128);
-      return op.activation_table[int32_t(pre) + 128];
-    }
-    default:
-      return RequantizeToInt8(acc, multiplier, shift, out.zero_point, -128);
-  }
-}
-
 }  // namespace
 
 void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
@@ -74,7 +59,7 @@ void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
             const int32_t ox = px * window + dx;
             if (ox >= op.conv_out_w) break;
             const int32_t acc = ConvAccumulate(op, g, input, in.zero_point, oy, ox, oc);
-            const int32_t value = Activate(op, out, acc, oc);
+            const int32_t value = RequantizeActivate(op, out.zero_point, acc, oc);
             if (value > best) best = value;
           }
         }

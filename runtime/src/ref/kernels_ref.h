@@ -1,9 +1,9 @@
-// The `ref` backend's kernels: plain loops, portable C++, no allocation. They are
-// the specification every other backend must match byte for byte (int8) or
-// follow (float). One op per file: conv_s8.cc, maxpool_s8.cc, upsample_s8.cc and
-// their _f32 twins.
-#ifndef DNZ_SRC_REF_KERNELS_REF_H_
-#define DNZ_SRC_REF_KERNELS_REF_H_
+// The `ref` backend's conv kernels: plain loops, portable C++, no allocation. They
+// are the specification every other backend must match byte for byte (int8) or
+// follow (float). conv_s8.cc and conv_f32.cc; the pool and upsample are templates
+// shared with the other backends (maxpool.h, upsample.h).
+#ifndef DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_
+#define DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_
 
 #include <cstdint>
 
@@ -16,15 +16,11 @@ namespace dnz::ref {
 // input [in.H][in.W][in.C], output [out.H][out.W][out.C].
 void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
             const dnz_tensor_info& out, int8_t* output);
-void MaxPool2x2S8(const dnz_tensor_info& in, const int8_t* input, int8_t* output);
-void Upsample2xS8(const dnz_tensor_info& in, const int8_t* input, int8_t* output);
 
 // The float32 reference path (needs op.float_weights).
 void ConvF32(const dnz_op& op, const dnz_tensor_info& in, const float* input,
              const dnz_tensor_info& out, float* output);
-void MaxPool2x2F32(const dnz_tensor_info& in, const float* input, float* output);
-void Upsample2xF32(const dnz_tensor_info& in, const float* input, float* output);
 
 }  // namespace dnz::ref
 
-#endif  // DNZ_SRC_REF_KERNELS_REF_H_
+#endif  // DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_

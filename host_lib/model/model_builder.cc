@@ -1,0 +1,269 @@
+// Quantizes a float network and serializes it as a dnz model file, following
+// docs/quantization.md: int8 symmetric per-output-channel weights, int32 biases,
+// per-tensor activation scales from calibration, integer requantization
+// parameters, and the sigmoid as a 256-entry table.
+#include "model/model_builder.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <ctime>
+#include <thread>
+
+#include "dnz/dnz.h"
+#include "dnz_model_generated.h"
+#include "model/float_forward.h"
+#include "polyphase.h"
+
+namespace dnz::build {
+namespace {
+
+struct QuantParams {
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+};
+
+// Ranges seen during calibration: per tensor, the max of each image.
+struct Ranges {
+  std::vector<std::vector<float>> image_max;  // [tensor][image]
+  std::vector<float> logit_min, logit_max;    // per image, of the sigmoid conv
+};
+
+int32_t ClampToInt32(double value) {
+  return int32_t(std::max<double>(INT32_MIN, std::min<double>(INT32_MAX, value)));
+}
+
+// The value below which `percentile` % of the per-image values fall (nearest rank).
+float Percentile(std::vector<float> values, double percentile) {
+  std::sort(values.begin(), values.end());
+  const double rank = percentile / 100.0 * double(values.size() - 1);
+  return values[size_t(std::lround(rank))];
+}
+
+Ranges Calibrate(const FloatNetwork& net, const std::vector<std::vector<float>>& images) {
+  const size_t n = images.size(), tensors = net.convs.size() + 1;
+  Ranges r;
+  r.image_max.assign(tensors, std::vector<float>(n, 0.0f));
+  r.logit_min.assign(n, 0.0f);
+  r.logit_max.assign(n, 0.0f);
+  auto work = [&](size_t first, size_t step) {
+    for (size_t i = first; i < n; i += step) {
+      std::vector<float> logits;
+      const auto all = ForwardAll(net, images[i], &logits);
+      for (size_t t = 0; t < tensors; ++t) {
+        r.image_max[t][i] = *std::max_element(all[t].begin(), all[t].end());
+      }
+      if (!logits.empty()) {
+        r.logit_min[i] = *std::min_element(logits.begin(), logits.end());
+        r.logit_max[i] = *std::max_element(logits.begin(), logits.end());
+      }
+    }
+  };
+  const size_t threads = std::max(1u, std::min(8u, std::thread::hardware_concurrency()));
+  std::vector<std::thread> pool;
+  for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, t, threads);
+  work(0, threads);
+  for (auto& thread : pool) thread.join();
+  return r;
+}
+
+// Non-negative tensors (input, ReLU, sigmoid) use the full int8 range for [0, max].
+QuantParams NonNegativeParams(float max_value) {
+  return {std::max(max_value, 1e-6f) / 255.0f, -128};
+}
+
+QuantParams AsymmetricParams(float lo, float hi) {
+  lo = std::min(lo, 0.0f);
+  hi = std::max(hi, lo + 1e-6f);
+  const float scale = (hi - lo) / 255.0f;
+  const long zp = std::lround(-128.0 - double(lo) / double(scale));
+  return {scale, int32_t(std::max(-128L, std::min(127L, zp)))};
+}
+
+struct QuantizedConv {
+  std::vector<int8_t> weights, shifts, table;
+  std::vector<float> weight_scales;
+  std::vector<int32_t> bias, multipliers;
+  QuantParams preact;
+};
+
+bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParams& out,
+                  bool polyphase_weights, QuantizedConv* q, std::string* error) {
+  const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
+  const bool polyphase =
+      polyphase_weights && conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
+  const QuantParams target = conv.activation == Activation::kSigmoid ? q->preact : out;
+  q->weights.resize(conv.weights.size());
+  for (int oc = 0; oc < conv.out_channels; ++oc) {
+    const float* w = conv.weights.data() + size_t(oc) * per_channel;
+    float max_abs = 0.0f;
+    for (size_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
+    float w_scale = max_abs > 0.0f ? max_abs / 127.0f : 1e-8f;
+    int8_t* qw = q->weights.data() + size_t(oc) * per_channel;
+    for (;;) {
+      for (size_t i = 0; i < per_channel; ++i) {
+        const long v = std::lround(double(w[i]) / double(w_scale));
+        qw[i] = int8_t(std::max(-127L, std::min(127L, v)));
+      }
+      if (!polyphase) break;
+      // Widen the scale until the polyphase sums fit too (a few rounds at most).
+      const int32_t worst = PolyphaseMaxAbsSum(qw, conv.in_channels);
+      if (worst <= 127) break;
+      w_scale *= 1.01f * float(worst) / 127.0f;
+    }
+    const double acc_scale = double(in.scale) * double(w_scale);
+    q->weight_scales.push_back(w_scale);
+    q->bias.push_back(ClampToInt32(std::nearbyint(double(conv.bias[size_t(oc)]) / acc_scale)));
+    int32_t multiplier = 0;
+    int shift = 0;
+    if (!QuantizeMultiplier(acc_scale / double(target.scale), &multiplier, &shift)) {
+      *error = "a requantization multiplier is out of range (channel " + std::to_string(oc) + ")";
+      return false;
+    }
+    q->multipliers.push_back(multiplier);
+    q->shifts.push_back(int8_t(shift));
+  }
+  if (conv.activation == Activation::kSigmoid) {
+    for (int i = 0; i < 256; ++i) {
+      const double real = double(q->preact.scale) * double(i - 128 - q->preact.zero_point);
+      const double y = 1.0 / (1.0 + std::exp(-real));
+      const long v = std::lround(y / double(out.scale)) + out.zero_point;
+      q->table.push_back(int8_t(std::max(-128L, std::min(127L, v))));
+    }
+  }
+  return true;
+}
+
+std::string UtcNow() {
+  const std::time_t now = std::time(nullptr);
+  std::tm tm{};
+  gmtime_r(&now, &tm);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  return text;
+}
+
+flatbuffers::Offset<fb::Provenance> SerializeProvenance(flatbuffers::FlatBufferBuilder& fbb,
+                                                        const Provenance& p) {
+  std::vector<flatbuffers::Offset<fb::KeyValue>> extra;
+  for (const auto& [key, value] : p.extra) {
+    extra.push_back(fb::CreateKeyValueDirect(fbb, key.c_str(), value.c_str()));
+  }
+  const std::string created = p.created_utc.empty() ? UtcNow() : p.created_utc;
+  return fb::CreateProvenanceDirect(
+      fbb, p.trainer.c_str(), p.trainer_backend.c_str(), p.device.c_str(), p.epochs, p.batch,
+      p.learning_rate, p.noise_factor, p.noise_mode.c_str(), p.init_seed, p.shuffle_seed,
+      p.noise_seed, p.train_images, p.dataset_sha256.c_str(), p.calibration.c_str(),
+      p.float_test_bce, p.float_test_psnr, p.float_test_ssim, p.int8_test_bce, p.int8_test_psnr,
+      p.int8_test_ssim, created.c_str(), DNZ_FORMAT_VERSION, &extra);
+}
+
+fb::Activation SchemaActivation(Activation activation) {
+  switch (activation) {
+    case Activation::kRelu:
+      return fb::Activation::Relu;
+    case Activation::kSigmoid:
+      return fb::Activation::Sigmoid;
+    default:
+      return fb::Activation::None;
+  }
+}
+
+bool CheckNetwork(const FloatNetwork& net, std::string* error) {
+  int channels = net.input_channels;
+  for (size_t i = 0; i < net.convs.size(); ++i) {
+    const FloatConv& c = net.convs[i];
+    const size_t expected = size_t(c.kernel) * c.kernel * c.in_channels * c.out_channels;
+    if (c.in_channels != channels || c.weights.size() != expected ||
+        c.bias.size() != size_t(c.out_channels)) {
+      *error = "conv " + std::to_string(i) + ": channels or weight count do not match";
+      return false;
+    }
+    channels = c.out_channels;
+  }
+  if (net.convs.empty()) *error = "the network has no layers";
+  return !net.convs.empty();
+}
+
+}  // namespace
+
+bool QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
+  if (!(real > 0.0) || !std::isfinite(real)) return false;
+  int exponent = 0;
+  const double mantissa = std::frexp(real, &exponent);  // real = mantissa * 2^exponent
+  int64_t m = std::llround(mantissa * double(int64_t{1} << 31));
+  if (m == (int64_t{1} << 31)) {
+    m /= 2;
+    ++exponent;
+  }
+  const int s = 31 - exponent;
+  if (s < 1 || s > 62) return false;
+  *multiplier = int32_t(m);
+  *shift = s;
+  return true;
+}
+
+std::vector<uint8_t> BuildModel(const FloatNetwork& net,
+                                const std::vector<std::vector<float>>& calibration_images,
+                                const Provenance& provenance, const BuildOptions& options,
+                                std::string* error) {
+  if (!CheckNetwork(net, error)) return {};
+  if (calibration_images.empty()) {
+    *error = "no calibration images";
+    return {};
+  }
+  const Ranges ranges = Calibrate(net, calibration_images);
+  const double pct = options.calibration_percentile;
+
+  flatbuffers::FlatBufferBuilder fbb(1 << 20);
+  fbb.ForceDefaults(true);  // every field present: tools can patch any of them in place
+  std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
+  std::vector<flatbuffers::Offset<fb::Op>> ops;
+  QuantParams in = NonNegativeParams(1.0f);  // pixels: real = (q + 128) / 255
+  tensors.push_back(fb::CreateTensor(fbb, net.input_height, net.input_width, net.input_channels,
+                                     in.scale, in.zero_point));
+  int h = net.input_height, w = net.input_width;
+  for (size_t i = 0; i < net.convs.size(); ++i) {
+    const FloatConv& conv = net.convs[i];
+    QuantizedConv q;
+    QuantParams out;
+    switch (conv.activation) {
+      case Activation::kSigmoid:
+        out = NonNegativeParams(1.0f);
+        q.preact = AsymmetricParams(Percentile(ranges.logit_min, 100.0 - pct),
+                                    Percentile(ranges.logit_max, pct));
+        break;
+      case Activation::kRelu:
+        out = NonNegativeParams(Percentile(ranges.image_max[i + 1], pct));
+        break;
+      default: {
+        const float hi = Percentile(ranges.image_max[i + 1], pct);
+        out = AsymmetricParams(-hi, hi);  // no min is recorded: symmetric about 0
+      }
+    }
+    if (!QuantizeConv(conv, in, out, options.polyphase_weights, &q, error)) return {};
+    const ConvGeometry g = GeometryOf(conv, h, w);
+    const auto* float_weights = options.keep_float_weights ? &conv.weights : nullptr;
+    const auto* float_bias = options.keep_float_weights ? &conv.bias : nullptr;
+    const auto options_offset = fb::CreateConv2DDirect(
+        fbb, conv.kernel, conv.kernel, 1, g.pad_before, g.pad_before, g.pad_after, g.pad_after,
+        SchemaActivation(conv.activation), conv.fused_upsample_input, conv.fused_maxpool_output,
+        &q.weights, &q.weight_scales, &q.bias, &q.multipliers, &q.shifts, q.preact.scale,
+        q.preact.zero_point, q.table.empty() ? nullptr : &q.table, float_weights, float_bias);
+    ops.push_back(fb::CreateOp(fbb, fb::OpOptions::Conv2D, options_offset.Union()));
+    tensors.push_back(
+        fb::CreateTensor(fbb, g.out_h, g.out_w, conv.out_channels, out.scale, out.zero_point));
+    in = out;
+    h = g.out_h;
+    w = g.out_w;
+  }
+  const auto prov = SerializeProvenance(fbb, provenance);
+  const auto model = fb::CreateModelDirect(
+      fbb, DNZ_FORMAT_VERSION, fb::RoundingMode::SingleRoundHalfUp, &tensors, &ops, prov);
+  fb::FinishModelBuffer(fbb, model);
+  return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
+}
+
+}  // namespace dnz::build

@@ -1,0 +1,86 @@
+// Host-only: turns a float network into a dnz model file (quantize + serialize).
+// Used by the trainer's export and by tests that need models with known weights.
+// The quantization rules it applies are those of docs/quantization.md.
+#ifndef DNZ_HOST_LIB_MODEL_MODEL_BUILDER_H_
+#define DNZ_HOST_LIB_MODEL_MODEL_BUILDER_H_
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace dnz::build {
+
+enum class Activation { kNone, kRelu, kSigmoid };
+
+// One conv layer in float, with the fusions the runtime supports.
+struct FloatConv {
+  int kernel = 3;  // square kernel
+  int in_channels = 0;
+  int out_channels = 0;
+  bool same_padding = true;  // 'same' (pad k/2 each side) or 'valid'
+  Activation activation = Activation::kRelu;
+  bool fused_upsample_input = false;  // nearest x2 before the conv
+  bool fused_maxpool_output = false;  // 2x2 stride-2 ceil-mode pool after it
+  std::vector<float> weights;         // [out_c][kh][kw][in_c] (OHWI)
+  std::vector<float> bias;            // [out_c]
+};
+
+// A conv of the given shape with zero weights and bias, ready to be filled.
+FloatConv ZeroConv(int kernel, int in_channels, int out_channels, bool same_padding,
+                   Activation activation, bool fused_upsample_input, bool fused_maxpool_output);
+
+struct FloatNetwork {
+  int input_height = 28, input_width = 28, input_channels = 1;
+  std::vector<FloatConv> convs;
+};
+
+// The seed architecture (seed_architecture.h) as fused convs, weights zero-filled.
+FloatNetwork SeedArchitecture();
+
+// Float forward pass of one image (plain loops; the float reference).
+// `input` is [H][W][C] in [0,1]; returns every tensor: [0] = input, [i+1] = conv i's output.
+std::vector<std::vector<float>> ForwardAll(const FloatNetwork& net,
+                                           const std::vector<float>& input);
+
+struct Provenance {
+  std::string trainer = "host_train";
+  std::string trainer_backend, device;
+  int epochs = 0, batch = 0, train_images = 0;
+  float learning_rate = 0, noise_factor = 0;
+  std::string noise_mode;
+  uint64_t init_seed = 0, shuffle_seed = 0, noise_seed = 0;
+  std::string dataset_sha256, calibration;
+  float float_test_bce = 0, float_test_psnr = 0, float_test_ssim = 0;
+  float int8_test_bce = 0, int8_test_psnr = 0, int8_test_ssim = 0;
+  std::string created_utc;  // filled with the current time when empty
+  std::vector<std::pair<std::string, std::string>> extra;
+};
+
+struct BuildOptions {
+  bool keep_float_weights = true;
+  // Activation ranges: each tensor's range is this percentile of its per-image
+  // maxima over the calibration images (100 = the plain max over all of them).
+  double calibration_percentile = 100.0;
+  // Upsample + 3x3 convs: widen each output channel's weight scale until the sums
+  // of neighbouring weights that the polyphase form adds (runtime/src/polyphase.h)
+  // fit in int8 too, so that the onednn backend runs those convs with 4 taps per
+  // pixel instead of 9. Costs up to about two bits of those layers' weight
+  // precision (measured on the default model: 0.01 dB PSNR).
+  bool polyphase_weights = true;
+};
+
+// Calibrates activation ranges on `calibration_images` (each [H][W][C] in [0,1]),
+// quantizes and serializes. Returns the file bytes; on error, empty and `error` set.
+std::vector<uint8_t> BuildModel(const FloatNetwork& net,
+                                const std::vector<std::vector<float>>& calibration_images,
+                                const Provenance& provenance, const BuildOptions& options,
+                                std::string* error);
+
+// Splits a real multiplier into the file's (multiplier, shift): real ~= m * 2^-shift,
+// m in [2^30, 2^31), shift in [1, 62]. Returns false if it cannot be represented.
+bool QuantizeMultiplier(double real, int32_t* multiplier, int* shift);
+
+}  // namespace dnz::build
+
+#endif  // DNZ_HOST_LIB_MODEL_MODEL_BUILDER_H_

@@ -1,0 +1,166 @@
+#include "checkpoint/checkpoint.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <nlohmann/json.hpp>
+
+#include "files/atomic_write.h"
+#include "network/seed_network.h"
+
+namespace dnz::train {
+namespace {
+
+constexpr char kMagic[8] = {'D', 'N', 'Z', 'C', 'K', 'P', 'T', '1'};
+constexpr uint64_t kMaxJsonBytes = 1 << 20;
+
+uint64_t Fnv1a64(const char* data, size_t size) {
+  uint64_t hash = 0xcbf29ce484222325ULL;
+  for (size_t i = 0; i < size; ++i) {
+    hash ^= static_cast<uint8_t>(data[i]);
+    hash *= 0x100000001b3ULL;
+  }
+  return hash;
+}
+
+void AppendU64(std::string* out, uint64_t value) {
+  for (int i = 0; i < 8; ++i) out->push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+void AppendFloats(std::string* out, const std::vector<float>& values) {
+  out->append(reinterpret_cast<const char*>(values.data()), values.size() * sizeof(float));
+}
+
+uint64_t ReadU64(const char* p) {
+  uint64_t value = 0;
+  for (int i = 0; i < 8; ++i) value |= uint64_t{static_cast<uint8_t>(p[i])} << (8 * i);
+  return value;
+}
+
+nlohmann::json ToJson(const Checkpoint& c) {
+  const TrainOptions& o = c.options;
+  return {{"format", "dnz-host_train-checkpoint"},
+          {"options",
+           {{"epochs", o.epochs},
+            {"batch", o.batch},
+            {"learning_rate", o.learning_rate},
+            {"noise", o.noise},
+            {"noise_mode", o.noise_mode},
+            {"train_limit", o.train_limit},
+            {"validation_limit", o.validation_limit},
+            {"seed", o.seed},
+            {"threads", o.threads},
+            {"device", o.device},
+            {"precision", o.precision},
+            {"data", o.data}}},
+          {"init_seed", c.init_seed},
+          {"shuffle_seed", c.shuffle_seed},
+          {"noise_seed", c.noise_seed},
+          {"reinits", c.reinits},
+          {"epoch", c.epoch},
+          {"step_in_epoch", c.step_in_epoch},
+          {"epoch_loss_sum", c.epoch_loss_sum},
+          {"epoch_images", c.epoch_images},
+          {"epoch_seconds", c.epoch_seconds},
+          {"adam_step", c.adam.step}};
+}
+
+void FromJson(const nlohmann::json& j, Checkpoint* c) {
+  const nlohmann::json& o = j.at("options");
+  TrainOptions& t = c->options;
+  t.epochs = o.at("epochs").get<int>();
+  t.batch = o.at("batch").get<int>();
+  t.learning_rate = o.at("learning_rate").get<float>();
+  t.noise = o.at("noise").get<float>();
+  t.noise_mode = o.at("noise_mode").get<std::string>();
+  t.train_limit = o.at("train_limit").get<int>();
+  t.validation_limit = o.at("validation_limit").get<int>();
+  t.seed = o.at("seed").get<uint64_t>();
+  t.threads = o.at("threads").get<int>();
+  t.device = o.at("device").get<std::string>();
+  t.precision = o.value("precision", std::string("f32"));
+  t.data = o.at("data").get<std::string>();
+  c->init_seed = j.at("init_seed").get<uint64_t>();
+  c->shuffle_seed = j.at("shuffle_seed").get<uint64_t>();
+  c->noise_seed = j.at("noise_seed").get<uint64_t>();
+  c->reinits = j.at("reinits").get<int>();
+  c->epoch = j.at("epoch").get<int>();
+  c->step_in_epoch = j.at("step_in_epoch").get<int>();
+  c->epoch_loss_sum = j.at("epoch_loss_sum").get<double>();
+  c->epoch_images = j.at("epoch_images").get<int64_t>();
+  c->epoch_seconds = j.at("epoch_seconds").get<double>();
+  c->adam.step = j.at("adam_step").get<int64_t>();
+}
+
+}  // namespace
+
+bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error) {
+  const size_t count = SeedParamLayout().total;
+  if (checkpoint.params.size() != count || checkpoint.adam.m.size() != count ||
+      checkpoint.adam.v.size() != count) {
+    *error = "internal: checkpoint tensors have the wrong size";
+    return false;
+  }
+  const std::string json = ToJson(checkpoint).dump();
+  std::string bytes(kMagic, sizeof kMagic);
+  AppendU64(&bytes, json.size());
+  bytes += json;
+  AppendU64(&bytes, count);
+  AppendFloats(&bytes, checkpoint.params);
+  AppendFloats(&bytes, checkpoint.adam.m);
+  AppendFloats(&bytes, checkpoint.adam.v);
+  AppendU64(&bytes, Fnv1a64(bytes.data(), bytes.size()));
+  return files::WriteFileAtomically(path, bytes, error);
+}
+
+bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error) {
+  std::ifstream file(path, std::ios::binary);
+  if (!file) {
+    *error = path + ": no checkpoint there (cannot open)";
+    return false;
+  }
+  const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  const std::string corrupt = path + ": corrupt or not a host_train checkpoint";
+  if (bytes.size() < sizeof kMagic + 24 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
+    *error = corrupt + " (bad header)";
+    return false;
+  }
+  const size_t body = bytes.size() - 8;
+  if (ReadU64(bytes.data() + body) != Fnv1a64(bytes.data(), body)) {
+    *error = corrupt + " (checksum mismatch: truncated or damaged)";
+    return false;
+  }
+  const uint64_t json_bytes = ReadU64(bytes.data() + 8);
+  if (json_bytes > kMaxJsonBytes || 16 + json_bytes + 8 > body) {
+    *error = corrupt + " (bad metadata length)";
+    return false;
+  }
+  const size_t count_at = 16 + static_cast<size_t>(json_bytes);
+  const uint64_t count = ReadU64(bytes.data() + count_at);
+  if (count != SeedParamLayout().total) {
+    *error = path + ": checkpoint holds " + std::to_string(count) +
+             " parameters, this network has " + std::to_string(SeedParamLayout().total);
+    return false;
+  }
+  if (count_at + 8 + 3 * count * sizeof(float) != body) {
+    *error = corrupt + " (size does not match the parameter count)";
+    return false;
+  }
+  try {
+    FromJson(nlohmann::json::parse(bytes.substr(16, static_cast<size_t>(json_bytes))), checkpoint);
+  } catch (const std::exception& e) {
+    *error = corrupt + " (metadata: " + e.what() + ")";
+    return false;
+  }
+  const char* p = bytes.data() + count_at + 8;
+  for (std::vector<float>* v : {&checkpoint->params, &checkpoint->adam.m, &checkpoint->adam.v}) {
+    v->resize(count);
+    std::memcpy(v->data(), p, count * sizeof(float));
+    p += count * sizeof(float);
+  }
+  return true;
+}
+
+}  // namespace dnz::train

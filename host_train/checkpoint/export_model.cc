@@ -1,0 +1,183 @@
+#include "checkpoint/export_model.h"
+
+#include <dnz/dnz.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <memory>
+
+#include "checkpoint/checkpoint.h"
+#include "checkpoint/sha256.h"
+#include "data/metrics.h"
+#include "data/mnist.h"
+#include "data/noise.h"
+#include "files/atomic_write.h"
+#include "network/seed_network.h"
+
+namespace dnz::train {
+namespace {
+
+struct AlignedFree {
+  void operator()(void* p) const { std::free(p); }
+};
+
+// Runs `count` images through a session of `backend`; fills `output`.
+bool RunRuntime(const std::vector<uint8_t>& model_bytes, dnz_backend backend, const float* input,
+                int count, float* output, std::string* used_backend, std::string* error) {
+  dnz_model model;
+  if (dnz_model_load(&model, model_bytes.data(), model_bytes.size()) != DNZ_OK) {
+    *error = std::string("runtime rejected the built model: ") + dnz_model_error(&model);
+    return false;
+  }
+  constexpr uint32_t kBatch = 100;
+  dnz_session_options options = dnz_session_default_options();
+  options.backend = backend;
+  options.max_batch = kBatch;
+  dnz_session session;
+  if (dnz_session_init(&session, &model, &options) != DNZ_OK) {
+    *error = std::string("runtime session (") + dnz_backend_name(backend) +
+             "): " + dnz_session_error(&session);
+    return false;
+  }
+  *used_backend = dnz_backend_name(session.backend);
+  const size_t arena_bytes = (dnz_session_arena_bytes(&session) + DNZ_ARENA_ALIGNMENT - 1) /
+                             DNZ_ARENA_ALIGNMENT * DNZ_ARENA_ALIGNMENT;
+  std::unique_ptr<void, AlignedFree> arena(std::aligned_alloc(DNZ_ARENA_ALIGNMENT, arena_bytes));
+  bool ok = arena != nullptr && dnz_session_set_arena(&session, arena.get(), arena_bytes) == DNZ_OK;
+  for (int first = 0; ok && first < count; first += static_cast<int>(kBatch)) {
+    const uint32_t n =
+        static_cast<uint32_t>(std::min<int>(static_cast<int>(kBatch), count - first));
+    const size_t offset = static_cast<size_t>(first) * kImagePixels;
+    ok = dnz_run_f32(&session, input + offset, output + offset, n) == DNZ_OK;
+  }
+  if (!ok) *error = std::string("runtime run: ") + dnz_session_error(&session);
+  dnz_session_destroy(&session);
+  return ok;
+}
+
+}  // namespace
+
+bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
+                    std::string* error) {
+  *net = dnz::build::SeedArchitecture();
+  if (net->convs.size() != static_cast<size_t>(kNumConvs) ||
+      params.size() != SeedParamLayout().total) {
+    *error = "the builder's seed architecture does not match the trainer's network";
+    return false;
+  }
+  const ParamLayout& layout = SeedParamLayout();
+  for (int c = 0; c < kNumConvs; ++c) {
+    const ConvSpec& s = SeedConvs()[c];
+    dnz::build::FloatConv& conv = net->convs[static_cast<size_t>(c)];
+    if (conv.kernel != s.kernel || conv.in_channels != s.in_channels ||
+        conv.out_channels != s.out_channels || conv.same_padding != (s.padding > 0)) {
+      *error = "builder layer " + std::to_string(s.layer) + " differs from the trainer's";
+      return false;
+    }
+    const float* w = params.data() + layout.weight_offset[c];
+    conv.weights.assign(layout.weight_count[c], 0.0f);
+    const int k = s.kernel, in_c = s.in_channels;
+    for (int o = 0; o < s.out_channels; ++o)
+      for (int i = 0; i < in_c; ++i)
+        for (int y = 0; y < k; ++y)
+          for (int x = 0; x < k; ++x) {
+            conv.weights[((static_cast<size_t>(o) * k + y) * k + x) * in_c + i] =
+                w[((static_cast<size_t>(o) * in_c + i) * k + y) * k + x];
+          }
+    conv.bias.assign(params.begin() + static_cast<long>(layout.bias_offset[c]),
+                     params.begin() + static_cast<long>(layout.bias_offset[c]) + s.out_channels);
+  }
+  return true;
+}
+
+int ExportModel(const TrainOptions& options, const std::string& model_path) {
+  const auto fail = [](const std::string& message) {
+    std::fprintf(stderr, "host_train --export: %s\n", message.c_str());
+    return 1;
+  };
+  std::string error;
+  Checkpoint checkpoint;
+  if (!LoadCheckpoint(options.out + "/" + kCheckpointName, &checkpoint, &error)) return fail(error);
+  const TrainOptions& trained = checkpoint.options;
+  const std::string data_dir = options.given.count("data") ? options.data : trained.data;
+  dnz::build::FloatNetwork net;
+  if (!ToFloatNetwork(checkpoint.params, &net, &error)) return fail(error);
+
+  data::MnistSet train, test;
+  if (!data::LoadMnist(data_dir, data::MnistSplit::kTrain, kCalibrationImages, &train, &error) ||
+      !data::LoadMnist(data_dir, data::MnistSplit::kTest, options.validation_limit, &test,
+                       &error)) {
+    return fail(error);
+  }
+  // Calibration: the first 2000 training images with the training noise of epoch 0.
+  std::vector<std::vector<float>> calibration(static_cast<size_t>(train.count));
+  for (int i = 0; i < train.count; ++i) {
+    calibration[static_cast<size_t>(i)].resize(kImagePixels);
+    data::AddNoiseToImage(train.images.data() + static_cast<size_t>(i) * kImagePixels, kImagePixels,
+                          trained.noise,
+                          data::ImageNoiseSeed(checkpoint.noise_seed, 0, static_cast<uint64_t>(i)),
+                          calibration[static_cast<size_t>(i)].data());
+  }
+  std::string dataset_sha;
+  if (!Sha256File(data_dir + "/train-images-idx3-ubyte", &dataset_sha, &error)) return fail(error);
+
+  dnz::build::Provenance provenance;
+  provenance.trainer_backend = "onednn-" + trained.precision;
+  provenance.device = "cpu";
+  provenance.epochs = checkpoint.epoch;
+  provenance.batch = trained.batch;
+  provenance.train_images = trained.train_limit > 0 ? trained.train_limit : 60000;
+  provenance.learning_rate = trained.learning_rate;
+  provenance.noise_factor = trained.noise;
+  provenance.noise_mode = trained.noise_mode;
+  provenance.init_seed = checkpoint.init_seed;
+  provenance.shuffle_seed = checkpoint.shuffle_seed;
+  provenance.noise_seed = checkpoint.noise_seed;
+  provenance.dataset_sha256 = dataset_sha;
+  provenance.calibration = std::to_string(train.count) +
+                           " noisy training images (the first ones; noise " +
+                           std::to_string(trained.noise) + ", training noise seed, epoch 0)";
+  provenance.extra = {{"test_noise_seed", std::to_string(data::kTestNoiseSeed)},
+                      {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)}};
+  const dnz::build::BuildOptions build_options;
+  std::vector<uint8_t> bytes =
+      dnz::build::BuildModel(net, calibration, provenance, build_options, &error);
+  if (bytes.empty()) return fail("building the model: " + error);
+
+  std::vector<float> noisy(test.images.size()), denoised(test.images.size());
+  data::MakeNoisyTestImages(test.images.data(), static_cast<size_t>(test.count), kImagePixels,
+                            noisy.data());
+  std::printf("host_train --export: evaluating on %d noisy test digits (seed %llu)\n", test.count,
+              static_cast<unsigned long long>(data::kTestNoiseSeed));
+  std::string float_backend, int8_backend;
+  if (!RunRuntime(bytes, DNZ_BACKEND_FLOAT, noisy.data(), test.count, denoised.data(),
+                  &float_backend, &error)) {
+    return fail(error);
+  }
+  const data::ImageMetrics f = data::EvaluateImages(denoised.data(), test.images.data(),
+                                                    static_cast<size_t>(test.count), 28, 28);
+  if (!RunRuntime(bytes, DNZ_BACKEND_AUTO, noisy.data(), test.count, denoised.data(), &int8_backend,
+                  &error)) {
+    return fail(error);
+  }
+  const data::ImageMetrics q = data::EvaluateImages(denoised.data(), test.images.data(),
+                                                    static_cast<size_t>(test.count), 28, 28);
+  provenance.float_test_bce = static_cast<float>(f.bce);
+  provenance.float_test_psnr = static_cast<float>(f.psnr);
+  provenance.float_test_ssim = static_cast<float>(f.ssim);
+  provenance.int8_test_bce = static_cast<float>(q.bce);
+  provenance.int8_test_psnr = static_cast<float>(q.psnr);
+  provenance.int8_test_ssim = static_cast<float>(q.ssim);
+  bytes = dnz::build::BuildModel(net, calibration, provenance, build_options, &error);
+  if (bytes.empty()) return fail("rebuilding the model with its metrics: " + error);
+  if (!files::WriteFileAtomically(model_path, bytes, &error)) return fail(error);
+  std::printf("float (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", float_backend.c_str(), f.bce,
+              f.psnr, f.ssim);
+  std::printf("int8  (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", int8_backend.c_str(), q.bce,
+              q.psnr, q.ssim);
+  std::printf("wrote %s (%zu bytes; epochs %d, init seed %llu)\n", model_path.c_str(), bytes.size(),
+              checkpoint.epoch, static_cast<unsigned long long>(checkpoint.init_seed));
+  return 0;
+}
+
+}  // namespace dnz::train

@@ -1,0 +1,19 @@
+// host_train --bench-steps N: training throughput, nothing written. Times N steps
+// (forward, backward, Adam) on one batch after a few warm-up steps, and prints one
+// line that scripts/write_benchmarks_md.py reads:
+//   BENCH train backend=onednn device="..." batch=128 img_per_s=... median_step_ms=...
+#ifndef DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
+#define DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
+
+#include <string>
+
+#include "network/backend.h"
+
+namespace dnz::train {
+
+bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const float* clean,
+                            int count, int steps, std::string* error);
+
+}  // namespace dnz::train
+
+#endif  // DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_

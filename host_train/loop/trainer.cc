@@ -1,0 +1,438 @@
+#include "loop/trainer.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+
+#include "checkpoint/checkpoint.h"
+#include "cli/pictures.h"
+#include "cli/progress.h"
+#include "cli/signals.h"
+#include "data/metrics.h"
+#include "data/mnist.h"
+#include "data/noise.h"
+#include "loop/train_benchmark.h"
+#include "network/backend.h"
+#include "network/seed_network.h"
+#include "optimize/bce_loss.h"
+
+namespace dnz::train {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double SecondsSince(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void PrintError(const std::string& message) {
+  std::fprintf(stderr, "host_train: %s\n", message.c_str());
+}
+
+bool CheckOptions(const TrainOptions& o, std::string* error) {
+  if (o.epochs < 1)
+    *error = "--epochs must be at least 1";
+  else if (o.batch < 1 || o.batch > 4096)
+    *error = "--batch must be in 1..4096";
+  else if (!(o.learning_rate > 0.0f))
+    *error = "--lr must be positive";
+  else if (!(o.noise >= 0.0f))
+    *error = "--noise must be >= 0";
+  else if (o.noise_mode != "fixed" && o.noise_mode != "fresh")
+    *error = "--noise-mode must be fixed or fresh";
+  else if (o.train_limit < 0)
+    *error = "--train-limit must be >= 0";
+  else if (o.threads < 0)
+    *error = "--threads must be >= 0";
+  return error->empty();
+}
+
+// Options that change the training trajectory must match the checkpoint on --resume.
+bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::string* error) {
+  auto differs = [&](const char* name, bool different) {
+    if (given.given.count(name) && different) {
+      *error = std::string("--resume: --") + name + " differs from the checkpoint's value";
+      return true;
+    }
+    return false;
+  };
+  if (differs("batch", given.batch != saved->batch) ||
+      differs("lr", given.learning_rate != saved->learning_rate) ||
+      differs("noise", given.noise != saved->noise) ||
+      differs("noise-mode", given.noise_mode != saved->noise_mode) ||
+      differs("train-limit", given.train_limit != saved->train_limit) ||
+      differs("seed", given.seed != saved->seed) ||
+      differs("precision", given.precision != saved->precision)) {
+    return false;
+  }
+  if (given.given.count("epochs")) saved->epochs = given.epochs;
+  if (given.given.count("threads")) saved->threads = given.threads;
+  if (given.given.count("data")) saved->data = given.data;
+  if (given.given.count("val-limit")) saved->validation_limit = given.validation_limit;
+  saved->out = given.out;
+  saved->pictures = given.pictures;
+  saved->device = given.device;
+  saved->resume = true;
+  saved->bench_steps = given.bench_steps;
+  return true;
+}
+
+// What one call of TrainEpoch ended with.
+enum class EpochEnd { kDone, kInterrupted, kRestarted, kFailed };
+
+// One training run, top-down: Execute -> Setup, StartFresh or resume, TrainEpoch and
+// EndEpoch for each epoch, Finish. Every failure leaves its message in error_ and
+// Execute prints it once.
+class Run {
+ public:
+  explicit Run(const TrainOptions& options) : requested_(options) {}
+  int Execute();
+
+ private:
+  int ExecuteOrFail();
+  bool Setup();
+  bool StartFresh();
+  bool InitWeights(uint64_t init_seed);
+  bool RedrawDeadBottleneck(const std::string& why, nlohmann::json event);
+  bool SaveState();
+  void FillBatch(const std::vector<int>& order, int epoch, int first, int count);
+  EpochEnd TrainEpoch(int epoch);
+  bool EndEpoch();
+  bool Validate(double* bce, double* psnr, std::vector<float>* denoised);
+  void AppendLog(const nlohmann::json& entry);
+  int Interrupted();
+  int Finish();
+
+  TrainOptions requested_;
+  TrainOptions o_;
+  Checkpoint state_;
+  data::MnistSet train_, test_;
+  std::vector<float> test_noisy_;
+  std::unique_ptr<TrainBackend> backend_;
+  std::vector<float> batch_clean_, batch_noisy_;
+  Progress progress_;
+  std::string checkpoint_path_;
+  std::string error_;
+};
+
+bool Run::Setup() {
+  o_ = requested_;
+  if (!CheckOptions(o_, &error_)) return false;
+  std::error_code ec;
+  if (o_.bench_steps == 0) {
+    std::filesystem::create_directories(o_.out, ec);
+    if (ec || !std::filesystem::is_directory(o_.out)) {
+      error_ = "--out " + o_.out + ": cannot create the folder (" + ec.message() + ")";
+      return false;
+    }
+  }
+  checkpoint_path_ = o_.out + "/" + kCheckpointName;
+  if (o_.resume) {
+    if (!LoadCheckpoint(checkpoint_path_, &state_, &error_)) return false;
+    TrainOptions saved = state_.options;
+    if (!MergeResumeOptions(requested_, &saved, &error_)) return false;
+    o_ = saved;
+    state_.options = o_;
+  }
+  if (!data::LoadMnist(o_.data, data::MnistSplit::kTrain, o_.train_limit, &train_, &error_) ||
+      !data::LoadMnist(o_.data, data::MnistSplit::kTest, o_.validation_limit, &test_, &error_)) {
+    return false;
+  }
+  test_noisy_.resize(test_.images.size());
+  data::AddNoiseToImages(test_.images.data(), static_cast<size_t>(test_.count), kImagePixels,
+                         o_.noise, data::kTestNoiseSeed, 0, 0, test_noisy_.data());
+  BackendOptions backend_options;
+  backend_options.device = o_.device;
+  backend_options.threads = o_.threads;
+  backend_options.precision = o_.precision;
+  backend_options.train_batch = std::min(o_.batch, train_.count);
+  backend_ = CreateBackend(backend_options, &error_);
+  if (!backend_) return false;
+  batch_clean_.resize(static_cast<size_t>(o_.batch) * kImagePixels);
+  batch_noisy_.resize(batch_clean_.size());
+  return true;
+}
+
+void Run::FillBatch(const std::vector<int>& order, int epoch, int first, int count) {
+  const uint64_t noise_epoch = o_.noise_mode == "fixed" ? 0 : static_cast<uint64_t>(epoch) + 1;
+  // Each image has its own noise stream, so the threads cannot change the result.
+#pragma omp parallel for schedule(static)
+  for (int i = 0; i < count; ++i) {
+    const int image = order[static_cast<size_t>(first + i)];
+    const float* clean = train_.images.data() + static_cast<size_t>(image) * kImagePixels;
+    std::copy(clean, clean + kImagePixels,
+              batch_clean_.data() + static_cast<size_t>(i) * kImagePixels);
+    data::AddNoiseToImage(
+        clean, kImagePixels, o_.noise,
+        data::ImageNoiseSeed(state_.noise_seed, noise_epoch, static_cast<uint64_t>(image)),
+        batch_noisy_.data() + static_cast<size_t>(i) * kImagePixels);
+  }
+}
+
+bool Run::InitWeights(uint64_t init_seed) {
+  state_.init_seed = init_seed;
+  state_.params = GlorotUniformInit(init_seed);
+  state_.adam = AdamState{std::vector<float>(state_.params.size(), 0.0f),
+                          std::vector<float>(state_.params.size(), 0.0f), 0};
+  return backend_->SetParameters(state_.params, &error_) &&
+         backend_->SetAdamState(state_.adam, &error_);
+}
+
+// A fresh run: seeds, then the first weights whose layer-13 ReLU is alive on the first batch.
+bool Run::StartFresh() {
+  state_ = Checkpoint{};
+  state_.options = o_;
+  uint64_t mix = o_.seed;
+  state_.shuffle_seed = data::SplitMix64(&mix);
+  state_.noise_seed = data::SplitMix64(&mix);
+  const std::vector<int> order = EpochPermutation(state_.shuffle_seed, 0, train_.count);
+  const int count = std::min(o_.batch, train_.count);
+  FillBatch(order, 0, 0, count);
+  std::vector<float> logits(static_cast<size_t>(count) * kImagePixels);
+  if (!InitWeights(o_.seed)) return false;
+  for (;;) {
+    const uint64_t init_seed = state_.init_seed;
+    if (!backend_->Forward(batch_noisy_.data(), count, logits.data(), &error_)) return false;
+    const double alive = backend_->BottleneckPositiveFraction();
+    if (alive >= kDeadBottleneckFraction) return true;
+    if (!RedrawDeadBottleneck("init seed " + std::to_string(init_seed) +
+                                  ": layer-13 ReLU is dead (" + std::to_string(alive * 100.0) +
+                                  "% positive outputs; no gradient would reach layers 1-13)",
+                              {{"positive_fraction", alive}})) {
+      return false;
+    }
+  }
+}
+
+// The dead-ReLU guard (docs/reference.md, "the dead layer-13 ReLU"): new weights from
+// the next init seed, said on the console and in the log, at most kMaxInitRedraws times.
+bool Run::RedrawDeadBottleneck(const std::string& why, nlohmann::json event) {
+  if (state_.reinits >= kMaxInitRedraws) {
+    error_ = why + "; the weights were re-drawn " + std::to_string(kMaxInitRedraws) +
+             " times already: try another --seed or --lr";
+    return false;
+  }
+  ++state_.reinits;
+  const uint64_t next = state_.init_seed + 1;
+  progress_.Line(why + "; re-drawing the weights with seed " + std::to_string(next));
+  event["event"] = "dead_relu_redraw";
+  event["init_seed"] = state_.init_seed;
+  event["next_init_seed"] = next;
+  AppendLog(event);
+  return InitWeights(next);
+}
+
+bool Run::SaveState() {
+  state_.options = o_;
+  return backend_->GetParameters(&state_.params, &error_) &&
+         backend_->GetAdamState(&state_.adam, &error_) &&
+         SaveCheckpoint(checkpoint_path_, state_, &error_);
+}
+
+void Run::AppendLog(const nlohmann::json& entry) {
+  std::ofstream log(o_.out + "/train_log.jsonl", std::ios::app);
+  log << entry.dump() << "\n";
+}
+
+EpochEnd Run::TrainEpoch(int epoch) {
+  const std::vector<int> order = EpochPermutation(state_.shuffle_seed, epoch, train_.count);
+  const int steps = (train_.count + o_.batch - 1) / o_.batch;
+  const Clock::time_point start = Clock::now();
+  const double seconds_before = state_.epoch_seconds;
+  const int first_step = state_.step_in_epoch;
+  AdamConfig adam;
+  adam.learning_rate = o_.learning_rate;
+  for (int step = first_step; step < steps; ++step) {
+    const int first = step * o_.batch;
+    const int count = std::min(o_.batch, train_.count - first);
+    FillBatch(order, epoch, first, count);
+    double loss = 0.0;
+    if (!backend_->ComputeGradients(batch_noisy_.data(), batch_clean_.data(), count, &loss,
+                                    &error_) ||
+        !backend_->ApplyAdam(adam, &error_)) {
+      return EpochEnd::kFailed;
+    }
+    if (!std::isfinite(loss)) {
+      error_ = "loss is " + std::to_string(loss) + " at epoch " + std::to_string(epoch + 1) +
+               " step " + std::to_string(step + 1) + "; lower --lr";
+      return EpochEnd::kFailed;
+    }
+    state_.epoch_loss_sum += loss * count;
+    state_.epoch_images += count;
+    state_.step_in_epoch = step + 1;
+    const double elapsed = SecondsSince(start);
+    const double images_per_s =
+        static_cast<double>(state_.epoch_images - static_cast<int64_t>(first_step) * o_.batch) /
+        elapsed;
+    progress_.Step(epoch + 1, o_.epochs, step + 1, steps, images_per_s,
+                   (steps - step - 1) * elapsed / (step + 1 - first_step),
+                   state_.epoch_loss_sum / static_cast<double>(state_.epoch_images));
+    // The dead-ReLU guard, continued: a ReLU that dies in the first steps is re-drawn too.
+    if (epoch == 0 && (step + 1) % 10 == 0 && step < 50 &&
+        backend_->BottleneckPositiveFraction() < kDeadBottleneckFraction) {
+      if (!RedrawDeadBottleneck("step " + std::to_string(step + 1) + ": layer-13 ReLU died",
+                                {{"step", step + 1}})) {
+        return EpochEnd::kFailed;
+      }
+      state_.ResetEpochProgress();
+      return EpochEnd::kRestarted;
+    }
+    if (InterruptRequested()) {
+      state_.epoch_seconds = seconds_before + SecondsSince(start);
+      return EpochEnd::kInterrupted;
+    }
+  }
+  state_.epoch_seconds = seconds_before + SecondsSince(start);
+  return EpochEnd::kDone;
+}
+
+// Validation, the epoch's log line and entry, and the checkpoint.
+bool Run::EndEpoch() {
+  double val_bce = 0.0, val_psnr = 0.0;
+  std::vector<float> denoised;
+  if (!Validate(&val_bce, &val_psnr, &denoised)) return false;
+  const double train_bce = state_.epoch_loss_sum / static_cast<double>(state_.epoch_images);
+  AppendLog({{"epoch", state_.epoch + 1},
+             {"train_bce", train_bce},
+             {"val_bce", val_bce},
+             {"val_psnr", val_psnr},
+             {"seconds", state_.epoch_seconds},
+             {"images_per_s",
+              static_cast<double>(state_.epoch_images) / std::max(state_.epoch_seconds, 1e-9)}});
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "epoch %d/%d  train BCE %.4f  val BCE %.4f  val PSNR %.2f dB  %.1f s",
+                state_.epoch + 1, o_.epochs, train_bce, val_bce, val_psnr, state_.epoch_seconds);
+  progress_.Line(line);
+  ++state_.epoch;
+  state_.ResetEpochProgress();
+  return SaveState();
+}
+
+int Run::Interrupted() {
+  progress_.Line("interrupted: checkpoint saved to " + checkpoint_path_ +
+                 " (continue with --resume --out " + o_.out + ")");
+  return kExitInterrupted;
+}
+
+bool Run::Validate(double* bce, double* psnr, std::vector<float>* denoised) {
+  const int count = test_.count;
+  std::vector<float> logits(static_cast<size_t>(count) * kImagePixels);
+  for (int first = 0; first < count; first += o_.batch) {
+    const int n = std::min(o_.batch, count - first);
+    const size_t offset = static_cast<size_t>(first) * kImagePixels;
+    if (!backend_->Forward(test_noisy_.data() + offset, n, logits.data() + offset, &error_))
+      return false;
+  }
+  *bce = SigmoidBceMean(logits.data(), test_.images.data(), static_cast<size_t>(count),
+                        kImagePixels, nullptr);
+  denoised->resize(logits.size());
+  Sigmoid(logits.data(), logits.size(), denoised->data());
+  double total = 0.0;
+  for (int i = 0; i < count; ++i) {
+    const size_t offset = static_cast<size_t>(i) * kImagePixels;
+    total += data::ImagePsnr(denoised->data() + offset, test_.images.data() + offset, kImagePixels);
+  }
+  *psnr = total / count;
+  return true;
+}
+
+int Run::Finish() {
+  std::vector<float> denoised;
+  double bce = 0.0, psnr = 0.0;
+  if (!Validate(&bce, &psnr, &denoised)) return kExitError;
+  if (o_.pictures) {
+    const int shown = std::min(10, test_.count);
+    std::string error;
+    const std::string grid = o_.out + "/test_digits.png";
+    if (WriteDigitGrid(grid, test_noisy_.data(), denoised.data(), test_.images.data(), shown,
+                       &error)) {
+      progress_.Line("digits (noisy / denoised / clean): " + grid);
+    } else {
+      progress_.Line("digits: " + error);
+    }
+    progress_.Line(PlotLossCurve(o_.out));
+  }
+  progress_.Line("done: " + std::to_string(o_.epochs) + " epochs; validation BCE " +
+                 std::to_string(bce) + ", PSNR " + std::to_string(psnr) + " dB; checkpoint " +
+                 checkpoint_path_);
+  return kExitOk;
+}
+
+int Run::Execute() {
+  const int code = ExecuteOrFail();
+  if (code == kExitError) PrintError(error_);
+  return code;
+}
+
+int Run::ExecuteOrFail() {
+  if (!Setup()) return kExitError;
+  if (!o_.resume) {
+    if (o_.bench_steps == 0) std::remove((o_.out + "/train_log.jsonl").c_str());
+    if (!StartFresh()) return kExitError;
+  } else if (!backend_->SetParameters(state_.params, &error_) ||
+             !backend_->SetAdamState(state_.adam, &error_)) {
+    return kExitError;
+  }
+  if (o_.bench_steps > 0) {
+    FillBatch(EpochPermutation(state_.shuffle_seed, 0, train_.count), 0, 0,
+              std::min(o_.batch, train_.count));
+    return BenchmarkTrainingSteps(*backend_, batch_noisy_.data(), batch_clean_.data(),
+                                  std::min(o_.batch, train_.count), o_.bench_steps, &error_)
+               ? kExitOk
+               : kExitError;
+  }
+  progress_.Line("host_train: " + backend_->Name() + " on " + backend_->Device() + "; " +
+                 std::to_string(train_.count) + " training images, batch " +
+                 std::to_string(o_.batch) + ", noise " + std::to_string(o_.noise) + " (" +
+                 o_.noise_mode + "), init seed " + std::to_string(state_.init_seed) +
+                 (o_.resume ? ", resumed at epoch " + std::to_string(state_.epoch + 1) + " step " +
+                                  std::to_string(state_.step_in_epoch)
+                            : std::string()));
+  InstallInterruptHandler();
+  while (state_.epoch < o_.epochs) {
+    switch (TrainEpoch(state_.epoch)) {
+      case EpochEnd::kFailed:
+        return kExitError;
+      case EpochEnd::kRestarted:
+        continue;
+      case EpochEnd::kInterrupted:
+        return SaveState() ? Interrupted() : kExitError;
+      case EpochEnd::kDone:
+        break;
+    }
+    if (!EndEpoch()) return kExitError;
+    if (InterruptRequested()) return Interrupted();
+  }
+  return Finish();
+}
+
+}  // namespace
+
+std::vector<int> EpochPermutation(uint64_t shuffle_seed, int epoch, int count) {
+  std::vector<int> order(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) order[static_cast<size_t>(i)] = i;
+  data::Xoshiro256 rng(data::ImageNoiseSeed(shuffle_seed, static_cast<uint64_t>(epoch), 0x5eed));
+  for (size_t i = order.size(); i > 1; --i) {
+    std::swap(order[i - 1], order[rng.NextBelow(i)]);
+  }
+  return order;
+}
+
+int RunTraining(const TrainOptions& options) {
+  try {
+    Run run(options);
+    return run.Execute();
+  } catch (const std::exception& e) {
+    PrintError(std::string("unexpected error: ") + e.what());
+    return kExitError;
+  }
+}
+
+}  // namespace dnz::train

@@ -1,0 +1,69 @@
+// The trainer's compute backend: forward, backward and Adam on the seed network for batches
+// of 28x28 images. Parameters cross this interface in the flat OIHW layout of
+// SeedParamLayout(); inside, a backend keeps them in whatever layout suits it (oneDNN: the
+// blocked layouts its kernels chose). A cuDNN backend plugs in beside host_train/onednn/.
+// No method throws: failures return false with a one-line message.
+#ifndef DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
+#define DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "optimize/adam.h"
+
+namespace dnz::train {
+
+// Adam's moments in the flat parameter layout and the number of updates done.
+struct AdamState {
+  std::vector<float> m;
+  std::vector<float> v;
+  int64_t step = 0;
+};
+
+class TrainBackend {
+ public:
+  virtual ~TrainBackend() = default;
+
+  // E.g. "onednn-f32"; and the device it runs on, e.g. "cpu avx512_core, 2 threads".
+  virtual std::string Name() const = 0;
+  virtual std::string Device() const = 0;
+
+  virtual bool SetParameters(const std::vector<float>& params, std::string* error) = 0;
+  virtual bool GetParameters(std::vector<float>* params, std::string* error) = 0;
+  virtual bool SetAdamState(const AdamState& state, std::string* error) = 0;
+  virtual bool GetAdamState(AdamState* state, std::string* error) = 0;
+
+  // Forward and backward of the mean sigmoid-BCE of the network on `noisy` against `clean`
+  // (both [batch][28][28]); keeps the gradients for ApplyAdam/GetGradients.
+  virtual bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
+                                std::string* error) = 0;
+  // Gradients of the last ComputeGradients, flat layout (for tests).
+  virtual bool GetGradients(std::vector<float>* grads, std::string* error) = 0;
+  // One Adam update with the last gradients.
+  virtual bool ApplyAdam(const AdamConfig& config, std::string* error) = 0;
+
+  // Forward only: logits [batch][28][28] (apply a sigmoid for images).
+  virtual bool Forward(const float* noisy, int batch, float* logits, std::string* error) = 0;
+
+  // Fraction of positive outputs of the single-channel bottleneck conv (layer 13,
+  // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient reaches
+  // layers 1-13.
+  virtual double BottleneckPositiveFraction() = 0;
+};
+
+struct BackendOptions {
+  std::string device = "auto";    // auto | cpu | cuda
+  int threads = 0;                // 0: the library's default
+  int train_batch = 128;          // the batch size primitives are tuned for first
+  std::string precision = "f32";  // f32 | bf16 (bf16 activations and kernels, f32 master
+                                  // weights, Adam and loss)
+};
+
+// Makes the backend for `options.device`; null with `error` set when unavailable.
+std::unique_ptr<TrainBackend> CreateBackend(const BackendOptions& options, std::string* error);
+
+}  // namespace dnz::train
+
+#endif  // DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
