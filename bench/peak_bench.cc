@@ -34,234 +34,65 @@ namespace {
 constexpr uint64_t kBlock = 4096;
 constexpr int kRuns = 3;
 
-// Keeps a kernel's final accumulators alive so that the compiler cannot drop the loop. Lane 0 is
-// read with a vector subscript (GCC/Clang): GCC 12 warns about _mm512_reduce_* and casts here.
+// Keeps a kernel's final accumulators alive (the sum of their lanes 0) so that the compiler cannot
+// drop the loop. Lane 0 is read with a vector subscript (GCC/Clang): GCC 12 warns about
+// _mm512_reduce_* and casts here.
 std::atomic<uint64_t> g_sink{0};
 
 // ---------------------------------------------------------------------------------------------
-// Kernels. Each returns how many multiply-add instructions it issued before `stop` was set. The
-// empty asm statement with "+v" operands tells the compiler the registers may have changed, so it
-// keeps them in registers and cannot fold, hoist or merge the instructions; it emits no code.
-// 12 independent accumulators cover a 4-5 cycle latency on two pipes.
+// The loop, written once. A kernel runs `step` on each of its independent accumulators c0, c1, ...
+// (12 cover a 4-5 cycle latency on two pipes) until `stop` is set, and returns how many steps it
+// issued. Each step is one multiply-add instruction (three for int8 AVX2, see the table).
+// After every step, an empty asm statement with the accumulator and the inputs as "+v" operands
+// tells the compiler the registers may have changed, so it keeps them in registers and cannot fold,
+// hoist or merge the instructions, and no two steps can share work (the int8 AVX2 kernel would
+// otherwise compute vpmaddubsw(a, b) only once); it emits no code.
+// The loop is a macro because it must be compiled inside each kernel's __attribute__((target)):
+// GCC does not inline an intrinsic into a template or lambda compiled for the default ISA, and
+// Clang rejects a zmm/ymm "+v" operand there.
 // ---------------------------------------------------------------------------------------------
 
-__attribute__((target("avx512f,avx512vnni"))) uint64_t Int8Vnni512(const std::atomic<bool>& stop) {
-  __m512i a = _mm512_set1_epi8(1), b = _mm512_set1_epi8(2);
-  __m512i c0 = _mm512_setzero_si512(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m512i c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm512_dpbusd_epi32(c0, a, b);
-      c1 = _mm512_dpbusd_epi32(c1, a, b);
-      c2 = _mm512_dpbusd_epi32(c2, a, b);
-      c3 = _mm512_dpbusd_epi32(c3, a, b);
-      c4 = _mm512_dpbusd_epi32(c4, a, b);
-      c5 = _mm512_dpbusd_epi32(c5, a, b);
-      c6 = _mm512_dpbusd_epi32(c6, a, b);
-      c7 = _mm512_dpbusd_epi32(c7, a, b);
-      c8 = _mm512_dpbusd_epi32(c8, a, b);
-      c9 = _mm512_dpbusd_epi32(c9, a, b);
-      c10 = _mm512_dpbusd_epi32(c10, a, b);
-      c11 = _mm512_dpbusd_epi32(c11, a, b);
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(a), "+v"(b));
-    }
-    ++blocks;
-  }
-  __m512i sum = _mm512_add_epi32(_mm512_add_epi32(_mm512_add_epi32(c0, c1), c2),
-                                 _mm512_add_epi32(_mm512_add_epi32(c3, c4), c5));
-  sum = _mm512_add_epi32(sum, _mm512_add_epi32(_mm512_add_epi32(c6, c7), c8));
-  sum = _mm512_add_epi32(sum, _mm512_add_epi32(_mm512_add_epi32(c9, c10), c11));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 12;
-}
+// clang-format off
+// PEAK_ACCS_n(X, ...) expands X(i, ...) for each accumulator c<i>, i < n.
+#define PEAK_ACCS_8(X, ...)                                                     \
+  X(0, __VA_ARGS__) X(1, __VA_ARGS__) X(2, __VA_ARGS__) X(3, __VA_ARGS__)       \
+  X(4, __VA_ARGS__) X(5, __VA_ARGS__) X(6, __VA_ARGS__) X(7, __VA_ARGS__)
+#define PEAK_ACCS_12(X, ...)                                                    \
+  PEAK_ACCS_8(X, __VA_ARGS__)                                                   \
+  X(8, __VA_ARGS__) X(9, __VA_ARGS__) X(10, __VA_ARGS__) X(11, __VA_ARGS__)
+// PEAK_RW(x, y[, z]): the asm operands "+v"(x), "+v"(y)[, "+v"(z)].
+#define PEAK_RW(...) PEAK_RW_PICK(__VA_ARGS__, PEAK_RW_3, PEAK_RW_2, )(__VA_ARGS__)
+#define PEAK_RW_PICK(x, y, z, pick, ...) pick
+#define PEAK_RW_2(x, y) "+v"(x), "+v"(y)
+#define PEAK_RW_3(x, y, z) "+v"(x), "+v"(y), "+v"(z)
+#define PEAK_START(i, start) auto c##i = start;
+#define PEAK_STEP(i, step, ...) \
+  { const auto c = c##i; c##i = step; } asm volatile("" : "+v"(c##i), PEAK_RW(__VA_ARGS__));
+#define PEAK_SINK(i, sum) sum += static_cast<uint64_t>(c##i[0]);
+#define PEAK_UNPAREN(...) __VA_ARGS__
 
-__attribute__((target("avx2,avxvnni"))) uint64_t Int8AvxVnni256(const std::atomic<bool>& stop) {
-  __m256i a = _mm256_set1_epi8(1), b = _mm256_set1_epi8(2);
-  __m256i c0 = _mm256_setzero_si256(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m256i c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm256_dpbusd_avx_epi32(c0, a, b);
-      c1 = _mm256_dpbusd_avx_epi32(c1, a, b);
-      c2 = _mm256_dpbusd_avx_epi32(c2, a, b);
-      c3 = _mm256_dpbusd_avx_epi32(c3, a, b);
-      c4 = _mm256_dpbusd_avx_epi32(c4, a, b);
-      c5 = _mm256_dpbusd_avx_epi32(c5, a, b);
-      c6 = _mm256_dpbusd_avx_epi32(c6, a, b);
-      c7 = _mm256_dpbusd_avx_epi32(c7, a, b);
-      c8 = _mm256_dpbusd_avx_epi32(c8, a, b);
-      c9 = _mm256_dpbusd_avx_epi32(c9, a, b);
-      c10 = _mm256_dpbusd_avx_epi32(c10, a, b);
-      c11 = _mm256_dpbusd_avx_epi32(c11, a, b);
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(a), "+v"(b));
-    }
-    ++blocks;
+// Defines uint64_t Run_<key>(const std::atomic<bool>& stop) from one row of the table below.
+#define PEAK_DEFINE(key, label, ops, supported, isa, accs, start, inputs, step, ...)  \
+  __attribute__((target(isa))) uint64_t Run_##key(const std::atomic<bool>& stop) {   \
+    PEAK_UNPAREN inputs;                                                              \
+    PEAK_ACCS_##accs(PEAK_START, start)                                               \
+    uint64_t blocks = 0;                                                              \
+    while (!stop.load(std::memory_order_relaxed)) {                                   \
+      for (uint64_t i = 0; i < kBlock; ++i) {                                         \
+        PEAK_ACCS_##accs(PEAK_STEP, step, __VA_ARGS__)                                \
+      }                                                                               \
+      ++blocks;                                                                       \
+    }                                                                                 \
+    uint64_t sink = 0;                                                                \
+    PEAK_ACCS_##accs(PEAK_SINK, sink)                                                 \
+    g_sink += sink;                                                                   \
+    return blocks * kBlock * accs;                                                    \
   }
-  __m256i sum = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(c0, c1), c2),
-                                 _mm256_add_epi32(_mm256_add_epi32(c3, c4), c5));
-  sum = _mm256_add_epi32(sum, _mm256_add_epi32(_mm256_add_epi32(c6, c7), c8));
-  sum = _mm256_add_epi32(sum, _mm256_add_epi32(_mm256_add_epi32(c9, c10), c11));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 12;
-}
-
-// Int8 without VNNI, as oneDNN does it on AVX2: u8 x s8 pairs to s16 (vpmaddubsw), pairs of s16 to
-// s32 (vpmaddwd with ones), then add. One step = 32 multiply-adds in three instructions. 8
-// accumulators leave room in the 16 ymm registers; the add's 1-cycle latency needs no more. `a`
-// is made opaque after every step, or the compiler would compute vpmaddubsw(a, b) only once.
-__attribute__((target("avx2"))) uint64_t Int8Avx2(const std::atomic<bool>& stop) {
-  __m256i a = _mm256_set1_epi8(1), b = _mm256_set1_epi8(2), ones = _mm256_set1_epi16(1);
-  __m256i c0 = _mm256_setzero_si256(), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0, c6 = c0,
-          c7 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm256_add_epi32(c0, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c1 = _mm256_add_epi32(c1, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c2 = _mm256_add_epi32(c2, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c3 = _mm256_add_epi32(c3, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c4 = _mm256_add_epi32(c4, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c5 = _mm256_add_epi32(c5, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c6 = _mm256_add_epi32(c6, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile("" : "+v"(a));
-      c7 = _mm256_add_epi32(c7, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones));
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(a), "+v"(b), "+v"(ones));
-    }
-    ++blocks;
-  }
-  __m256i sum = _mm256_add_epi32(_mm256_add_epi32(_mm256_add_epi32(c0, c1), c2),
-                                 _mm256_add_epi32(_mm256_add_epi32(c3, c4), c5));
-  sum = _mm256_add_epi32(sum, _mm256_add_epi32(c6, c7));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 8;  // counted in vpmaddubsw+vpmaddwd steps
-}
-
-// a * b is small and positive, so the accumulators grow slowly and never reach inf or denormals.
-__attribute__((target("avx512f"))) uint64_t F32Fma512(const std::atomic<bool>& stop) {
-  __m512 a = _mm512_set1_ps(1e-3f), b = _mm512_set1_ps(1e-3f);
-  __m512 c0 = _mm512_set1_ps(1.0f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m512 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm512_fmadd_ps(a, b, c0);
-      c1 = _mm512_fmadd_ps(a, b, c1);
-      c2 = _mm512_fmadd_ps(a, b, c2);
-      c3 = _mm512_fmadd_ps(a, b, c3);
-      c4 = _mm512_fmadd_ps(a, b, c4);
-      c5 = _mm512_fmadd_ps(a, b, c5);
-      c6 = _mm512_fmadd_ps(a, b, c6);
-      c7 = _mm512_fmadd_ps(a, b, c7);
-      c8 = _mm512_fmadd_ps(a, b, c8);
-      c9 = _mm512_fmadd_ps(a, b, c9);
-      c10 = _mm512_fmadd_ps(a, b, c10);
-      c11 = _mm512_fmadd_ps(a, b, c11);
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(a), "+v"(b));
-    }
-    ++blocks;
-  }
-  __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(c0, c1), c2),
-                             _mm512_add_ps(_mm512_add_ps(c3, c4), c5));
-  sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(c6, c7), c8));
-  sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(c9, c10), c11));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 12;
-}
-
-__attribute__((target("avx2,fma"))) uint64_t F32Fma256(const std::atomic<bool>& stop) {
-  __m256 a = _mm256_set1_ps(1e-3f), b = _mm256_set1_ps(1e-3f);
-  __m256 c0 = _mm256_set1_ps(1.0f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m256 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm256_fmadd_ps(a, b, c0);
-      c1 = _mm256_fmadd_ps(a, b, c1);
-      c2 = _mm256_fmadd_ps(a, b, c2);
-      c3 = _mm256_fmadd_ps(a, b, c3);
-      c4 = _mm256_fmadd_ps(a, b, c4);
-      c5 = _mm256_fmadd_ps(a, b, c5);
-      c6 = _mm256_fmadd_ps(a, b, c6);
-      c7 = _mm256_fmadd_ps(a, b, c7);
-      c8 = _mm256_fmadd_ps(a, b, c8);
-      c9 = _mm256_fmadd_ps(a, b, c9);
-      c10 = _mm256_fmadd_ps(a, b, c10);
-      c11 = _mm256_fmadd_ps(a, b, c11);
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(a), "+v"(b));
-    }
-    ++blocks;
-  }
-  __m256 sum = _mm256_add_ps(_mm256_add_ps(_mm256_add_ps(c0, c1), c2),
-                             _mm256_add_ps(_mm256_add_ps(c3, c4), c5));
-  sum = _mm256_add_ps(sum, _mm256_add_ps(_mm256_add_ps(c6, c7), c8));
-  sum = _mm256_add_ps(sum, _mm256_add_ps(_mm256_add_ps(c9, c10), c11));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 12;
-}
-
-__attribute__((target("avx512f,avx512bf16"))) uint64_t Bf16Dot512(const std::atomic<bool>& stop) {
-  const __m512 small = _mm512_set1_ps(1e-3f);
-  __m512bh a = _mm512_cvtne2ps_pbh(small, small), b = a;
-  __m512 c0 = _mm512_set1_ps(1.0f), c1 = c0, c2 = c0, c3 = c0, c4 = c0, c5 = c0;
-  __m512 c6 = c0, c7 = c0, c8 = c0, c9 = c0, c10 = c0, c11 = c0;
-  uint64_t blocks = 0;
-  while (!stop.load(std::memory_order_relaxed)) {
-    for (uint64_t i = 0; i < kBlock; ++i) {
-      c0 = _mm512_dpbf16_ps(c0, a, b);
-      c1 = _mm512_dpbf16_ps(c1, a, b);
-      c2 = _mm512_dpbf16_ps(c2, a, b);
-      c3 = _mm512_dpbf16_ps(c3, a, b);
-      c4 = _mm512_dpbf16_ps(c4, a, b);
-      c5 = _mm512_dpbf16_ps(c5, a, b);
-      c6 = _mm512_dpbf16_ps(c6, a, b);
-      c7 = _mm512_dpbf16_ps(c7, a, b);
-      c8 = _mm512_dpbf16_ps(c8, a, b);
-      c9 = _mm512_dpbf16_ps(c9, a, b);
-      c10 = _mm512_dpbf16_ps(c10, a, b);
-      c11 = _mm512_dpbf16_ps(c11, a, b);
-      asm volatile(""
-                   : "+v"(c0), "+v"(c1), "+v"(c2), "+v"(c3), "+v"(c4), "+v"(c5), "+v"(c6), "+v"(c7),
-                     "+v"(c8), "+v"(c9), "+v"(c10), "+v"(c11), "+v"(a), "+v"(b));
-    }
-    ++blocks;
-  }
-  __m512 sum = _mm512_add_ps(_mm512_add_ps(_mm512_add_ps(c0, c1), c2),
-                             _mm512_add_ps(_mm512_add_ps(c3, c4), c5));
-  sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(c6, c7), c8));
-  sum = _mm512_add_ps(sum, _mm512_add_ps(_mm512_add_ps(c9, c10), c11));
-  g_sink += static_cast<uint64_t>(sum[0]);
-  return blocks * kBlock * 12;
-}
+// clang-format on
 
 // ---------------------------------------------------------------------------------------------
-// The table of kernels, in the order they are measured and printed.
+// The kernels
 // ---------------------------------------------------------------------------------------------
-
-struct Kernel {
-  const char* key;      // JSON key; the unit is in its name
-  const char* label;    // for the summary on stderr
-  double ops_per_step;  // multiply-adds (int8) or FLOP (f32, bf16) per counted step
-  bool (*supported)();  // may this CPU run it?
-  uint64_t (*run)(const std::atomic<bool>& stop);  // returns steps issued until stop
-};
 
 bool HasAvx512Vnni() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vnni");
@@ -281,14 +112,53 @@ bool HasAvx512Bf16() {
   return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bf16");
 }
 
-const Kernel kKernels[] = {
-    {"int8_vnni_gmacs", "int8 VNNI zmm", 64, HasAvx512Vnni, Int8Vnni512},
-    {"int8_avxvnni_gmacs", "int8 AVX-VNNI ymm", 32, HasAvxVnni, Int8AvxVnni256},
-    {"int8_avx2_gmacs", "int8 AVX2 ymm", 32, HasAvx2, Int8Avx2},
-    {"f32_fma_gflops", "f32 FMA zmm", 32, HasAvx512, F32Fma512},
-    {"f32_avx2_fma_gflops", "f32 FMA ymm", 16, HasFma, F32Fma256},
-    {"bf16_dot_gflops", "bf16 dot zmm", 64, HasAvx512Bf16, Bf16Dot512},
+// The kernels, one row each, in the order they are measured and printed. A row is
+//   X(JSON key (it names the unit), label for the summary on stderr, operations per step,
+//     may this CPU run it?, ISA, accumulators, their start value, (the inputs),
+//     step: the new value of accumulator c, the inputs to keep opaque)
+// Operations per step are int8 multiply-adds or f32/bf16 FLOP, counted as at the top of this file.
+// int8 AVX2 is int8 without VNNI, as oneDNN does it on AVX2: u8 x s8 pairs to s16 (vpmaddubsw),
+// pairs of s16 to s32 (vpmaddwd with ones), then add. One step = 32 multiply-adds in three
+// instructions. 8 accumulators leave room in the 16 ymm registers; the add's 1-cycle latency needs
+// no more.
+// f32 and bf16: a * b is small and positive, so the accumulators grow slowly and never reach inf
+// or denormals.
+// clang-format off
+#define PEAK_KERNELS(X)                                                                          \
+  X(int8_vnni_gmacs, "int8 VNNI zmm", 64, HasAvx512Vnni, "avx512f,avx512vnni", 12,               \
+    _mm512_setzero_si512(), (__m512i a = _mm512_set1_epi8(1), b = _mm512_set1_epi8(2)),          \
+    _mm512_dpbusd_epi32(c, a, b), a, b)                                                          \
+  X(int8_avxvnni_gmacs, "int8 AVX-VNNI ymm", 32, HasAvxVnni, "avx2,avxvnni", 12,                 \
+    _mm256_setzero_si256(), (__m256i a = _mm256_set1_epi8(1), b = _mm256_set1_epi8(2)),          \
+    _mm256_dpbusd_avx_epi32(c, a, b), a, b)                                                      \
+  X(int8_avx2_gmacs, "int8 AVX2 ymm", 32, HasAvx2, "avx2", 8,                                    \
+    _mm256_setzero_si256(),                                                                      \
+    (__m256i a = _mm256_set1_epi8(1), b = _mm256_set1_epi8(2), ones = _mm256_set1_epi16(1)),     \
+    _mm256_add_epi32(c, _mm256_madd_epi16(_mm256_maddubs_epi16(a, b), ones)), a, b, ones)        \
+  X(f32_fma_gflops, "f32 FMA zmm", 32, HasAvx512, "avx512f", 12,                                 \
+    _mm512_set1_ps(1.0f), (__m512 a = _mm512_set1_ps(1e-3f), b = a),                             \
+    _mm512_fmadd_ps(a, b, c), a, b)                                                              \
+  X(f32_avx2_fma_gflops, "f32 FMA ymm", 16, HasFma, "avx2,fma", 12,                              \
+    _mm256_set1_ps(1.0f), (__m256 a = _mm256_set1_ps(1e-3f), b = a),                             \
+    _mm256_fmadd_ps(a, b, c), a, b)                                                              \
+  X(bf16_dot_gflops, "bf16 dot zmm", 64, HasAvx512Bf16, "avx512f,avx512bf16", 12,                \
+    _mm512_set1_ps(1.0f),                                                                        \
+    (__m512bh a = _mm512_cvtne2ps_pbh(_mm512_set1_ps(1e-3f), _mm512_set1_ps(1e-3f)), b = a),     \
+    _mm512_dpbf16_ps(c, a, b), a, b)
+// clang-format on
+
+PEAK_KERNELS(PEAK_DEFINE)
+
+struct Kernel {
+  const char* key;      // JSON key; the unit is in its name
+  const char* label;    // for the summary on stderr
+  double ops_per_step;  // multiply-adds (int8) or FLOP (f32, bf16) per counted step
+  bool (*supported)();  // may this CPU run it?
+  uint64_t (*run)(const std::atomic<bool>& stop);  // returns steps issued until stop
 };
+
+#define PEAK_ROW(key, label, ops, supported, ...) {#key, label, ops, supported, Run_##key},
+const Kernel kKernels[] = {PEAK_KERNELS(PEAK_ROW)};
 
 // ---------------------------------------------------------------------------------------------
 // Measurement

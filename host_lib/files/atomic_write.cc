@@ -1,9 +1,11 @@
 #include "files/atomic_write.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -11,6 +13,42 @@
 namespace dnz::files {
 namespace {
 
+RenameFunction g_rename = std::rename;
+
+// ---- Temporaries in progress, for the signal handler (async-signal-safe: fixed slots,
+// no allocation, unlink only).
+constexpr int kPendingSlots = 16;
+constexpr size_t kMaxPath = 4096;
+struct PendingSlot {
+  std::atomic<bool> used{false};
+  char path[kMaxPath];
+};
+PendingSlot g_pending[kPendingSlots];
+
+int RegisterPending(const std::string& path) {
+  if (path.size() >= kMaxPath) return -1;
+  for (int i = 0; i < kPendingSlots; ++i) {
+    if (g_pending[i].used.load()) continue;
+    std::memcpy(g_pending[i].path, path.c_str(), path.size() + 1);
+    g_pending[i].used.store(true);
+    return i;
+  }
+  return -1;  // more at once than slots: the signal cleanup misses this one
+}
+
+void Unregister(int slot) {
+  if (slot >= 0) g_pending[slot].used.store(false);
+}
+
+extern "C" void RemovePendingAndDie(int signal_number) {
+  for (PendingSlot& slot : g_pending) {
+    if (slot.used.load()) unlink(slot.path);
+  }
+  ::signal(signal_number, SIG_DFL);
+  ::raise(signal_number);
+}
+
+// ---- Paths and plain I/O.
 std::string FolderOf(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   if (slash == std::string::npos) return ".";
@@ -44,18 +82,33 @@ std::string CannotWrite(const std::string& path) {
   return path + ": cannot write (" + std::strerror(errno) + ")";
 }
 
-// Writes `file` to a new hidden temporary next to it ("DIR/.NAME.XXXXXX.tmp").
-bool WriteTemporary(const std::string& path, const uint8_t* bytes, size_t size,
-                    std::string* temp_path, std::string* error) {
-  std::string pattern = FolderOf(path) + "/." + NameOf(path) + ".XXXXXX.tmp";
+// A new, empty, hidden file next to `path` named ".NAME.XXXXXX<suffix>"; returns its
+// descriptor (or -1) and its name.
+int CreateHidden(const std::string& path, const char* suffix, std::string* created) {
+  std::string pattern = FolderOf(path) + "/." + NameOf(path) + ".XXXXXX" + suffix;
   std::vector<char> name(pattern.begin(), pattern.end());
   name.push_back('\0');
-  const int fd = mkstemps(name.data(), 4);
+  const int fd = mkstemps(name.data(), int(std::strlen(suffix)));
+  if (fd >= 0) *created = name.data();
+  return fd;
+}
+
+// One file on its way into place: its temporary, and a hard link to what the path held
+// before (if anything), so that a failed set can be put back.
+struct Staged {
+  std::string temp, backup;
+  int slot = -1;
+};
+
+// Writes the bytes to a new temporary next to `path`.
+bool WriteTemporary(const std::string& path, const uint8_t* bytes, size_t size, Staged* staged,
+                    std::string* error) {
+  const int fd = CreateHidden(path, ".tmp", &staged->temp);
   if (fd < 0) {
     *error = CannotWrite(path);
     return false;
   }
-  *temp_path = name.data();
+  staged->slot = RegisterPending(staged->temp);
   // fsync: after a crash the renamed file holds the new bytes, not an empty file.
   const bool written =
       fchmod(fd, DefaultFileMode()) == 0 && WriteAll(fd, bytes, size) && fsync(fd) == 0;
@@ -64,9 +117,24 @@ bool WriteTemporary(const std::string& path, const uint8_t* bytes, size_t size,
   if (!written || !closed) {
     if (!written) errno = write_errno;
     *error = CannotWrite(path);
-    unlink(temp_path->c_str());
+    unlink(staged->temp.c_str());
+    Unregister(staged->slot);
     return false;
   }
+  return true;
+}
+
+// A hard link to the file now at `path`, if there is one, under a hidden name.
+bool KeepBackup(const std::string& path, Staged* staged, std::string* error) {
+  struct stat info {};
+  if (lstat(path.c_str(), &info) != 0) return true;  // nothing there to keep
+  std::string name;
+  const int fd = CreateHidden(path, ".old", &name);
+  if (fd < 0 || close(fd) != 0 || unlink(name.c_str()) != 0 || link(path.c_str(), name.c_str())) {
+    *error = CannotWrite(path);
+    return false;
+  }
+  staged->backup = name;
   return true;
 }
 
@@ -78,47 +146,82 @@ bool DirectoryInTheWay(const std::string& path, std::string* error) {
   return true;
 }
 
+void Discard(const std::vector<Staged>& staged) {
+  for (const Staged& s : staged) {
+    if (!s.temp.empty()) unlink(s.temp.c_str());
+    if (!s.backup.empty()) unlink(s.backup.c_str());
+    Unregister(s.slot);
+  }
+}
+
 }  // namespace
 
 bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* error) {
   for (const OutputFile& file : files) {
     if (DirectoryInTheWay(file.path, error)) return false;
   }
-  std::vector<std::string> temps;
-  auto remove_temps = [&temps](size_t from) {
-    for (size_t i = from; i < temps.size(); ++i) unlink(temps[i].c_str());
-  };
+  std::vector<Staged> staged;
   for (const OutputFile& file : files) {
-    std::string temp;
-    if (!WriteTemporary(file.path, file.bytes.data(), file.bytes.size(), &temp, error)) {
-      remove_temps(0);
+    Staged s;
+    if (!WriteTemporary(file.path, file.bytes.data(), file.bytes.size(), &s, error)) {
+      Discard(staged);
       return false;
     }
-    temps.push_back(temp);
+    staged.push_back(s);
+    // A single file needs no backup: its rename replaces the old one or leaves it.
+    if (files.size() > 1 && !KeepBackup(file.path, &staged.back(), error)) {
+      Discard(staged);
+      return false;
+    }
   }
   for (size_t i = 0; i < files.size(); ++i) {
-    if (std::rename(temps[i].c_str(), files[i].path.c_str()) != 0) {
+    if (g_rename(staged[i].temp.c_str(), files[i].path.c_str()) != 0) {
       *error = CannotWrite(files[i].path);
-      remove_temps(i);
-      // Take back the files already renamed, so that the set stays all or nothing.
-      for (size_t done = 0; done < i; ++done) unlink(files[done].path.c_str());
+      // Put back what the paths already renamed held before: all or nothing.
+      for (size_t done = 0; done < i; ++done) {
+        if (staged[done].backup.empty()) {
+          unlink(files[done].path.c_str());
+        } else {
+          // Should this rename fail too, the old bytes stay in the hidden backup.
+          std::rename(staged[done].backup.c_str(), files[done].path.c_str());
+          staged[done].backup.clear();
+        }
+      }
+      Discard(staged);
       return false;
     }
+    Unregister(staged[i].slot);
+    staged[i].slot = -1;
   }
+  for (Staged& s : staged) s.temp.clear();
+  Discard(staged);  // the backups
   return true;
 }
 
 bool WriteFileAtomically(const std::string& path, const void* data, size_t size,
                          std::string* error) {
   if (DirectoryInTheWay(path, error)) return false;
-  std::string temp;
-  if (!WriteTemporary(path, static_cast<const uint8_t*>(data), size, &temp, error)) return false;
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    *error = CannotWrite(path);
-    unlink(temp.c_str());
+  Staged staged;
+  if (!WriteTemporary(path, static_cast<const uint8_t*>(data), size, &staged, error)) {
     return false;
   }
-  return true;
+  const bool renamed = g_rename(staged.temp.c_str(), path.c_str()) == 0;
+  if (!renamed) *error = CannotWrite(path);
+  if (!renamed) unlink(staged.temp.c_str());
+  Unregister(staged.slot);
+  return renamed;
+}
+
+void RemoveTemporariesOnSignals() {
+  struct sigaction action {};
+  action.sa_handler = RemovePendingAndDie;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+}
+
+void SetRenameForTesting(RenameFunction rename) {
+  g_rename = rename != nullptr ? rename : std::rename;
 }
 
 }  // namespace dnz::files

@@ -1,8 +1,10 @@
-// The one way host tools write files (models, checkpoints, logs' pictures, demo
-// outputs): so that a reader never sees a partial one. Each file is written to a
-// hidden temporary in its own folder, flushed to disk, then renamed over the final
-// name (rename is atomic within a file system). A failure removes the temporaries
-// and leaves nothing behind.
+// The one way host tools write files (models, checkpoints, pictures, demo outputs), so
+// that a reader never sees a partial one and a failure loses nothing:
+// - each file is written to a hidden temporary in its own folder (".NAME.XXXXXX.tmp"),
+//   flushed to disk, then renamed over the final name (atomic within a file system);
+// - a failure removes the temporaries; a file that existed before is never deleted or
+//   left replaced: a set of files is all or nothing, old contents restored;
+// - RemoveTemporariesOnSignals() makes SIGINT/SIGTERM remove pending temporaries too.
 #ifndef DNZ_HOST_LIB_FILES_ATOMIC_WRITE_H_
 #define DNZ_HOST_LIB_FILES_ATOMIC_WRITE_H_
 
@@ -20,7 +22,8 @@ struct OutputFile {
 
 // All or nothing: every file goes to its temporary first; only when all of them are
 // written are they renamed into place. On failure returns false with a one-line `error`
-// naming the file ("PATH: cannot write (No such file or directory)").
+// naming the file ("PATH: cannot write (No such file or directory)"); every path then
+// holds what it held before the call.
 bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* error);
 
 // One file.
@@ -34,6 +37,16 @@ inline bool WriteFileAtomically(const std::string& path, const std::string& byte
                                 std::string* error) {
   return WriteFileAtomically(path, bytes.data(), bytes.size(), error);
 }
+
+// Installs SIGINT and SIGTERM handlers that remove the temporaries of writes in
+// progress, then end the process as the signal would have (exit status 128 + signal).
+// For programs that have no handler of their own for these signals.
+void RemoveTemporariesOnSignals();
+
+// Tests only: the rename used to put files in place (default: std::rename), so that
+// the failure paths that a real file system rarely takes can be reached.
+using RenameFunction = int (*)(const char* from, const char* to);
+void SetRenameForTesting(RenameFunction rename);
 
 }  // namespace dnz::files
 

@@ -56,9 +56,11 @@ template <>
 float ToReal(uint8_t p) {
   return float(p) * (1.0f / 255.0f);
 }
+// Reals are clamped to the input range [0, 1], written so that NaN lands on 0: every
+// backend then sees the same defined input (int8 conversion of NaN is undefined).
 template <>
 float ToReal(float p) {
-  return p;
+  return p >= 0.0f ? (p > 1.0f ? 1.0f : p) : 0.0f;
 }
 
 template <typename Pixel>

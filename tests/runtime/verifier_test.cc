@@ -160,7 +160,8 @@ void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
     ASSERT_GT(std::strlen(model.error), 0u);
     return;
   }
-  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_FLOAT}) {
+  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_FLOAT, DNZ_BACKEND_ONEDNN}) {
+    if (!dnz_backend_available(backend)) continue;
     dnz_session session;
     dnz_session_options options{backend, 1};
     if (dnz_session_init(&session, &model, &options) != DNZ_OK) continue;
@@ -211,12 +212,19 @@ TEST(Verifier, OversizedAndGarbageBuffersAreRefused) {
     std::vector<uint8_t> garbage(size_t(8 + rng() % 4096));
     for (auto& b : garbage) b = uint8_t(rng());
     if (trial % 2 == 0) std::memcpy(garbage.data() + 4, "DNZM", 4);  // pass the identifier check
-    LoadAndMaybeRun(garbage);
+    AlignedBuffer aligned = AlignedCopy(garbage);
+    dnz_model model;
+    ASSERT_NE(dnz_model_load(&model, aligned.data(), aligned.size()), DNZ_OK) << "trial " << trial;
+    EXPECT_GT(std::strlen(model.error), 0u) << "trial " << trial;
   }
-  // Trailing bytes after a valid model are tolerated (the verifier reads offsets),
-  // but a model claiming more bytes than it has is not.
+  // Trailing bytes after a valid model are tolerated (the verifier reads offsets) and
+  // the model runs on every backend, but a model claiming more bytes than it has is not.
   auto padded = bytes;
   padded.resize(bytes.size() + 1000, 0xAB);
+  AlignedBuffer padded_aligned = AlignedCopy(padded);
+  dnz_model padded_model;
+  EXPECT_EQ(dnz_model_load(&padded_model, padded_aligned.data(), padded_aligned.size()), DNZ_OK)
+      << padded_model.error;
   LoadAndMaybeRun(padded);
   dnz_model model;
   AlignedBuffer aligned = AlignedCopy(bytes);

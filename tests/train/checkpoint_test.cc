@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iterator>
 
@@ -78,10 +79,36 @@ TEST(Checkpoint, DamagedFilesGiveOneClearError) {
   EXPECT_NE(error.find("no checkpoint"), std::string::npos) << error;
 }
 
-TEST(Checkpoint, AtomicWriteLeavesNoTempFileAndRefusesBadFolders) {
+// Saving goes through the atomic writer (its own failure paths: tests/host_lib/
+// atomic_write_test.cc): after a save, and after a save that fails, the folder holds the
+// checkpoint and nothing else.
+TEST(Checkpoint, SavingLeavesOnlyTheCheckpointInItsFolder) {
+  namespace fs = std::filesystem;
+  const fs::path dir =
+      fs::path(::testing::TempDir()) / ("dnz_ckpt_folder_" + std::to_string(::getpid()));
+  fs::remove_all(dir);
+  fs::create_directories(dir);
+  const std::string path = (dir / kCheckpointName).string();
   std::string error;
-  EXPECT_FALSE(files::WriteFileAtomically("/nonexistent_dir_dnz/x", "data", &error));
+  ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
+  ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;  // replaces
+  const auto listing = [&dir] {
+    std::vector<std::string> names;
+    for (const auto& entry : fs::directory_iterator(dir)) {
+      names.push_back(entry.path().filename().string());
+    }
+    return names;
+  };
+  EXPECT_EQ(listing(), std::vector<std::string>{kCheckpointName});
+  Checkpoint bad = Sample();
+  bad.params.pop_back();  // the wrong size: refused before anything is written
+  EXPECT_FALSE(SaveCheckpoint(path, bad, &error));
+  EXPECT_EQ(listing(), std::vector<std::string>{kCheckpointName});
+  Checkpoint loaded;
+  EXPECT_TRUE(LoadCheckpoint(path, &loaded, &error)) << error;
+  EXPECT_FALSE(SaveCheckpoint("/nonexistent_dir_dnz/x", Sample(), &error));
   EXPECT_NE(error.find("/nonexistent_dir_dnz/x"), std::string::npos) << error;
+  fs::remove_all(dir);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include "data/noise.h"
 #include "network/backend.h"
 #include "network/seed_network.h"
+#include "optimize/bce_loss.h"
 #include "reference/reference_network.h"
 
 namespace dnz::train {
@@ -129,9 +130,13 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   std::vector<float> back;
   ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
   EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
-  // Forward-only logits agree with the training graph's loss.
+  // The forward-only graph (validation, export) computes the training graph's function:
+  // its logits give the reference loss.
   std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
   ASSERT_TRUE(backend->Forward(b.noisy.data(), batch, logits.data(), &error)) << error;
+  const double forward_loss = SigmoidBceMean(logits.data(), b.clean.data(),
+                                             static_cast<size_t>(batch), kImagePixels, nullptr);
+  EXPECT_NEAR(forward_loss, want_loss, 1e-5);
   EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
 }
 

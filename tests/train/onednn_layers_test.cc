@@ -9,6 +9,7 @@
 #include "data/noise.h"
 #include "onednn/conv_layer.h"
 #include "onednn/pool_layer.h"
+#include "onednn/upsample_conv_layer.h"
 #include "onednn/upsample_layer.h"
 #include "reference/reference_layers.h"
 
@@ -114,6 +115,60 @@ TEST_F(OnednnLayerTest, ConvWithReluMatchesReference) {
     ExpectNear(FromMemory(layer.diff_src(), src_dims), diff_in.data, "conv diff_src");
     ExpectNear(FromMemory(params.diff_weights, w_dims), dw, "conv diff_weights");
     ExpectNear(FromMemory(params.diff_bias, {c.out_c}), db, "conv diff_bias");
+  }
+}
+
+// The layer that trains every model's upsample convs (layers 8, 10, 12): four 2x2
+// polyphase convs on the small input, against the plain reference chain upsample ->
+// 3x3 'same' conv -> ReLU, forward and every gradient.
+TEST_F(OnednnLayerTest, UpsampleConvMatchesUpsampleThenConv) {
+  struct Case {
+    int in_c, out_c, small_side;
+  };
+  for (const Case c : {Case{16, 16, 4}, Case{32, 16, 3}, Case{2, 32, 2}}) {
+    SCOPED_TRACE("upsample conv " + std::to_string(c.in_c) + "->" + std::to_string(c.out_c) +
+                 " on " + std::to_string(c.small_side));
+    const int batch = 2, side = 2 * c.small_side;
+    const memory::dims src_dims = {batch, c.in_c, c.small_side, c.small_side};
+    const memory::dims dst_dims = {batch, c.out_c, side, side};
+    const memory::dims w_dims = {c.out_c, c.in_c, 3, 3};
+    const ConvShape shape{batch, c.in_c, c.out_c, side, side, 3, 1, true};
+    ASSERT_TRUE(UpsampleConvLayer::Supports(shape));
+    ConvParams params;
+    UpsampleConvLayer layer(
+        engine_, shape,
+        memory::desc(src_dims, memory::data_type::f32,
+                     c.in_c % 16 == 0 ? memory::format_tag::nChw16c : memory::format_tag::nchw),
+        &params, /*training=*/true, /*need_diff_src=*/true);
+    Tensor small(batch, c.in_c, c.small_side, c.small_side);
+    Randomize(&small.data, 11);
+    std::vector<double> w(static_cast<size_t>(c.out_c * c.in_c * 9)), b(size_t(c.out_c));
+    Randomize(&w, 12, -0.5, 0.5);
+    Randomize(&b, 13, -0.2, 0.2);
+    Store(ToMemory(w, w_dims, params.weights_desc), &params.weights);
+    Store(ToMemory(b, {c.out_c}, params.bias.get_desc()), &params.bias);
+
+    memory src = ToMemory(small.data, src_dims, layer.src_desc());
+    layer.Forward(stream_, src);
+    stream_.wait();
+    Tensor up, out;
+    reference::UpsampleForward(small, &up);
+    reference::ConvForward(up, w, b, c.out_c, 3, 1, &out);
+    reference::ReluForward(&out);
+    ExpectNear(FromMemory(layer.dst(), dst_dims), out.data, "forward");
+
+    Tensor diff_out = out;
+    Randomize(&diff_out.data, 14);
+    layer.Backward(stream_, src, ToMemory(diff_out.data, dst_dims, layer.dst().get_desc()));
+    stream_.wait();
+    reference::ReluBackward(out, &diff_out);
+    Tensor diff_up, diff_small;
+    std::vector<double> dw, db;
+    reference::ConvBackward(up, w, diff_out, 3, 1, &diff_up, &dw, &db);
+    reference::UpsampleBackward(diff_up, &diff_small);
+    ExpectNear(FromMemory(layer.diff_src(), src_dims), diff_small.data, "diff_src");
+    ExpectNear(FromMemory(params.diff_weights, w_dims), dw, "diff_weights");
+    ExpectNear(FromMemory(params.diff_bias, {c.out_c}), db, "diff_bias");
   }
 }
 

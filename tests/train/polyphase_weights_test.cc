@@ -13,7 +13,7 @@ namespace {
 
 constexpr int kH = 4, kW = 5, kIn = 3, kOut = 2;
 
-TEST(ParityWeights, FourTwoByTwoConvsEqualTheUpsampledConv) {
+TEST(PolyphaseWeights, FourTwoByTwoConvsEqualTheUpsampledConv) {
   std::mt19937 rng(3);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
   std::vector<float> w(kOut * kIn * 9), x(kIn * kH * kW);  // OIHW weights, CHW input
@@ -50,7 +50,7 @@ TEST(ParityWeights, FourTwoByTwoConvsEqualTheUpsampledConv) {
   }
 }
 
-TEST(ParityWeights, GradientFoldIsTheTransposeOfTheKernelMap) {
+TEST(PolyphaseWeights, GradientFoldIsTheTransposeOfTheKernelMap) {
   // <PolyphaseKernels(w), g> == <w, FoldPolyphaseGradients(g)> for random w and g.
   std::mt19937 rng(4);
   std::uniform_real_distribution<double> u(-1.0, 1.0);
@@ -70,7 +70,7 @@ TEST(ParityWeights, GradientFoldIsTheTransposeOfTheKernelMap) {
   for (float v : folded) EXPECT_EQ(v, 4.0f);
 }
 
-TEST(ParityWeights, InterleaveRoundTripsAndPlacesEveryPixel) {
+TEST(PolyphaseWeights, InterleaveRoundTripsAndPlacesEveryPixel) {
   constexpr int kBatch = 2, kBlocks = 2, kBytes = 4;
   const size_t parity_floats = size_t(kBatch) * kBlocks * kH * kW * 16;
   std::vector<std::vector<float>> parities(4, std::vector<float>(parity_floats));

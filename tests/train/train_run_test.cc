@@ -29,10 +29,19 @@ struct Result {
   std::string output;
 };
 
-// Runs host_train with `args`; sends SIGINT after `interrupt_after_ms` when > 0.
-Result RunHostTrain(const std::vector<std::string>& args, int interrupt_after_ms = 0) {
+// Whether the file at `path` contains `text` yet.
+bool FileContains(const std::string& path, const std::string& text) {
+  std::ifstream f(path);
+  const std::string content((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  return content.find(text) != std::string::npos;
+}
+
+// Runs host_train with `args`. With `interrupt_at`, sends SIGINT as soon as its output
+// shows that text (an event, not a fixed delay: it holds on a fast or a loaded machine).
+Result RunHostTrain(const std::vector<std::string>& args, const std::string& interrupt_at = "") {
   const std::string log = ::testing::TempDir() + "/dnz_run_output_" + std::to_string(::getpid());
   Result result;
+  std::remove(log.c_str());  // a previous run's output must not trigger the interrupt
   const pid_t pid = ::fork();
   if (pid == 0) {
     FILE* out = std::freopen(log.c_str(), "w", stdout);
@@ -47,12 +56,21 @@ Result RunHostTrain(const std::vector<std::string>& args, int interrupt_after_ms
     ::execv(bin.c_str(), argv.data());
     ::_exit(127);
   }
-  if (interrupt_after_ms > 0) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(interrupt_after_ms));
-    ::kill(pid, SIGINT);
-  }
   int status = 0;
-  ::waitpid(pid, &status, 0);
+  if (!interrupt_at.empty()) {
+    bool exited = false;
+    while (!FileContains(log, interrupt_at)) {
+      if (::waitpid(pid, &status, WNOHANG) == pid) {
+        exited = true;
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    }
+    if (!exited) ::kill(pid, SIGINT);
+    if (!exited) ::waitpid(pid, &status, 0);
+  } else {
+    ::waitpid(pid, &status, 0);
+  }
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   std::ifstream f(log);
   result.output.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
@@ -144,8 +162,9 @@ TEST(HostTrainRun, ResumeAfterAnEpochIsBitwiseTheSame) {
 TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
   if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
   const std::string whole = FreshDir("sig_whole"), cut = FreshDir("sig_cut");
-  ASSERT_EQ(RunHostTrain(SmallRun(whole, 1, 1600)).exit_code, 0);
-  const Result r = RunHostTrain(SmallRun(cut, 1, 1600), /*interrupt_after_ms=*/2500);
+  ASSERT_EQ(RunHostTrain(SmallRun(whole, 1, 3200)).exit_code, 0);
+  // The first step's progress line ("epoch 1/1 step 1/50"): 49 steps are still to come.
+  const Result r = RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/");
   ASSERT_EQ(r.exit_code, 130) << r.output;
   EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
   Checkpoint c;
