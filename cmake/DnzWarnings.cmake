@@ -12,3 +12,13 @@ if(DNZ_SANITIZE)
                       -fno-omit-frame-pointer)
   add_link_options(-fsanitize=address,undefined)
 endif()
+
+if(DNZ_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "dnz: DNZ_FUZZ needs clang (CC=clang CXX=clang++)")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=all
+                      -fno-omit-frame-pointer -g
+                      -Wno-pass-failed)  # instrumented loops do not vectorize: expected
+  add_link_options(-fsanitize=address,undefined)
+endif()

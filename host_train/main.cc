@@ -8,13 +8,18 @@
 #include <exception>
 
 #include "checkpoint/export_model.h"
+#include "files/atomic_write.h"
 #include "cli/train_options.h"
 #include "loop/trainer.h"
 
 int main(int argc, char** argv) {
+  // Killed while writing a checkpoint, a picture or an exported model: no temporary is
+  // left behind. Training replaces the SIGINT handler with its own (save, exit 130).
+  dnz::files::RemoveTemporariesOnSignals();
   dnz::train::TrainOptions options;
   std::string export_path;
-  CLI::App app{"host_train: trains the MNIST denoising autoencoder (oneDNN f32 on the CPU)"};
+  CLI::App app{
+      "host_train: trains the MNIST denoising autoencoder (oneDNN on the CPU, f32 or bf16)"};
   app.add_option("--epochs", options.epochs, "epochs to train")->capture_default_str();
   app.add_option("--batch", options.batch, "images per step")->capture_default_str();
   app.add_option("--lr", options.learning_rate, "Adam learning rate")->capture_default_str();

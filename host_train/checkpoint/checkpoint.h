@@ -44,6 +44,13 @@ constexpr const char* kCheckpointName = "checkpoint.dnzckpt";
 
 bool SaveCheckpoint(const std::string& path, const Checkpoint& checkpoint, std::string* error);
 bool LoadCheckpoint(const std::string& path, Checkpoint* checkpoint, std::string* error);
+// The bytes of a checkpoint file (`path` only names it in errors): every field checked,
+// the options and progress too, since the bytes may have been edited.
+bool ParseCheckpoint(const std::string& bytes, const std::string& path, Checkpoint* checkpoint,
+                     std::string* error);
+// Its JSON metadata alone (what ParseCheckpoint does once the framing is checked).
+bool ParseCheckpointMetadata(const std::string& json, const std::string& path,
+                             Checkpoint* checkpoint, std::string* error);
 
 }  // namespace dnz::train
 

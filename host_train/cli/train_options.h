@@ -29,6 +29,10 @@ struct TrainOptions {
   std::set<std::string> given;
 };
 
+// Whether the options are in range (the command line's, and a loaded checkpoint's: its
+// bytes may have been edited). On failure `error` names the option.
+bool ValidateOptions(const TrainOptions& options, std::string* error);
+
 }  // namespace dnz::train
 
 #endif  // DNZ_HOST_TRAIN_CLI_TRAIN_OPTIONS_H_

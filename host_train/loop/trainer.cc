@@ -35,24 +35,6 @@ void PrintError(const std::string& message) {
   std::fprintf(stderr, "host_train: %s\n", message.c_str());
 }
 
-bool CheckOptions(const TrainOptions& o, std::string* error) {
-  if (o.epochs < 1)
-    *error = "--epochs must be at least 1";
-  else if (o.batch < 1 || o.batch > 4096)
-    *error = "--batch must be in 1..4096";
-  else if (!(o.learning_rate > 0.0f))
-    *error = "--lr must be positive";
-  else if (!(o.noise >= 0.0f))
-    *error = "--noise must be >= 0";
-  else if (o.noise_mode != "fixed" && o.noise_mode != "fresh")
-    *error = "--noise-mode must be fixed or fresh";
-  else if (o.train_limit < 0)
-    *error = "--train-limit must be >= 0";
-  else if (o.threads < 0)
-    *error = "--threads must be >= 0";
-  return error->empty();
-}
-
 // Options that change the training trajectory must match the checkpoint on --resume.
 bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::string* error) {
   auto differs = [&](const char* name, bool different) {
@@ -123,7 +105,7 @@ class Run {
 
 bool Run::Setup() {
   o_ = requested_;
-  if (!CheckOptions(o_, &error_)) return false;
+  if (!ValidateOptions(o_, &error_)) return false;
   std::error_code ec;
   if (o_.bench_steps == 0) {
     std::filesystem::create_directories(o_.out, ec);

@@ -16,17 +16,25 @@ constexpr const char* kDescription =
 constexpr const char* kFooter =
     R"(Input conversion (any PNG, JPEG, BMP or PGM/PPM; colour or gray; any size up to
 8192x8192 and 64 MPixel, checked from the header before decoding):
-  1. luminance 0.299 R + 0.587 G + 0.114 B; transparent pixels are composited on white;
-  2. background = the median of the border pixels (first/last row and column);
-  3. padded to a square with the background value, the image centred;
-  4. resized to 28x28 by area averaging (stb_image_resize, box filter);
-  5. inverted (v -> 1 - v) if more than half of the border pixels have luminance
-     >= 0.5: dark digits on white paper become MNIST's light digits on black.
+  luminance 0.299 R + 0.587 G + 0.114 B; transparent pixels are composited on white;
+  inverted (v -> 1 - v) if more than half of the border pixels have luminance >= 0.5:
+  dark digits on white paper become MNIST's light digits on black. Then one of:
+  mnist framing (photos, scans): the paper's lighting gradient is fitted and removed,
+     the ink found (threshold from the smoothed histogram; specks and page edges
+     ignored), its box scaled to fit 20x20 by area averaging, placed in 28x28 by its
+     centre of mass, contrast stretched so ink is 1 and paper 0;
+  plain (28x28 inputs, noisy inputs without a clear ink region, enlarged MNIST
+     frames): padded to a square with the border's median, resized to 28x28 by area
+     averaging (stb_image_resize, box filter).
+  --framing auto picks per file and the output line says which path was taken.
 
 Outputs (each written atomically: a temporary file, then a rename; never partly):
   NAME.denoised.png  the model's output, 28x28 gray (or the -o path)
   NAME.compare.png   with --compare: input | output side by side, 8x, nearest
-                     (with --add-noise: clean | noisy | output)
+                     (with --add-noise: clean | noisy | output); when framed, the
+                     input under the 28x28 frame comes first
+  NAME.fullsize.png  with --full-size: the output at the input's size, put back where
+                     the digit was, on clean paper of the input's polarity
   NAME.noisy.png     with --add-noise: the noisy 28x28 input the model saw
 NAME is the input's file name without its extension. With -o FILE (one input) the
 extra files go into FILE's directory.
@@ -39,7 +47,7 @@ Exit codes:
 
 Example:
   runtime_demo examples/digit_0_noisy.png --compare
-  runtime_demo photo.jpg -o clean.png --backend ref)";
+  runtime_demo photo.jpg -o clean.png --compare --full-size)";
 
 }  // namespace
 
@@ -57,7 +65,14 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
                  "auto = onednn if built in, else ref; float needs float weights")
       ->check(CLI::IsMember({"auto", "ref", "onednn", "float"}))
       ->capture_default_str();
+  app.add_option("--framing", options->framing,
+                 "auto = MNIST framing unless the input is already MNIST-like;\n"
+                 "mnist = always frame the ink; none = pad and resize only")
+      ->check(CLI::IsMember({"auto", "mnist", "none"}))
+      ->capture_default_str();
   app.add_flag("--compare", options->compare, "Also write NAME.compare.png");
+  app.add_flag("--full-size", options->full_size,
+               "Also write NAME.fullsize.png: the output at the input's size");
   options->noise_factor = data::kDefaultNoiseFactor;
   options->seed = data::kTestNoiseSeed;
   CLI::Option* add_noise =

@@ -18,7 +18,9 @@ struct DemoOptions {
   std::string output;      // -o: a file (one input) or a directory; empty: next to each input
   std::string model_path;  // --model; empty: the built-in model
   std::string backend = "auto";
+  std::string framing = "auto";  // auto | mnist | none (digit_conversion.h)
   bool compare = false;
+  bool full_size = false;
   bool add_noise = false;
   double noise_factor = 0.0;
   uint64_t seed = 0;

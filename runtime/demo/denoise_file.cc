@@ -7,6 +7,7 @@
 #include "data/noise.h"
 #include "digit_conversion.h"
 #include "files/atomic_write.h"
+#include "frame_mapping.h"
 #include "image_decode.h"
 #include "png_encode.h"
 
@@ -27,19 +28,40 @@ bool AddPng(const std::string& path, const std::vector<uint8_t>& pixels, int wid
   return true;
 }
 
+// The --compare strip: [the input under the frame |] [clean |] model input | output.
+bool AddCompare(const std::string& path, const LumaImage& image, const DigitConversion& conversion,
+                const std::vector<std::vector<uint8_t>>& digits, std::vector<OutputFile>* files,
+                std::string* error) {
+  constexpr int kPanelSide = kDigitSide * kCompareScale;
+  std::vector<std::vector<uint8_t>> panels;
+  if (conversion.framed) {
+    panels.push_back(
+        InputUnderFrame(image, conversion.to_frame, conversion.background, kPanelSide));
+    if (panels.back().empty()) {
+      *error = path + ": resizing the input for the comparison failed (out of memory?)";
+      return false;
+    }
+  }
+  for (const std::vector<uint8_t>& digit : digits) {
+    panels.push_back(EnlargeForCompare(digit, kDigitSide));
+  }
+  int width = 0, height = 0;
+  const std::vector<uint8_t> strip = JoinPanels(panels, kPanelSide, &width, &height);
+  return AddPng(path, strip, width, height, files, error);
+}
+
 }  // namespace
 
 bool DenoiseFile(Session* session, const std::string& input, const OutputPaths& outputs,
                  const DenoiseSettings& settings, DenoiseReport* report, std::string* error) {
   LumaImage image;
   if (!ReadLumaImage(input, &image, error)) return false;
-  DigitConversion conversion;
-  const std::vector<float> digit = ToMnistDigit(image, &conversion);
+  DigitConversion& conversion = report->conversion;
+  const std::vector<float> digit = ToMnistDigit(image, settings.framing, &conversion);
   if (digit.empty()) {
     *error = input + ": resizing to 28x28 failed (out of memory?)";
     return false;
   }
-  report->inverted = conversion.inverted;
   const std::vector<uint8_t> clean = ToPixels(digit);
 
   // The model input: the digit itself, or a noisy copy drawn with the trainer's generator.
@@ -69,11 +91,15 @@ bool DenoiseFile(Session* session, const std::string& input, const OutputPaths& 
     return false;
   }
   if (settings.compare) {
-    std::vector<std::vector<uint8_t>> panels = {model_input, denoised};
-    if (settings.add_noise) panels.insert(panels.begin(), clean);
-    int width = 0, height = 0;
-    const std::vector<uint8_t> strip = CompareStrip(panels, kDigitSide, &width, &height);
-    if (!AddPng(outputs.compare, strip, width, height, &files, error)) return false;
+    std::vector<std::vector<uint8_t>> digits = {model_input, denoised};
+    if (settings.add_noise) digits.insert(digits.begin(), clean);
+    if (!AddCompare(outputs.compare, image, conversion, digits, &files, error)) return false;
+  }
+  if (settings.full_size && !AddPng(outputs.full_size,
+                                    DigitAtInputSize(denoised, conversion.to_frame, image.width,
+                                                     image.height, conversion.inverted),
+                                    image.width, image.height, &files, error)) {
+    return false;
   }
   if (!WriteFilesAtomically(files, error)) {
     *error = input + ": " + *error;  // name the input as well as the output

@@ -3,20 +3,36 @@
 #include <algorithm>
 #include <cmath>
 
+#include "ink_finder.h"
+#include "mnist_framing.h"
 #include "stb_image_resize.h"
+#include "working_image.h"
 
 namespace dnz::demo {
 namespace {
 
+// An MNIST frame, enlarged: its ink's box spans 20/28 of the side (0.71), its centre of
+// mass lies within half a pixel of the centre, paper is 0 and strokes near 1.
+constexpr double kFillsFrame = 0.6;    // the box's longer side, of the padded square's side
+constexpr double kCentred = 0.08;      // the largest offset of the centre of mass, of the side
+constexpr double kFlatPaper = 0.15;    // the largest level of the fitted paper, ink-high
+constexpr double kFullContrast = 0.7;  // the smallest level of the strokes
+
+// The first and last row and column (each pixel once), walked without visiting the inside.
 std::vector<float> BorderPixels(const LumaImage& image) {
   const int w = image.width, h = image.height;
+  const auto at = [&image, w](int x, int y) {
+    return image.luma[size_t(y) * size_t(w) + size_t(x)];
+  };
   std::vector<float> border;
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      if (y == 0 || y == h - 1 || x == 0 || x == w - 1) {
-        border.push_back(image.luma[size_t(y) * size_t(w) + size_t(x)]);
-      }
-    }
+  border.reserve(2 * size_t(w) + 2 * size_t(h));
+  for (int x = 0; x < w; ++x) border.push_back(at(x, 0));
+  if (h > 1) {
+    for (int x = 0; x < w; ++x) border.push_back(at(x, h - 1));
+  }
+  for (int y = 1; y < h - 1; ++y) {
+    border.push_back(at(0, y));
+    if (w > 1) border.push_back(at(w - 1, y));
   }
   return border;
 }
@@ -45,12 +61,8 @@ std::vector<float> PadToSquare(const LumaImage& image, float background, int* si
   return square;
 }
 
-}  // namespace
-
-std::vector<float> ToMnistDigit(const LumaImage& image, DigitConversion* conversion) {
-  const std::vector<float> border = BorderPixels(image);
-  conversion->background = Median(border);
-  conversion->inverted = MostlyLight(border);
+// The plain path: pad to a square, resize to 28x28, invert if the border is light.
+std::vector<float> PadAndResize(const LumaImage& image, DigitConversion* conversion) {
   int side = 0;
   std::vector<float> square = PadToSquare(image, conversion->background, &side);
   std::vector<float> digit(kDigitPixels);
@@ -65,6 +77,61 @@ std::vector<float> ToMnistDigit(const LumaImage& image, DigitConversion* convers
   for (float& v : digit) {
     v = std::clamp(conversion->inverted ? 1.0f - v : v, 0.0f, 1.0f);
   }
+  conversion->framed = false;
+  conversion->box_x = conversion->box_y = 0;
+  conversion->box_width = image.width;
+  conversion->box_height = image.height;
+  const double scale = double(kDigitSide) / side;
+  conversion->to_frame = {-double((side - image.width) / 2), -double((side - image.height) / 2),
+                          scale, scale};
+  return digit;
+}
+
+// Whether the found ink already sits like an MNIST digit in the padded square.
+bool LooksLikeMnistFrame(const LumaImage& image, const InkRegion& ink) {
+  const double side = std::max(image.width, image.height);
+  const double box = std::max(ink.x1 - ink.x0, ink.y1 - ink.y0);
+  const double offset = std::max(std::fabs(ink.center_x - 0.5 * image.width),
+                                 std::fabs(ink.center_y - 0.5 * image.height));
+  return box >= kFillsFrame * side && offset <= kCentred * side &&
+         LargestBackground(ink.background) <= kFlatPaper && ink.ink_level >= kFullContrast;
+}
+
+}  // namespace
+
+std::vector<float> ToMnistDigit(const LumaImage& image, Framing framing,
+                                DigitConversion* conversion) {
+  const std::vector<float> border = BorderPixels(image);
+  conversion->background = Median(border);
+  conversion->inverted = MostlyLight(border);
+  if (framing == Framing::kNone) {
+    conversion->why_plain = "--framing none";
+    return PadAndResize(image, conversion);
+  }
+  if (framing == Framing::kAuto && image.width == kDigitSide && image.height == kDigitSide) {
+    conversion->why_plain = "already 28x28";
+    return PadAndResize(image, conversion);
+  }
+  WorkingImage working;
+  MakeWorkingImage(image, conversion->inverted, &working);
+  const InkRegion ink = FindInk(&working);
+  if (!ink.found) {
+    conversion->why_plain = ink.why_not;
+    return PadAndResize(image, conversion);
+  }
+  if (framing == Framing::kAuto && LooksLikeMnistFrame(image, ink)) {
+    conversion->why_plain = "already an MNIST-like frame";
+    return PadAndResize(image, conversion);
+  }
+  std::vector<float> digit;
+  if (!FrameLikeMnist(image, conversion->inverted, working, ink, &digit, &conversion->to_frame)) {
+    return {};
+  }
+  conversion->framed = true;
+  conversion->box_x = ink.x0;
+  conversion->box_y = ink.y0;
+  conversion->box_width = ink.x1 - ink.x0;
+  conversion->box_height = ink.y1 - ink.y0;
   return digit;
 }
 
@@ -78,7 +145,7 @@ std::vector<uint8_t> ToPixels(const std::vector<float>& values) {
 
 std::vector<float> FromPixels(const std::vector<uint8_t>& pixels) {
   std::vector<float> values(pixels.size());
-  for (size_t i = 0; i < pixels.size(); ++i) values[i] = float(pixels[i]) / 255.0f;
+  for (size_t i = 0; i < values.size(); ++i) values[i] = float(pixels[i]) / 255.0f;
   return values;
 }
 

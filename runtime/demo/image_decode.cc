@@ -17,9 +17,15 @@ struct StbiFree {
 };
 
 // stb keeps its last error in a static string; never NULL after a failure, but be safe.
+// Some reasons quote bytes of the file (an unknown PNG chunk's type): those are shown as
+// '?' when not printable, so that the error stays one line (found by the image fuzzer).
 std::string StbReason() {
   const char* reason = stbi_failure_reason();
-  return reason != nullptr ? reason : "unknown error";
+  std::string text = reason != nullptr ? reason : "unknown error";
+  for (char& c : text) {
+    if (c < 0x20 || c > 0x7e) c = '?';
+  }
+  return text;
 }
 
 float Luminance(const unsigned char* pixel, int channels) {

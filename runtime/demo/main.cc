@@ -38,6 +38,20 @@ std::string ShapeText(const dnz_tensor_info& t) {
          std::to_string(t.channels);
 }
 
+Framing ParseFraming(const std::string& name) {  // CLI11 checked the name
+  if (name == "mnist") return Framing::kMnist;
+  if (name == "none") return Framing::kNone;
+  return Framing::kAuto;
+}
+
+// Which conversion path a file took, for its output line.
+std::string FramingNote(const DigitConversion& conversion) {
+  if (!conversion.framed) return "(framing: none, " + conversion.why_plain + ")";
+  return "(framing: mnist, ink box " + std::to_string(conversion.box_width) + "x" +
+         std::to_string(conversion.box_height) + " at " + std::to_string(conversion.box_x) + "," +
+         std::to_string(conversion.box_y) + ")";
+}
+
 // Loads --model FILE or the built-in model, and checks it maps 28x28x1 to 28x28x1.
 bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
   std::vector<uint8_t> file;
@@ -114,8 +128,13 @@ int Run(int argc, char** argv) {
   if (!InitSession(options, model, &session) || !CheckOutputOption(options, &output_is_directory)) {
     return kExitFailure;
   }
-  const DenoiseSettings settings{options.compare, options.add_noise, options.noise_factor,
-                                 options.seed};
+  DenoiseSettings settings;
+  settings.framing = ParseFraming(options.framing);
+  settings.compare = options.compare;
+  settings.full_size = options.full_size;
+  settings.add_noise = options.add_noise;
+  settings.noise_factor = options.noise_factor;
+  settings.noise_seed = options.seed;
   const char* backend_name = dnz_backend_name(session.backend());
   // Said on every line, not on stderr: stderr is for problems with a file.
   const char* placeholder_note =
@@ -137,9 +156,10 @@ int Run(int argc, char** argv) {
       ++failures;
       continue;
     }
-    std::printf("%s -> %s: %.3f ms inference, backend %s%s%s\n", input.c_str(),
+    std::printf("%s -> %s: %.3f ms inference, backend %s%s %s%s\n", input.c_str(),
                 outputs.denoised.c_str(), report.inference_ms, backend_name, placeholder_note,
-                report.inverted ? " (light background: inverted)" : "");
+                FramingNote(report.conversion).c_str(),
+                report.conversion.inverted ? " (light background: inverted)" : "");
   }
   return failures > 0 ? kExitFailure : kExitOk;
 }

@@ -15,7 +15,7 @@ std::string Join(const fs::path& folder, const std::string& name) {
 
 OutputPaths NamedAfter(const fs::path& folder, const std::string& stem) {
   return {Join(folder, stem + ".denoised.png"), Join(folder, stem + ".compare.png"),
-          Join(folder, stem + ".noisy.png")};
+          Join(folder, stem + ".noisy.png"), Join(folder, stem + ".fullsize.png")};
 }
 
 }  // namespace

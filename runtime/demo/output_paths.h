@@ -1,7 +1,8 @@
 // Where runtime_demo writes the files for one input:
-//   no -o:            DIR_OF_INPUT/STEM.denoised.png (.compare.png, .noisy.png alike)
+//   no -o:            DIR_OF_INPUT/STEM.denoised.png (.compare.png, .noisy.png,
+//                     .fullsize.png alike)
 //   -o DIRECTORY:     DIRECTORY/STEM.denoised.png ...
-//   -o FILE:          FILE, and FILE_DIR/STEM.compare.png, FILE_DIR/STEM.noisy.png
+//   -o FILE:          FILE, and FILE_DIR/STEM.compare.png, FILE_DIR/STEM.noisy.png, ...
 // STEM is the input's file name without its last extension ("a/7.jpg" -> "7"): the extra
 // files always lie next to the denoised one and are named after the input.
 #ifndef DNZ_RUNTIME_DEMO_OUTPUT_PATHS_H_
@@ -15,6 +16,7 @@ struct OutputPaths {
   std::string denoised;
   std::string compare;
   std::string noisy;
+  std::string full_size;
 };
 
 OutputPaths PlanOutputPaths(const std::string& input, const std::string& output_option,

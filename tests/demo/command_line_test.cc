@@ -10,8 +10,9 @@ TEST(RuntimeDemoCommandLine, HelpDocumentsConversionAndExitCodes) {
   TempDir dir;
   const DemoResult run = RunDemo(dir.path(), {"--help"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
-  for (const char* text : {"--model", "--backend", "--compare", "--add-noise", "--seed", "-o",
-                           "area averaging", "inverted", "Exit codes", "luminance"}) {
+  for (const char* text :
+       {"--model", "--backend", "--compare", "--add-noise", "--seed", "-o", "--framing",
+        "--full-size", "centre of mass", "area averaging", "inverted", "Exit codes", "luminance"}) {
     EXPECT_NE(run.out.find(text), std::string::npos) << "--help does not mention " << text;
   }
   EXPECT_TRUE(ListDir(dir.path()).empty());
@@ -48,6 +49,8 @@ TEST(RuntimeDemoCommandLine, BadFlagsExitTwo) {
       {"digit_0_noisy.png", "--add-noise", "-1"},    // factor out of range
       {"digit_0_noisy.png", "--add-noise", "lots"},  // not a number
       {"digit_0_noisy.png", "--add-noise", "0.7", "--seed", "x"},
+      {"digit_0_noisy.png", "--framing", "square"},  // unknown framing
+      {"digit_0_noisy.png", "--framing"},            // missing value
   };
   for (const std::vector<std::string>& args : bad_command_lines) {
     TempDir dir;

@@ -95,4 +95,9 @@ bool WriteJpeg(const std::string& path, const DecodedImage& image, int quality) 
                         image.pixels.data(), quality) != 0;
 }
 
+bool WritePng(const std::string& path, const DecodedImage& image) {
+  return stbi_write_png(path.c_str(), image.width, image.height, image.channels,
+                        image.pixels.data(), image.width * image.channels) != 0;
+}
+
 }  // namespace dnz::demo_test

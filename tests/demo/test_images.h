@@ -33,6 +33,7 @@ std::vector<uint8_t> Ppm(int width, int height, const std::vector<uint8_t>& rgb)
 // Other formats runtime_demo reads, written with stb_image_write.
 bool WriteBmp(const std::string& path, const DecodedImage& image);
 bool WriteJpeg(const std::string& path, const DecodedImage& image, int quality);
+bool WritePng(const std::string& path, const DecodedImage& image);
 
 }  // namespace dnz::demo_test
 

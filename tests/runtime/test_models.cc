@@ -3,7 +3,12 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <iterator>
 #include <random>
+
+#if defined(__x86_64__)
+#include "x86/isa.h"
+#endif
 
 namespace dnz::test {
 
@@ -56,6 +61,19 @@ std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float) {
   std::string error;
   return build::BuildModel(RandomSeedNetwork(seed), SyntheticImages(seed + 1, 16), provenance,
                            options, &error);
+}
+
+void ForEachKernelVariant(const std::function<void(const char* name)>& body) {
+#if defined(__x86_64__)
+  for (const x86::Isa isa : x86::kAllIsas) {
+    if (!x86::CpuSupports(isa)) continue;
+    x86::SetIsaLimit(isa);
+    body(x86::IsaName(isa));
+  }
+  x86::SetIsaLimit(x86::kAllIsas[std::size(x86::kAllIsas) - 1]);
+#else
+  body("default");
+#endif
 }
 
 Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch)

@@ -4,6 +4,7 @@
 #define DNZ_TESTS_RUNTIME_TEST_MODELS_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -27,6 +28,11 @@ std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float = true)
 inline AlignedBuffer AlignedCopy(const std::vector<uint8_t>& bytes) {
   return AlignedBuffer(bytes.data(), bytes.size());
 }
+
+// Runs `body(name)` once for every variant of the runtime's own x86 kernels that this
+// CPU can run (x86/isa.h), lowest first, and restores the best afterwards; once with
+// name "default" where there are none (other processors).
+void ForEachKernelVariant(const std::function<void(const char* name)>& body);
 
 // A loaded model and a ready session with its arena, for one backend.
 struct Runner {

@@ -212,10 +212,11 @@ TEST(ZeroAllocation, OnednnRunsAllocateOnlyInsideLibdnnl) {
   // oneDNN 2.6.3 (Debian) on AVX-512 VNNI, where the backend runs jit_int8 convolutions.
   constexpr long kLibdnnlAllocationsPerExecute = 7;
   const Counts c = CountAllocations(DNZ_BACKEND_ONEDNN, 8, int(kRuns));
-  std::printf("onednn: load %ld, init %ld, set_arena %ld; %ld passes of 8 images: %ld "
-              "(%.2f per oneDNN execute)\n",
-              c.load, c.init, c.set_arena, kPasses, c.runs,
-              double(c.runs) / double(kPasses * kConvExecutesPerPass));
+  std::printf(
+      "onednn: load %ld, init %ld, set_arena %ld; %ld passes of 8 images: %ld "
+      "(%.2f per oneDNN execute)\n",
+      c.load, c.init, c.set_arena, kPasses, c.runs,
+      double(c.runs) / double(kPasses * kConvExecutesPerPass));
   RecordProperty("onednn_allocations_per_8_image_pass", int(c.runs / kPasses));
   EXPECT_EQ(c.load, 0);
   EXPECT_GT(c.init, 0);  // the primitives: allowed at init, freed by destroy

@@ -1,10 +1,16 @@
 #include "conv_single_output.h"
 
+#include "isa.h"
+
 // GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 namespace dnz {
 namespace {
@@ -171,16 +177,12 @@ void RowBaseline(const Geometry& g, const uint8_t* image, int32_t oy, int32_t* o
 }
 
 using RowFn = void (*)(const Geometry&, const uint8_t*, int32_t, int32_t*);
-RowFn PickRow() {
-  __builtin_cpu_init();
-  const bool avx512 = __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-                      __builtin_cpu_supports("avx512dq");
-  if (avx512 && __builtin_cpu_supports("avx512vnni")) return RowAvx512Vnni;
-  if (avx512) return RowAvx512;
-  if (__builtin_cpu_supports("avx2")) return RowAvx2;
-  return RowBaseline;
-}
-const RowFn Row = PickRow();
+constexpr x86::Variant<RowFn> kRowVariants[] = {
+    {x86::Isa::kBaseline, RowBaseline},
+    {x86::Isa::kAvx2, RowAvx2},
+    {x86::Isa::kAvx512, RowAvx512},
+    {x86::Isa::kAvx512Vnni, RowAvx512Vnni},
+};
 
 }  // namespace
 
@@ -188,6 +190,7 @@ void ConvSingleOutputU8(const dnz_op& op, int32_t in_h, int32_t in_w, int32_t in
                         const uint8_t* input, int32_t* accumulators, uint32_t n) {
   const Geometry g{&op, in_h, in_w, in_c};
   const int64_t rows = int64_t(n) * op.conv_out_h;
+  const RowFn Row = x86::PickVariant(kRowVariants);
 #pragma omp parallel for schedule(static)
   for (int64_t row = 0; row < rows; ++row) {
     const int64_t image = row / op.conv_out_h;

@@ -1,12 +1,17 @@
 #include "requantize_output.h"
 
 // GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
+#if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
 #include <immintrin.h>
 #pragma GCC diagnostic pop
+#else
+#include <immintrin.h>
+#endif
 
 #include "../requantize.h"
+#include "isa.h"
 
 namespace dnz {
 namespace {
@@ -116,16 +121,11 @@ void ConvRowBaseline(const Span& s, const ConvRow& row, uint8_t* out) {
 #undef DNZ_CONV_ROW_LOOP
 
 using ConvRowFn = void (*)(const Span&, const ConvRow&, uint8_t*);
-ConvRowFn PickConvRow() {
-  __builtin_cpu_init();
-  if (__builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl") &&
-      __builtin_cpu_supports("avx512dq")) {
-    return ConvRowAvx512;
-  }
-  if (__builtin_cpu_supports("avx2")) return ConvRowAvx2;
-  return ConvRowBaseline;
-}
-const ConvRowFn RequantizeConvRow = PickConvRow();
+constexpr x86::Variant<ConvRowFn> kConvRowVariants[] = {
+    {x86::Isa::kBaseline, ConvRowBaseline},
+    {x86::Isa::kAvx2, ConvRowAvx2},
+    {x86::Isa::kAvx512, ConvRowAvx512},
+};
 
 // The general rule in 64 bits (requantize.h), one value at a time: any shift, any
 // activation.
@@ -135,6 +135,7 @@ inline uint8_t RequantizeScalar(const dnz_op& op, const dnz_tensor_info& out, in
 }
 
 struct RowJob {
+  ConvRowFn conv_row;  // the variant for this CPU (kConvRowVariants)
   const dnz_op* op;
   const dnz_tensor_info* out;
   const int32_t* acc;
@@ -186,9 +187,9 @@ void RequantizeRow(const RowJob& job, int64_t image, int32_t py, uint8_t* out_ro
       Span whole_row = job.pixel;  // one channel: the row is one span
       whole_row.count = op.conv_out_w;
       row.pixels = 1;
-      RequantizeConvRow(whole_row, row, out_row);
+      job.conv_row(whole_row, row, out_row);
     } else {
-      RequantizeConvRow(job.pixel, row, out_row);
+      job.conv_row(job.pixel, row, out_row);
     }
   }
   // The vector path wrote the sigmoid's pre-activation (+128): map it through the table.
@@ -218,6 +219,7 @@ void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_
                       const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n) {
   const bool sigmoid = op.activation == DNZ_ACT_SIGMOID;
   RowJob job;
+  job.conv_row = x86::PickVariant(kConvRowVariants);
   job.op = &op;
   job.out = &out;
   job.acc = acc;
