@@ -86,7 +86,8 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
       ->capture_default_str()
       ->type_name("N");
   app.add_flag("--version", options->version,
-               "Print the version, the backends built in and the model's provenance");
+               "Print the version, the backends built in and the model's provenance, and\n"
+               "exit (alone, or with --model; with input files it is a usage error)");
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp&) {
@@ -99,6 +100,12 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
   options->add_noise = add_noise->count() > 0;
   if (options->inputs.empty() && !options->version) {
     std::fprintf(stderr, "runtime_demo: no input files (see --help)\n");
+    return kExitBadCommandLine;
+  }
+  // --version only reports: silently ignoring files the user asked to denoise would
+  // look like success.
+  if (options->version && !options->inputs.empty()) {
+    std::fprintf(stderr, "runtime_demo: --version takes no input files (see --help)\n");
     return kExitBadCommandLine;
   }
   return -1;

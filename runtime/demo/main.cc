@@ -7,7 +7,6 @@
 // codes and docs/runtime_demo.md for the whole story.
 #include <cstdio>
 #include <exception>
-#include <set>
 #include <string>
 #include <vector>
 
@@ -16,6 +15,7 @@
 #include "digit_conversion.h"
 #include "dnz/dnz.hpp"
 #include "embedded_model.h"
+#include "files/atomic_write.h"
 #include "image_decode.h"
 #include "model_info.h"
 #include "output_paths.h"
@@ -112,6 +112,8 @@ bool CheckOutputOption(const DemoOptions& options, bool* output_is_directory) {
 }
 
 int Run(int argc, char** argv) {
+  // Stopped while writing (Ctrl-C, kill): no temporary file is left behind.
+  files::RemoveTemporariesOnSignals();
   DemoOptions options;
   const int parse_exit = ParseCommandLine(argc, argv, &options);
   if (parse_exit >= 0) return parse_exit;
@@ -139,16 +141,22 @@ int Run(int argc, char** argv) {
   // Said on every line, not on stderr: stderr is for problems with a file.
   const char* placeholder_note =
       IsPlaceholderModel(model.bytes()) ? ", UNTRAINED placeholder model" : "";
-  std::set<std::string> written;  // two inputs must not write the same output
-  int failures = 0;
+  std::vector<OutputPaths> plans;
+  std::vector<std::vector<std::string>> written;
   for (const std::string& input : options.inputs) {
-    const OutputPaths outputs = PlanOutputPaths(input, options.output, output_is_directory);
-    if (!written.insert(outputs.denoised).second) {
-      PrintError(input + ": its output " + outputs.denoised +
-                 " is also an earlier input's output; skipped");
-      ++failures;
-      continue;
-    }
+    plans.push_back(PlanOutputPaths(input, options.output, output_is_directory));
+    written.push_back(
+        FilesWritten(plans.back(), settings.compare, settings.add_noise, settings.full_size));
+  }
+  std::string unsafe;
+  if (!CheckOutputsAreSafe(options.inputs, written, &unsafe)) {
+    PrintError(unsafe);
+    return kExitFailure;
+  }
+  int failures = 0;
+  for (size_t i = 0; i < options.inputs.size(); ++i) {
+    const std::string& input = options.inputs[i];
+    const OutputPaths& outputs = plans[i];
     DenoiseReport report;
     std::string error;
     if (!DenoiseFile(&session, input, outputs, settings, &report, &error)) {

@@ -9,6 +9,7 @@
 #define DNZ_RUNTIME_DEMO_OUTPUT_PATHS_H_
 
 #include <string>
+#include <vector>
 
 namespace dnz::demo {
 
@@ -23,6 +24,17 @@ OutputPaths PlanOutputPaths(const std::string& input, const std::string& output_
                             bool output_is_directory);
 
 bool IsDirectory(const std::string& path);
+
+// The files one input's run will write, given which extras are on.
+std::vector<std::string> FilesWritten(const OutputPaths& paths, bool compare, bool noisy,
+                                      bool full_size);
+
+// Before anything is written: no output may be an input, and no two outputs may be the
+// same file. Paths are compared as files (symbolic links and "./" resolved), not as
+// strings. On failure `error` is one line naming both paths.
+bool CheckOutputsAreSafe(const std::vector<std::string>& inputs,
+                         const std::vector<std::vector<std::string>>& outputs_per_input,
+                         std::string* error);
 
 }  // namespace dnz::demo
 

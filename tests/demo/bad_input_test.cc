@@ -20,9 +20,9 @@ struct BadCase {
   std::string named_in_error;  // the file the stderr line must name
 };
 
-void ExpectRejected(const BadCase& bad) {
-  TempDir dir;
-  CopyExample("digit_0_noisy.png", dir.path());
+// In `dir` (which holds digit_0_noisy.png): the run fails with one line naming the file and
+// leaves the directory as it was.
+void ExpectRejectedIn(const TempDir& dir, const BadCase& bad) {
   bad.make_inputs(dir);
   const std::set<std::string> before = ListDir(dir.path());
   const DemoResult run = RunDemo(dir.path(), bad.args);
@@ -31,6 +31,12 @@ void ExpectRejected(const BadCase& bad) {
   EXPECT_NE(run.err_lines[0].find(bad.named_in_error), std::string::npos)
       << bad.name << ": " << run.err;
   EXPECT_EQ(ListDir(dir.path()), before) << bad.name << ": files were left behind";
+}
+
+void ExpectRejected(const BadCase& bad) {
+  TempDir dir;
+  CopyExample("digit_0_noisy.png", dir.path());
+  ExpectRejectedIn(dir, bad);
 }
 
 void Nothing(const TempDir&) {}
@@ -111,7 +117,9 @@ TEST(RuntimeDemoBadInput, OutputInMissingDirectory) {
       {"no dir", Nothing, {"digit_0_noisy.png", "-o", "/proc/nonexistent/x.png"}, "x.png"});
 }
 
-// The rename fails after the temporary file was written: the temporary must go too.
+// A directory where the output should go: refused before anything is written. (A rename
+// that fails after the temporary was written is reached by tests/host_lib/
+// atomic_write_test.cc, which injects the failure.)
 TEST(RuntimeDemoBadInput, OutputNameTakenByADirectory) {
   ExpectRejected({"rename fails",
                   [](const TempDir& dir) {
@@ -221,6 +229,8 @@ TEST(RuntimeDemoBadInput, OneBadAmongSeveral) {
 
 // Two inputs with one name in two folders would write one output twice: the second is
 // refused rather than silently overwriting the first.
+// Two inputs whose outputs would be one file: refused before anything is written (a run
+// that wrote the first and skipped the second would lose the user's earlier file anyway).
 TEST(RuntimeDemoBadInput, TwoInputsWithTheSameOutput) {
   TempDir dir;
   std::filesystem::create_directory(dir / "a");
@@ -232,8 +242,55 @@ TEST(RuntimeDemoBadInput, TwoInputsWithTheSameOutput) {
       RunDemo(dir.path(), {"a/digit_0_noisy.png", "b/digit_0_noisy.png", "-o", "out"});
   EXPECT_EQ(run.exit_code, 1);
   ASSERT_EQ(run.err_lines.size(), 1u) << run.err;
+  EXPECT_NE(run.err_lines[0].find("a/digit_0_noisy.png"), std::string::npos) << run.err;
   EXPECT_NE(run.err_lines[0].find("b/digit_0_noisy.png"), std::string::npos) << run.err;
-  EXPECT_EQ(ListDir(dir / "out"), (std::set<std::string>{"digit_0_noisy.denoised.png"}));
+  EXPECT_TRUE(ListDir(dir / "out").empty());
+}
+
+// An output that is an input, named differently (-o ./NAME, a symbolic link, another input's
+// default output name): refused before anything is written, the input unchanged.
+TEST(RuntimeDemoBadInput, AnOutputThatIsAnInputIsRefused) {
+  const auto symlink_to_input = [](const TempDir& dir) {
+    std::filesystem::create_symlink("digit_0_noisy.png", dir / "link.png");
+  };
+  const auto second_input_named_like_an_output = [](const TempDir& dir) {
+    std::filesystem::copy_file(dir / "digit_0_noisy.png", dir / "digit_0_noisy.denoised.png");
+  };
+  for (const BadCase& bad : {
+           BadCase{"-o ./input",
+                   Nothing,
+                   {"digit_0_noisy.png", "-o", "./digit_0_noisy.png"},
+                   "digit_0_noisy.png"},
+           BadCase{"-o symlink to the input",
+                   symlink_to_input,
+                   {"digit_0_noisy.png", "-o", "link.png"},
+                   "link.png"},
+           BadCase{"an output is the next input",
+                   second_input_named_like_an_output,
+                   {"digit_0_noisy.png", "digit_0_noisy.denoised.png"},
+                   "digit_0_noisy.denoised.png"},
+       }) {
+    TempDir dir;
+    CopyExample("digit_0_noisy.png", dir.path());
+    const std::vector<uint8_t> input = ReadBytes(dir / "digit_0_noisy.png");
+    ExpectRejectedIn(dir, bad);
+    EXPECT_EQ(ReadBytes(dir / "digit_0_noisy.png"), input) << bad.name;
+  }
+}
+
+// A file that existed before the run survives a failure: here the denoised output already
+// exists and the --compare output cannot be written, so neither is.
+TEST(RuntimeDemoBadInput, AFailureKeepsTheFilesThatWereThere) {
+  TempDir dir;
+  CopyExample("digit_0_noisy.png", dir.path());
+  const std::string old_output = dir / "digit_0_noisy.denoised.png";
+  CopyExample("digit_1_noisy.png", dir.path());
+  std::filesystem::rename(dir / "digit_1_noisy.png", old_output);
+  const std::vector<uint8_t> before = ReadBytes(old_output);
+  std::filesystem::create_directory(dir / "digit_0_noisy.compare.png");
+  const DemoResult run = RunDemo(dir.path(), {"digit_0_noisy.png", "--compare"});
+  EXPECT_EQ(run.exit_code, 1) << run.err;
+  EXPECT_EQ(ReadBytes(old_output), before);
 }
 
 // Damaged files (a few random bytes changed, some also cut short) must each end in either a

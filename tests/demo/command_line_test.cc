@@ -51,6 +51,7 @@ TEST(RuntimeDemoCommandLine, BadFlagsExitTwo) {
       {"digit_0_noisy.png", "--add-noise", "0.7", "--seed", "x"},
       {"digit_0_noisy.png", "--framing", "square"},  // unknown framing
       {"digit_0_noisy.png", "--framing"},            // missing value
+      {"digit_0_noisy.png", "--version"},            // --version takes no inputs
   };
   for (const std::vector<std::string>& args : bad_command_lines) {
     TempDir dir;
