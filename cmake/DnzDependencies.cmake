@@ -1,5 +1,26 @@
 # Finds what the build needs; optional parts turn themselves off with a message.
-find_package(FlatBuffers CONFIG REQUIRED)  # Debian: libflatbuffers-dev, flatbuffers-compiler
+if(NOT CMAKE_CROSSCOMPILING)
+  find_package(FlatBuffers CONFIG REQUIRED)  # Debian: libflatbuffers-dev, flatbuffers-compiler
+else()
+  # Cross builds (cmake/*.cmake toolchains): the runtime uses FlatBuffers as headers only, and
+  # the host's flatc generates them (schema/CMakeLists.txt).
+  include(DnzCrossHeaders)
+  dnz_cross_header_folder(DNZ_FLATBUFFERS_INCLUDE flatbuffers flatbuffers /usr/include/flatbuffers)
+  if(NOT DNZ_FLATBUFFERS_INCLUDE)
+    message(FATAL_ERROR "dnz: cross build needs the FlatBuffers headers (libflatbuffers-dev)")
+  endif()
+  if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic")
+    # Arm Linux builds runtime_demo too: stb and CLI11, header-only.
+    dnz_cross_header_folder(stb_folder stb stb /usr/include/stb)
+    if(stb_folder)  # the project includes <stb_image.h>: the linked folder itself
+      set(DNZ_STB_INCLUDE ${stb_folder}/stb CACHE PATH "stb headers (cross build)" FORCE)
+    endif()
+    dnz_cross_header_folder(DNZ_CLI11_INCLUDE cli11 CLI /usr/include/CLI)
+    if(DNZ_CLI11_INCLUDE)
+      dnz_cross_header_package(CLI11 CLI11::CLI11 ${DNZ_CLI11_INCLUDE})
+    endif()
+  endif()
+endif()
 
 # oneDNN (Debian libdnnl-dev; its CMake config also needs ocl-icd-opencl-dev).
 set(DNZ_HAVE_ONEDNN OFF)
@@ -40,4 +61,6 @@ if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
 endif()
 
 # stb (Debian libstb-dev): header-only use, implementation compiled in our code.
-find_path(DNZ_STB_INCLUDE stb_image.h PATHS /usr/include/stb NO_DEFAULT_PATH)
+if(NOT CMAKE_CROSSCOMPILING)
+  find_path(DNZ_STB_INCLUDE stb_image.h PATHS /usr/include/stb NO_DEFAULT_PATH)
+endif()

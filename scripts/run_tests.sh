@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite in one command: install what is missing, fetch MNIST, build, and
 # run every test through CTest; then the whole suite again under AddressSanitizer + UBSan;
+# the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips them);
 # then every fuzz target for a bounded time (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS,
 # default 60 per target, 0 skips them).
 # Each run says how many tests ran and how many were skipped; a skip that
@@ -16,11 +17,18 @@ onednn=AUTO
 "$root/scripts/build.sh" -DDNZ_WITH_ONEDNN="$onednn"
 "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs"
 
-# oneDNN's own kernels for CPUs without AVX-512 (our x86 kernels' variants are covered by
-# the tests themselves, x86/isa.h): the byte-identity tests once more on oneDNN's AVX2 path.
-echo "run_tests: onednn == ref again with ONEDNN_MAX_CPU_ISA=AVX2"
+# A CPU without VNNI, as many users' are (our x86 kernels' variants are covered by the
+# tests themselves, x86/isa.h): oneDNN's AVX2 int8 convolutions saturate, so the onednn
+# backend must decline and auto must run ref.
+echo "run_tests: a CPU without VNNI (ONEDNN_MAX_CPU_ISA=AVX2): onednn declines, auto runs ref"
 ONEDNN_MAX_CPU_ISA=AVX2 "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs" \
-  -R "BackendsTest|ConvTest|Verifier"
+  -R "OnednnDeclinesCpusWithoutVnni|AutoPicksABuiltInBackend|ConvTest"
+
+# The edge builds (docs/edge.md): Cortex-M4 and M7 firmware under qemu-system-arm, the
+# runtime and its tests on 64-bit Arm Linux under qemu-aarch64. DNZ_EDGE_TESTS=0 skips them.
+if [ "${DNZ_EDGE_TESTS:-1}" != "0" ]; then
+  "$root/scripts/run_edge_tests.sh"
+fi
 
 echo "run_tests: the whole suite under AddressSanitizer + UBSan"
 DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDNZ_SANITIZE=ON \

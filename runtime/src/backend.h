@@ -26,10 +26,13 @@ struct Backend {
 
 const Backend& RefBackend();
 const Backend& FloatBackend();
+const Backend& McuBackend();  // mcu/mcu_backend.cc
 #if DNZ_HAVE_ONEDNN
 const Backend& OnednnBackend();
 // Whether the onednn backend can run this model (else AUTO falls back to ref).
 bool OnednnSupports(const dnz_model& model, char* why, size_t why_size);
+// Whether oneDNN's int8 convolutions give ref's bytes on this CPU (they need VNNI).
+bool OnednnExactOnThisCpu(char* why, size_t why_size);
 #endif
 
 }  // namespace dnz

@@ -1,6 +1,7 @@
 // Names of statuses and backends: for messages and command lines.
 #include <cstring>
 
+#include "backend.h"
 #include "dnz/dnz.h"
 
 extern "C" const char* dnz_status_string(dnz_status status) {
@@ -51,6 +52,8 @@ extern "C" const char* dnz_backend_name(dnz_backend backend) {
       return "onednn";
     case DNZ_BACKEND_FLOAT:
       return "float";
+    case DNZ_BACKEND_MCU:
+      return "mcu";
   }
   return "unknown";
 }
@@ -58,7 +61,7 @@ extern "C" const char* dnz_backend_name(dnz_backend backend) {
 extern "C" dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend) {
   if (name == nullptr || backend == nullptr) return DNZ_ERR_NULL_ARGUMENT;
   const dnz_backend all[] = {DNZ_BACKEND_AUTO, DNZ_BACKEND_REF, DNZ_BACKEND_ONEDNN,
-                             DNZ_BACKEND_FLOAT};
+                             DNZ_BACKEND_FLOAT, DNZ_BACKEND_MCU};
   for (dnz_backend candidate : all) {
     if (std::strcmp(name, dnz_backend_name(candidate)) == 0) {
       *backend = candidate;
@@ -73,9 +76,16 @@ extern "C" int dnz_backend_available(dnz_backend backend) {
     case DNZ_BACKEND_AUTO:
     case DNZ_BACKEND_REF:
     case DNZ_BACKEND_FLOAT:
+    case DNZ_BACKEND_MCU:
       return 1;
-    case DNZ_BACKEND_ONEDNN:
-      return DNZ_HAVE_ONEDNN ? 1 : 0;
+    case DNZ_BACKEND_ONEDNN: {
+#if DNZ_HAVE_ONEDNN
+      char why[DNZ_ERROR_CHARS];
+      return dnz::OnednnExactOnThisCpu(why, sizeof why) ? 1 : 0;
+#else
+      return 0;
+#endif
+    }
   }
   return 0;
 }

@@ -15,6 +15,8 @@ const Backend* BackendFor(dnz_backend backend) {
       return &RefBackend();
     case DNZ_BACKEND_FLOAT:
       return &FloatBackend();
+    case DNZ_BACKEND_MCU:
+      return &McuBackend();
 #if DNZ_HAVE_ONEDNN
     case DNZ_BACKEND_ONEDNN:
       return &OnednnBackend();

@@ -4,7 +4,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <cstring>
+#include <string>
 
 #include "polyphase.h"
 #include "test_models.h"
@@ -62,7 +64,7 @@ TEST_F(BackendsTest, EachOutputDependsOnlyOnItsOwnInput) {
 }
 
 TEST_F(BackendsTest, OnednnMatchesRefByteForByte) {
-  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "built without oneDNN";
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "onednn not available here (not built in, or a CPU without VNNI)";
   const auto ref = RunAll(DNZ_BACKEND_REF, 1);
   // max_batch 8 over 24 images: three full passes; max_batch 5: full passes plus singles;
   // max_batch 128: passes capped at 8 images. Every variant of our x86 kernels this CPU
@@ -132,6 +134,26 @@ TEST_F(BackendsTest, NonFiniteInputsMeanTheirClampedValues) {
     EXPECT_EQ(got, want) << dnz_backend_name(backend);
     for (float v : got) ASSERT_TRUE(v >= 0.0f && v <= 1.0f) << dnz_backend_name(backend) << v;
   }
+}
+
+// Where oneDNN's int8 convolutions could saturate (no VNNI; CI forces this case with
+// ONEDNN_MAX_CPU_ISA=AVX2), the onednn backend declines with a reason and auto runs ref.
+TEST_F(BackendsTest, OnednnDeclinesCpusWithoutVnni) {
+  const char* max_isa = std::getenv("ONEDNN_MAX_CPU_ISA");
+  if (max_isa != nullptr && std::string(max_isa) == "AVX2") {
+    EXPECT_FALSE(dnz_backend_available(DNZ_BACKEND_ONEDNN)) << "oneDNN limited to AVX2";
+  }
+  Runner runner(*model_bytes_, DNZ_BACKEND_ONEDNN);
+  if (dnz_backend_available(DNZ_BACKEND_ONEDNN)) {
+    EXPECT_EQ(runner.status, DNZ_OK) << dnz_session_error(&runner.session);
+    return;
+  }
+  EXPECT_EQ(runner.status, DNZ_ERR_BACKEND_UNAVAILABLE);
+  const std::string why = dnz_session_error(&runner.session);
+  EXPECT_NE(why.find("no VNNI"), std::string::npos) << why;
+  Runner fallback(*model_bytes_, DNZ_BACKEND_AUTO);
+  ASSERT_EQ(fallback.status, DNZ_OK);
+  EXPECT_EQ(fallback.session.backend, DNZ_BACKEND_REF);
 }
 
 TEST_F(BackendsTest, AutoPicksABuiltInBackend) {

@@ -60,7 +60,11 @@ typedef enum dnz_backend {
   DNZ_BACKEND_AUTO = 0,   /* onednn where built in and supported, else ref */
   DNZ_BACKEND_REF = 1,    /* plain loops: portable, the specification */
   DNZ_BACKEND_ONEDNN = 2, /* oneDNN int8 (x86 hosts) */
-  DNZ_BACKEND_FLOAT = 3   /* float32 reference path (needs float weights in the file) */
+  DNZ_BACKEND_FLOAT = 3,  /* float32 reference path (needs float weights in the file) */
+  DNZ_BACKEND_MCU = 4     /* int8 kernels for microcontrollers: polyphase upsample convs, a few
+                             KiB of scratch, Arm DSP multiply-accumulates (SMLAD) when built
+                             for a core that has them; portable C++ elsewhere. Same bytes as
+                             ref. */
 } dnz_backend;
 
 typedef enum dnz_op_kind { DNZ_OP_CONV = 0, DNZ_OP_MAXPOOL = 1, DNZ_OP_UPSAMPLE = 2 } dnz_op_kind;
@@ -167,9 +171,10 @@ dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output, 
 /* --- Names ----------------------------------------------------------------- */
 const char* dnz_status_string(dnz_status status);
 const char* dnz_backend_name(dnz_backend backend);
-/* Parses "auto", "ref", "onednn", "float"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */
+/* Parses "auto", "ref", "onednn", "float", "mcu"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */
 dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend);
-/* 1 when the backend is compiled into this library. */
+/* 1 when the backend is compiled into this library and can run on this CPU (onednn needs
+ * VNNI to give ref's bytes exactly). */
 int dnz_backend_available(dnz_backend backend);
 
 #ifdef __cplusplus

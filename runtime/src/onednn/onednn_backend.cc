@@ -368,7 +368,27 @@ void Destroy(dnz_session* session) {
 
 }  // namespace
 
+bool OnednnExactOnThisCpu(char* why, size_t why_size) {
+  // oneDNN's int8 convolutions are exact only with VNNI (vpdpbusd adds u8 x s8 products
+  // straight into int32). Without it they use vpmaddubsw, which saturates each pair of
+  // products in int16 (oneDNN's "int8 computation aspects"): found by running the
+  // byte-identity tests with ONEDNN_MAX_CPU_ISA=AVX2. The backend then declines and
+  // `auto` runs `ref`.
+  const int isa = int(dnnl::get_effective_cpu_isa());
+  const bool vnni = (isa & int(dnnl::cpu_isa::avx512_core_vnni)) ==
+                        int(dnnl::cpu_isa::avx512_core_vnni) ||
+                    isa == int(dnnl::cpu_isa::avx2_vnni);
+  if (!vnni) {
+    std::snprintf(why, why_size,
+                  "this CPU (oneDNN ISA 0x%x) has no VNNI; oneDNN's int8 convolutions could "
+                  "saturate and differ from ref",
+                  unsigned(isa));
+  }
+  return vnni;
+}
+
 bool OnednnSupports(const dnz_model& model, char* why, size_t why_size) {
+  if (!OnednnExactOnThisCpu(why, why_size)) return false;
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind == DNZ_OP_CONV && model.tensors[i].zero_point != -128) {
       std::snprintf(why, why_size, "op %u: input zero point %d (onednn needs -128)", i,

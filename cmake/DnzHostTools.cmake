@@ -1,0 +1,28 @@
+# Cross builds need a few programs built for the host: firmware_demo/host/make_firmware_data
+# (the model array and the expected outputs a firmware image embeds) and an x86 runtime_demo
+# (to compare the Arm Linux one against). They come from a host build of this same project
+# inside the cross build folder (host-tools/), made with ExternalProject and the host's default
+# compiler, so that one `cmake --build` of a cross folder does everything and no other build
+# folder is needed. It needs the host packages of scripts/install_deps.sh (oneDNN is left out).
+include(ExternalProject)
+
+set(DNZ_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
+
+# dnz_add_host_tools(WITH_DEMO ON|OFF): defines target dnz_host_tools. WITH_DEMO also builds
+# runtime_demo (it needs CLI11 and stb on the host).
+function(dnz_add_host_tools)
+  cmake_parse_arguments(arg "" "WITH_DEMO" "" ${ARGN})
+  set(byproducts ${DNZ_HOST_TOOLS_DIR}/firmware_demo/host/make_firmware_data)
+  if(arg_WITH_DEMO)
+    list(APPEND byproducts ${DNZ_HOST_TOOLS_DIR}/runtime/demo/runtime_demo)
+  endif()
+  ExternalProject_Add(dnz_host_tools
+    SOURCE_DIR ${PROJECT_SOURCE_DIR}
+    BINARY_DIR ${DNZ_HOST_TOOLS_DIR}
+    CMAKE_ARGS -DCMAKE_BUILD_TYPE=Release -DDNZ_WERROR=${DNZ_WERROR}
+               -DDNZ_BUILD_HOST_TOOLS=${arg_WITH_DEMO} -DDNZ_BUILD_TESTS=OFF
+               -DDNZ_BUILD_BENCH=OFF -DDNZ_WITH_ONEDNN=OFF -DDNZ_WITH_CUDA=OFF
+    INSTALL_COMMAND ""
+    BUILD_ALWAYS ON  # follows edits of the sources (its own make decides what to rebuild)
+    BUILD_BYPRODUCTS ${byproducts})
+endfunction()

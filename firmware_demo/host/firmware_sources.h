@@ -1,0 +1,43 @@
+// The C sources make_firmware_data writes (make_firmware_data.cc says what each holds), and
+// the host ref backend's outputs that go into them.
+#ifndef DNZ_FIRMWARE_DEMO_HOST_FIRMWARE_SOURCES_H_
+#define DNZ_FIRMWARE_DEMO_HOST_FIRMWARE_SOURCES_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "bad_models.h"
+#include "dnz/dnz.hpp"
+#include "example_digits.h"
+
+namespace dnz::firmware {
+
+// The ref backend's output for each input; false with `error` if the session fails.
+bool RunRef(const Model& model, const std::vector<std::vector<uint8_t>>& inputs,
+            std::vector<std::vector<uint8_t>>* outputs, std::string* error);
+
+// dnz_model_data.{h,c}: the model file as a 64-byte aligned const array, and the arena size.
+bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model, size_t arena_bytes,
+                    std::string* error);
+
+// demo_digits.{h,c}: firmware_demo's inputs and what the host runtime gives for them.
+struct DemoChecks {
+  std::vector<ExampleDigit> digits;
+  std::vector<std::vector<uint8_t>> expected;  // the host ref backend's outputs
+  std::vector<BadModel> bad_models;
+  std::vector<dnz_status> bad_status;
+  std::vector<std::string> bad_text;
+  dnz_status small_arena_status = DNZ_OK;
+  std::string small_arena_text;
+};
+
+bool WriteDemoDigits(const std::string& dir, const DemoChecks& c, std::string* error);
+
+// kernel_cases.{h,c}: tests/firmware's small models of odd shapes (kernel_cases.h), their
+// inputs and the host ref backend's outputs.
+bool WriteKernelCases(const std::string& dir, std::string* error);
+
+}  // namespace dnz::firmware
+
+#endif  // DNZ_FIRMWARE_DEMO_HOST_FIRMWARE_SOURCES_H_

@@ -1,0 +1,96 @@
+// On the board: the mcu backend with every instruction set built for this core (portable C++,
+// and Arm DSP on Cortex-M4/M7) and the ref backend give the host ref backend's bytes, on the
+// kernel cases (small models of odd shapes, firmware_demo/host/kernel_cases.h) and on the
+// shipped model with the example digits. Unity-style report; exit status 0 only if all pass.
+#include <cstring>
+
+#include "demo_digits.h"
+#include "dnz/dnz.h"
+#include "dnz_model_data.h"
+#include "kernel_cases.h"
+#include "mcu/conv_s8_mcu.h"
+#include "print.h"
+#include "unity_report.h"
+
+namespace {
+
+alignas(DNZ_ARENA_ALIGNMENT) uint8_t arena[64 * 1024];
+uint8_t output[4096];
+dnz_model model;
+dnz_session session;
+
+struct Variant {
+  const char* name;
+  dnz_backend backend;
+  dnz::mcu::Isa isa;  // for mcu
+};
+const Variant kVariants[] = {
+    {"ref", DNZ_BACKEND_REF, dnz::mcu::Isa::kPortable},
+    {"mcu_portable", DNZ_BACKEND_MCU, dnz::mcu::Isa::kPortable},
+    {"mcu_arm_dsp", DNZ_BACKEND_MCU, dnz::mcu::Isa::kArmDsp},
+};
+
+struct Case {
+  const char* name;
+  const uint8_t* model;
+  size_t model_size;
+  unsigned inputs;
+  size_t input_bytes, output_bytes;
+  const uint8_t* input;
+  const uint8_t* expected;
+};
+
+// "" when every output of the case equals the host's, else why not.
+const char* Mismatch(const Case& c, const Variant& v) {
+  if (dnz_model_load(&model, c.model, c.model_size) != DNZ_OK) return dnz_model_error(&model);
+  const dnz_session_options options = {v.backend, 1};
+  if (dnz_session_init(&session, &model, &options) != DNZ_OK) return dnz_session_error(&session);
+  if (c.output_bytes > sizeof output) return "output larger than the test's buffer";
+  std::memset(arena, 0xA5, sizeof arena);  // no byte may be read before it is written
+  if (dnz_session_set_arena(&session, arena, sizeof arena) != DNZ_OK) {
+    return dnz_session_error(&session);
+  }
+  dnz::mcu::SetIsaForTesting(v.isa);
+  const char* why = "";
+  for (unsigned i = 0; i < c.inputs && why[0] == '\0'; ++i) {
+    if (dnz_run_u8(&session, c.input + i * c.input_bytes, output, 1) != DNZ_OK) {
+      why = dnz_session_error(&session);
+    } else if (std::memcmp(output, c.expected + i * c.output_bytes, c.output_bytes) != 0) {
+      why = "output differs from the host ref backend's";
+    }
+  }
+  dnz_session_destroy(&session);
+  return why;
+}
+
+void Check(const Case& c, const Variant& v) {
+  char name[96] = "";
+  std::strncat(name, c.name, 60);
+  std::strncat(name, "_", 2);
+  std::strncat(name, v.name, 20);
+  if (v.backend == DNZ_BACKEND_MCU && !dnz::mcu::IsaBuilt(v.isa)) {
+    unity_ignore(__FILE__, __LINE__, name, "not built for this core");
+    return;
+  }
+  const char* why = Mismatch(c, v);
+  UNITY_CHECK(name, why[0] == '\0', why);
+}
+
+}  // namespace
+
+int main() {
+  print_text("mcu_kernels_test: ");
+  print_text(dnz::mcu::IsaName(dnz::mcu::ActiveIsa()));
+  print_text(" is the mcu backend's instruction set on this core\n");
+  for (const Variant& v : kVariants) {
+    for (const dnz_kernel_case& k : dnz_kernel_cases) {
+      Check({k.name, k.model, k.model_size, k.inputs, k.input_bytes, k.output_bytes, k.input,
+             k.expected},
+            v);
+    }
+    Check({"shipped_model", dnz_model_data, DNZ_MODEL_DATA_BYTES, DNZ_DEMO_DIGITS, DNZ_DEMO_PIXELS,
+           DNZ_DEMO_PIXELS, &dnz_demo_noisy[0][0], &dnz_demo_expected[0][0]},
+          v);
+  }
+  return unity_summary() == 0 ? 0 : 1;
+}
