@@ -8,8 +8,8 @@
 #include <exception>
 
 #include "checkpoint/export_model.h"
-#include "files/atomic_write.h"
 #include "cli/train_options.h"
+#include "files/atomic_write.h"
 #include "loop/trainer.h"
 
 int main(int argc, char** argv) {

@@ -64,7 +64,8 @@ TEST_F(BackendsTest, EachOutputDependsOnlyOnItsOwnInput) {
 }
 
 TEST_F(BackendsTest, OnednnMatchesRefByteForByte) {
-  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) GTEST_SKIP() << "onednn not available here (not built in, or a CPU without VNNI)";
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN))
+    GTEST_SKIP() << "onednn not available here (not built in, or a CPU without VNNI)";
   const auto ref = RunAll(DNZ_BACKEND_REF, 1);
   // max_batch 8 over 24 images: three full passes; max_batch 5: full passes plus singles;
   // max_batch 128: passes capped at 8 images. Every variant of our x86 kernels this CPU

@@ -375,9 +375,9 @@ bool OnednnExactOnThisCpu(char* why, size_t why_size) {
   // byte-identity tests with ONEDNN_MAX_CPU_ISA=AVX2. The backend then declines and
   // `auto` runs `ref`.
   const int isa = int(dnnl::get_effective_cpu_isa());
-  const bool vnni = (isa & int(dnnl::cpu_isa::avx512_core_vnni)) ==
-                        int(dnnl::cpu_isa::avx512_core_vnni) ||
-                    isa == int(dnnl::cpu_isa::avx2_vnni);
+  const bool vnni =
+      (isa & int(dnnl::cpu_isa::avx512_core_vnni)) == int(dnnl::cpu_isa::avx512_core_vnni) ||
+      isa == int(dnnl::cpu_isa::avx2_vnni);
   if (!vnni) {
     std::snprintf(why, why_size,
                   "this CPU (oneDNN ISA 0x%x) has no VNNI; oneDNN's int8 convolutions could "

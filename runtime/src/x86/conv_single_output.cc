@@ -1,8 +1,7 @@
 #include "conv_single_output.h"
 
-#include "isa.h"
-
 #include "intrinsics.h"
+#include "isa.h"
 
 namespace dnz {
 namespace {

@@ -1,8 +1,7 @@
 #include "requantize_output.h"
 
-#include "intrinsics.h"
-
 #include "../requantize.h"
+#include "intrinsics.h"
 #include "isa.h"
 
 namespace dnz {
