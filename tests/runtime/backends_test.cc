@@ -151,7 +151,11 @@ TEST_F(BackendsTest, OnednnDeclinesCpusWithoutVnni) {
   }
   EXPECT_EQ(runner.status, DNZ_ERR_BACKEND_UNAVAILABLE);
   const std::string why = dnz_session_error(&runner.session);
-  EXPECT_NE(why.find("no VNNI"), std::string::npos) << why;
+  if (max_isa != nullptr && std::string(max_isa) == "AVX2") {
+    EXPECT_NE(why.find("no VNNI"), std::string::npos) << why;
+  } else {
+    EXPECT_FALSE(why.empty());  // not built in (other processors), or a CPU without VNNI
+  }
   Runner fallback(*model_bytes_, DNZ_BACKEND_AUTO);
   ASSERT_EQ(fallback.status, DNZ_OK);
   EXPECT_EQ(fallback.session.backend, DNZ_BACKEND_REF);
