@@ -31,6 +31,7 @@ for target in "${targets[@]}"; do
   echo "run_fuzzers: $target for $seconds s"
   if ! (cd "$scratch" && "$build/tests/fuzz/${target}_fuzzer" "$corpus" \
           -dict="$root/tests/fuzz/$target.dict" -max_total_time="$seconds" -timeout=10 \
+          -seed="${DNZ_FUZZ_SEED:-1}" \
           -rss_limit_mb=2048 -max_len=2000000 -print_final_stats=1) >"$log" 2>&1; then
     tail -40 "$log"
     echo "run_fuzzers: $target FAILED (log: $log; the input that failed is in $scratch)"
