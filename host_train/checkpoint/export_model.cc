@@ -59,21 +59,17 @@ bool RunRuntime(const std::vector<uint8_t>& model_bytes, dnz_backend backend, co
 
 bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
                     std::string* error) {
+  // Builder and trainer read the same table (host_lib/model/seed_architecture.h).
   *net = dnz::build::SeedArchitecture();
-  if (net->convs.size() != static_cast<size_t>(kNumConvs) ||
-      params.size() != SeedParamLayout().total) {
-    *error = "the builder's seed architecture does not match the trainer's network";
+  if (params.size() != SeedParamLayout().total) {
+    *error = "the checkpoint holds " + std::to_string(params.size()) + " parameters, the seed " +
+             "network has " + std::to_string(SeedParamLayout().total);
     return false;
   }
   const ParamLayout& layout = SeedParamLayout();
   for (int c = 0; c < kNumConvs; ++c) {
     const ConvSpec& s = SeedConvs()[c];
     dnz::build::FloatConv& conv = net->convs[static_cast<size_t>(c)];
-    if (conv.kernel != s.kernel || conv.in_channels != s.in_channels ||
-        conv.out_channels != s.out_channels || conv.same_padding != (s.padding > 0)) {
-      *error = "builder layer " + std::to_string(s.layer) + " differs from the trainer's";
-      return false;
-    }
     const float* w = params.data() + layout.weight_offset[c];
     conv.weights.assign(layout.weight_count[c], 0.0f);
     const int k = s.kernel, in_c = s.in_channels;
