@@ -6,7 +6,10 @@
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <limits>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
+#include <type_traits>
 
 #include "files/atomic_write.h"
 #include "network/seed_network.h"
@@ -68,31 +71,61 @@ nlohmann::json ToJson(const Checkpoint& c) {
           {"adam_step", c.adam.step}};
 }
 
+// nlohmann's get<int>() on 1e30 or get<float>() on 1e300 is a float-to-number cast out of
+// range: undefined behaviour (found by the checkpoint fuzzer). Every field is read through
+// these, which refuse a value of the wrong kind or outside the target type.
+template <typename Int>
+Int IntegerField(const nlohmann::json& parent, const char* key) {
+  const nlohmann::json& value = parent.at(key);
+  bool fits = false;
+  if (value.is_number_unsigned()) {
+    fits = value.get<uint64_t>() <= static_cast<uint64_t>(std::numeric_limits<Int>::max());
+  } else if (value.is_number_integer()) {
+    const int64_t v = value.get<int64_t>();
+    fits = std::is_signed<Int>::value &&
+           v >= static_cast<int64_t>(std::numeric_limits<Int>::min()) &&
+           v <= static_cast<int64_t>(std::numeric_limits<Int>::max());
+  }
+  if (!fits)
+    throw std::runtime_error(std::string("\"") + key + "\" is not a whole number in range");
+  return value.get<Int>();
+}
+
+template <typename Real>
+Real RealField(const nlohmann::json& parent, const char* key) {
+  const nlohmann::json& value = parent.at(key);
+  if (!value.is_number() ||
+      !(std::fabs(value.get<double>()) <= static_cast<double>(std::numeric_limits<Real>::max()))) {
+    throw std::runtime_error(std::string("\"") + key + "\" is not a finite number in range");
+  }
+  return static_cast<Real>(value.get<double>());
+}
+
 void FromJson(const nlohmann::json& j, Checkpoint* c) {
   const nlohmann::json& o = j.at("options");
   TrainOptions& t = c->options;
-  t.epochs = o.at("epochs").get<int>();
-  t.batch = o.at("batch").get<int>();
-  t.learning_rate = o.at("learning_rate").get<float>();
-  t.noise = o.at("noise").get<float>();
+  t.epochs = IntegerField<int>(o, "epochs");
+  t.batch = IntegerField<int>(o, "batch");
+  t.learning_rate = RealField<float>(o, "learning_rate");
+  t.noise = RealField<float>(o, "noise");
   t.noise_mode = o.at("noise_mode").get<std::string>();
-  t.train_limit = o.at("train_limit").get<int>();
-  t.validation_limit = o.at("validation_limit").get<int>();
-  t.seed = o.at("seed").get<uint64_t>();
-  t.threads = o.at("threads").get<int>();
+  t.train_limit = IntegerField<int>(o, "train_limit");
+  t.validation_limit = IntegerField<int>(o, "validation_limit");
+  t.seed = IntegerField<uint64_t>(o, "seed");
+  t.threads = IntegerField<int>(o, "threads");
   t.device = o.at("device").get<std::string>();
   t.precision = o.value("precision", std::string("f32"));
   t.data = o.at("data").get<std::string>();
-  c->init_seed = j.at("init_seed").get<uint64_t>();
-  c->shuffle_seed = j.at("shuffle_seed").get<uint64_t>();
-  c->noise_seed = j.at("noise_seed").get<uint64_t>();
-  c->reinits = j.at("reinits").get<int>();
-  c->epoch = j.at("epoch").get<int>();
-  c->step_in_epoch = j.at("step_in_epoch").get<int>();
-  c->epoch_loss_sum = j.at("epoch_loss_sum").get<double>();
-  c->epoch_images = j.at("epoch_images").get<int64_t>();
-  c->epoch_seconds = j.at("epoch_seconds").get<double>();
-  c->adam.step = j.at("adam_step").get<int64_t>();
+  c->init_seed = IntegerField<uint64_t>(j, "init_seed");
+  c->shuffle_seed = IntegerField<uint64_t>(j, "shuffle_seed");
+  c->noise_seed = IntegerField<uint64_t>(j, "noise_seed");
+  c->reinits = IntegerField<int>(j, "reinits");
+  c->epoch = IntegerField<int>(j, "epoch");
+  c->step_in_epoch = IntegerField<int>(j, "step_in_epoch");
+  c->epoch_loss_sum = RealField<double>(j, "epoch_loss_sum");
+  c->epoch_images = IntegerField<int64_t>(j, "epoch_images");
+  c->epoch_seconds = RealField<double>(j, "epoch_seconds");
+  c->adam.step = IntegerField<int64_t>(j, "adam_step");
 }
 
 // Where the run stands must be possible for its options.

@@ -33,8 +33,10 @@ std::string PlotLossCurve(const std::string& out_dir) {
   for (std::string line; std::getline(log, line);) {
     try {
       const auto j = nlohmann::json::parse(line);
-      if (!j.contains("epoch") || !j.contains("train_bce")) continue;
-      data += std::to_string(j["epoch"].get<int>()) + " " +
+      // A hand-edited log must not reach a float-to-int cast out of range.
+      if (!j.contains("epoch") || !j["epoch"].is_number_integer() || !j.contains("train_bce"))
+        continue;
+      data += std::to_string(j["epoch"].get<int64_t>()) + " " +
               std::to_string(j["train_bce"].get<double>()) + " " +
               std::to_string(j["val_bce"].get<double>()) + "\n";
     } catch (const std::exception&) {

@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <nlohmann/json.hpp>
 
 #include "files/atomic_write.h"
 #include "network/seed_network.h"
@@ -77,6 +78,39 @@ TEST(Checkpoint, DamagedFilesGiveOneClearError) {
   Checkpoint none;
   EXPECT_FALSE(LoadCheckpoint(path + ".missing", &none, &error));
   EXPECT_NE(error.find("no checkpoint"), std::string::npos) << error;
+}
+
+// Numbers of the wrong kind or size in the metadata are refused by name rather than cast
+// (a float-to-int cast out of range is undefined behaviour; the checkpoint fuzzer found it).
+TEST(Checkpoint, MetadataNumbersOutOfRangeAreRefused) {
+  const std::string path = ::testing::TempDir() + "/dnz_ckpt_numbers_" + std::to_string(::getpid());
+  std::string error;
+  ASSERT_TRUE(SaveCheckpoint(path, Sample(), &error)) << error;
+  const std::string bytes = ReadAll(path);
+  uint64_t json_bytes = 0;
+  for (int i = 0; i < 8; ++i) json_bytes |= uint64_t{static_cast<uint8_t>(bytes[8 + i])} << (8 * i);
+  const nlohmann::json good = nlohmann::json::parse(bytes.substr(16, json_bytes));
+  Checkpoint c;
+  ASSERT_TRUE(ParseCheckpointMetadata(good.dump(), "ckpt", &c, &error)) << error;
+
+  const auto refused = [&](const nlohmann::json::json_pointer& where, const nlohmann::json& value) {
+    nlohmann::json bad = good;
+    bad[where] = value;
+    Checkpoint out;
+    std::string e;
+    EXPECT_FALSE(ParseCheckpointMetadata(bad.dump(), "ckpt", &out, &e)) << bad.dump();
+    EXPECT_NE(e.find(where.back()), std::string::npos) << e;
+  };
+  using Ptr = nlohmann::json::json_pointer;
+  refused(Ptr("/options/epochs"), 6.44444e+26);
+  refused(Ptr("/options/batch"), -1e30);
+  refused(Ptr("/options/batch"), 64.5);
+  refused(Ptr("/options/seed"), -1);
+  refused(Ptr("/options/threads"), "two");
+  refused(Ptr("/options/learning_rate"), 1e300);
+  refused(Ptr("/epoch"), int64_t{1} << 40);
+  refused(Ptr("/epoch_images"), 1e19);
+  refused(Ptr("/noise_seed"), 3.5);
 }
 
 // Saving goes through the atomic writer (its own failure paths: tests/host_lib/
