@@ -20,8 +20,8 @@ also makes the exit status 1. cudnn.benchmark is on (Keras autotunes too). Not y
   python3 bench/pytorch_peer.py --mnist data/mnist --device cuda --precisions bf16 --no-compile all
 
 CPU needs Debian's PyTorch (apt-get install -y python3-torch python3-numpy; run it with
-/usr/bin/python3, another python3 may come first on PATH). DIR holds the four uncompressed MNIST
-IDX files (scripts/fetch_mnist.sh). Every result is one line starting with PEER; the CPU lines are
+/usr/bin/python3, another python3 may come first on PATH). DIR holds the MNIST IDX files
+(scripts/fetch_mnist.sh), plain or gzipped. Every result is one line starting with PEER; the CPU lines are
 what scripts/write_benchmarks_md.py reads:
 
   PEER train threads=2 batch=128 img_per_s=144.5 median_step_ms=760.0
@@ -33,6 +33,7 @@ what scripts/write_benchmarks_md.py reads:
 s_per_epoch is 60,000 images at the measured rate (468 full batches of 128 are timed by default).
 """
 import argparse
+import gzip
 import os
 import statistics
 import struct
@@ -54,8 +55,11 @@ NOISE_STDDEV = 0.7  # noisy = clip(clean + 0.7 * N(0, 1), 0, 1), drawn once (doc
 # ------------------------------------------------------------------------------------------------
 
 def read_idx_images(path):
-    """[N][1][rows][cols] uint8 from an uncompressed IDX3 file."""
-    with open(path, "rb") as f:
+    """[N][1][rows][cols] uint8 from an IDX3 file, or from PATH.gz when only that exists."""
+    opener = open
+    if not os.path.exists(path) and os.path.exists(path + ".gz"):
+        path, opener = path + ".gz", gzip.open
+    with opener(path, "rb") as f:
         magic, count, rows, cols = struct.unpack(">4I", f.read(16))
         if magic != 0x803:
             sys.exit(f"{path}: magic {magic:#x}, expected 0x803 (IDX3 images)")

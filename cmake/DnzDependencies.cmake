@@ -37,8 +37,10 @@ if(NOT DNZ_WITH_ONEDNN STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   endif()
 endif()
 
-# CUDA + cuDNN (preinstalled under /usr/local/cuda, not from apt). Only detected today:
-# the GPU trainer backend that will use them has its own issue.
+# CUDA + cuDNN for the GPU trainer (host_train/cuda/). Preinstalled under /usr/local/cuda
+# on our machines (not from apt); nvcc is not on a non-login PATH, so look there too.
+# cuDNN: headers and libcudnn.so(.9) under the toolkit, or under CUDNN_ROOT (e.g. the
+# nvidia-cudnn Python wheel's folder on Colab, which ships only libcudnn.so.9).
 set(DNZ_HAVE_CUDA OFF)
 if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   if(NOT CMAKE_CUDA_COMPILER AND EXISTS /usr/local/cuda/bin/nvcc)
@@ -47,17 +49,30 @@ if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   include(CheckLanguage)
   check_language(CUDA)
   if(CMAKE_CUDA_COMPILER)
+    if(NOT DEFINED CMAKE_CUDA_ARCHITECTURES)
+      set(CMAKE_CUDA_ARCHITECTURES 75 90)  # T4 (Colab), H100/H200
+    endif()
+    enable_language(CUDA)
     find_package(CUDAToolkit QUIET)
-    find_path(DNZ_CUDNN_INCLUDE cudnn.h HINTS ${CUDAToolkit_INCLUDE_DIRS} /usr/local/cuda/include)
-    find_library(DNZ_CUDNN_LIBRARY cudnn HINTS ${CUDAToolkit_LIBRARY_DIR} /usr/local/cuda/lib64)
+    set(_dnz_cudnn_hints ${CUDNN_ROOT} $ENV{CUDNN_ROOT} ${CUDAToolkit_LIBRARY_ROOT} /usr/local/cuda)
+    find_path(DNZ_CUDNN_INCLUDE cudnn.h HINTS ${_dnz_cudnn_hints} ${CUDAToolkit_INCLUDE_DIRS}
+              PATH_SUFFIXES include)
+    find_library(DNZ_CUDNN_LIBRARY NAMES cudnn libcudnn.so.9 HINTS ${_dnz_cudnn_hints}
+                 ${CUDAToolkit_LIBRARY_DIR} PATH_SUFFIXES lib64 lib)
     if(CUDAToolkit_FOUND AND DNZ_CUDNN_INCLUDE AND DNZ_CUDNN_LIBRARY)
       set(DNZ_HAVE_CUDA ON)
+      add_library(dnz_cudnn UNKNOWN IMPORTED)
+      set_target_properties(dnz_cudnn PROPERTIES IMPORTED_LOCATION "${DNZ_CUDNN_LIBRARY}"
+                            INTERFACE_INCLUDE_DIRECTORIES "${DNZ_CUDNN_INCLUDE}")
     endif()
   endif()
   if(DNZ_WITH_CUDA STREQUAL "ON" AND NOT DNZ_HAVE_CUDA)
-    message(FATAL_ERROR "dnz: DNZ_WITH_CUDA=ON but CUDA/cuDNN were not found")
+    message(FATAL_ERROR "dnz: DNZ_WITH_CUDA=ON but nvcc (${CMAKE_CUDA_COMPILER}) or cuDNN "
+                        "(${DNZ_CUDNN_INCLUDE}, ${DNZ_CUDNN_LIBRARY}) was not found; set "
+                        "CMAKE_CUDA_COMPILER or CUDNN_ROOT")
   endif()
-  message(STATUS "dnz: CUDA/cuDNN found: ${DNZ_HAVE_CUDA} (no GPU trainer backend is built yet)")
+  message(STATUS "dnz: CUDA/cuDNN for the GPU trainer: ${DNZ_HAVE_CUDA} "
+                 "(architectures ${CMAKE_CUDA_ARCHITECTURES})")
 endif()
 
 # stb (Debian libstb-dev): header-only use, implementation compiled in our code.

@@ -68,7 +68,9 @@ nlohmann::json ToJson(const Checkpoint& c) {
           {"epoch_loss_sum", c.epoch_loss_sum},
           {"epoch_images", c.epoch_images},
           {"epoch_seconds", c.epoch_seconds},
-          {"adam_step", c.adam.step}};
+          {"adam_step", c.adam.step},
+          {"trained_backend", c.backend},
+          {"trained_device", c.device}};
 }
 
 // nlohmann's get<int>() on 1e30 or get<float>() on 1e300 is a float-to-number cast out of
@@ -126,6 +128,9 @@ void FromJson(const nlohmann::json& j, Checkpoint* c) {
   c->epoch_images = IntegerField<int64_t>(j, "epoch_images");
   c->epoch_seconds = RealField<double>(j, "epoch_seconds");
   c->adam.step = IntegerField<int64_t>(j, "adam_step");
+  // Absent in checkpoints written before the GPU backend.
+  c->backend = j.value("trained_backend", std::string());
+  c->device = j.value("trained_device", std::string());
 }
 
 // Where the run stands must be possible for its options.

@@ -30,6 +30,10 @@ struct Checkpoint {
   double epoch_seconds = 0.0;
   std::vector<float> params;
   AdamState adam;
+  // What trained the last step, e.g. "cudnn-f32" on "cuda NVIDIA H100 ..." (for provenance;
+  // a resumed run may use another backend).
+  std::string backend;
+  std::string device;
 
   // The start of an epoch: no steps done yet.
   void ResetEpochProgress() {

@@ -118,8 +118,10 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
   if (!Sha256File(data_dir + "/train-images-idx3-ubyte", &dataset_sha, &error)) return fail(error);
 
   dnz::build::Provenance provenance;
-  provenance.trainer_backend = "onednn-" + trained.precision;
-  provenance.device = "cpu";
+  // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
+  provenance.trainer_backend =
+      checkpoint.backend.empty() ? "onednn-" + trained.precision : checkpoint.backend;
+  provenance.device = checkpoint.device.empty() ? "cpu" : checkpoint.device;
   provenance.epochs = checkpoint.epoch;
   provenance.batch = trained.batch;
   provenance.train_images = trained.train_limit > 0 ? trained.train_limit : 60000;

@@ -134,8 +134,10 @@ bool Run::Setup() {
   backend_options.threads = o_.threads;
   backend_options.precision = o_.precision;
   backend_options.train_batch = std::min(o_.batch, train_.count);
-  backend_ = CreateBackend(backend_options, &error_);
+  std::string device_note;
+  backend_ = CreateBackend(backend_options, &error_, &device_note);
   if (!backend_) return false;
+  if (!device_note.empty()) progress_.Line("host_train: " + device_note);
   batch_clean_.resize(static_cast<size_t>(o_.batch) * kImagePixels);
   batch_noisy_.resize(batch_clean_.size());
   return true;
@@ -212,6 +214,8 @@ bool Run::RedrawDeadBottleneck(const std::string& why, nlohmann::json event) {
 
 bool Run::SaveState() {
   state_.options = o_;
+  state_.backend = backend_->Name();
+  state_.device = backend_->Device();
   return backend_->GetParameters(&state_.params, &error_) &&
          backend_->GetAdamState(&state_.adam, &error_) &&
          SaveCheckpoint(checkpoint_path_, state_, &error_);

@@ -1,19 +1,79 @@
 #include "network/backend.h"
 
+#ifdef DNZ_TRAIN_WITH_ONEDNN
 #include "onednn/onednn_backend.h"
+#endif
+#ifdef DNZ_TRAIN_WITH_CUDA
+#include "cuda/cuda_backend.h"
+#endif
 
 namespace dnz::train {
+namespace {
 
-std::unique_ptr<TrainBackend> CreateBackend(const BackendOptions& options, std::string* error) {
-  if (options.device == "cuda") {
-    *error = "--device cuda: this host_train was built without CUDA";
-    return nullptr;
-  }
-  if (options.device != "auto" && options.device != "cpu") {
+std::unique_ptr<TrainBackend> CreateCpuBackend(const BackendOptions& options, std::string* error) {
+#ifdef DNZ_TRAIN_WITH_ONEDNN
+  return CreateOnednnBackend(options, error);
+#else
+  (void)options;
+  *error = "--device cpu: this host_train was built without oneDNN (the CPU backend)";
+  return nullptr;
+#endif
+}
+
+std::unique_ptr<TrainBackend> CreateGpuBackend(const BackendOptions& options, std::string* error) {
+#ifdef DNZ_TRAIN_WITH_CUDA
+  return CreateCudaBackend(options, CudaBackendOptions{}, error);
+#else
+  (void)options;
+  *error =
+      "--device cuda: this host_train was built without CUDA (configure with "
+      "-DDNZ_WITH_CUDA=ON where nvcc and cuDNN are installed)";
+  return nullptr;
+#endif
+}
+
+}  // namespace
+
+bool CudaBuiltIn() {
+#ifdef DNZ_TRAIN_WITH_CUDA
+  return true;
+#else
+  return false;
+#endif
+}
+
+bool GpuUsable(std::string* why) {
+#ifdef DNZ_TRAIN_WITH_CUDA
+  return CudaBackendUsable(why);
+#else
+  *why = "built without CUDA";
+  return false;
+#endif
+}
+
+std::unique_ptr<TrainBackend> CreateBackend(const BackendOptions& options, std::string* error,
+                                            std::string* note) {
+  if (options.device == "cpu") return CreateCpuBackend(options, error);
+  if (options.device == "cuda") return CreateGpuBackend(options, error);
+  if (options.device != "auto") {
     *error = "--device " + options.device + ": unknown device (use auto, cpu or cuda)";
     return nullptr;
   }
-  return CreateOnednnBackend(options, error);
+  // auto: the GPU when one is usable, else the CPU; `note` says which and why.
+  std::string gpu_error;
+  if (GpuUsable(&gpu_error)) {
+    if (auto gpu = CreateGpuBackend(options, &gpu_error)) {
+      if (note != nullptr) *note = "--device auto: training on the GPU";
+      return gpu;
+    }
+  }
+  auto cpu = CreateCpuBackend(options, error);
+  if (cpu == nullptr) {
+    *error = "--device auto: no usable GPU (" + gpu_error + ") and " + *error;
+    return nullptr;
+  }
+  if (note != nullptr) *note = "--device auto: training on the CPU (GPU: " + gpu_error + ")";
+  return cpu;
 }
 
 }  // namespace dnz::train

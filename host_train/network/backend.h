@@ -1,7 +1,7 @@
 // The trainer's compute backend: forward, backward and Adam on the seed network for batches
 // of 28x28 images. Parameters cross this interface in the flat OIHW layout of
 // SeedParamLayout(); inside, a backend keeps them in whatever layout suits it (oneDNN: the
-// blocked layouts its kernels chose). A cuDNN backend plugs in beside host_train/onednn/.
+// blocked layouts its kernels chose; cuDNN: the flat layout itself, on the GPU).
 // No method throws: failures return false with a one-line message.
 #ifndef DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
 #define DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
@@ -58,11 +58,18 @@ struct BackendOptions {
   int threads = 0;                // 0: the library's default
   int train_batch = 128;          // the batch size primitives are tuned for first
   std::string precision = "f32";  // f32 | bf16 (bf16 activations and kernels, f32 master
-                                  // weights, Adam and loss)
+                                  // weights, Adam and loss; CPU only so far)
 };
 
-// Makes the backend for `options.device`; null with `error` set when unavailable.
-std::unique_ptr<TrainBackend> CreateBackend(const BackendOptions& options, std::string* error);
+// Makes the backend for `options.device`; null with `error` set when unavailable. For
+// "auto" it tries the GPU first, then the CPU, and `note` (if not null) says which it took
+// and, for the CPU, why the GPU was not used.
+std::unique_ptr<TrainBackend> CreateBackend(const BackendOptions& options, std::string* error,
+                                            std::string* note = nullptr);
+
+// Whether this build has the cuDNN backend, and whether it can run here (if not, why).
+bool CudaBuiltIn();
+bool GpuUsable(std::string* why);
 
 }  // namespace dnz::train
 

@@ -4,12 +4,16 @@
 
 namespace dnz::train {
 
+float AdamStepSize(const AdamConfig& config, int64_t t) {
+  const double step = static_cast<double>(t);
+  return static_cast<float>(config.learning_rate *
+                            std::sqrt(1.0 - std::pow(static_cast<double>(config.beta2), step)) /
+                            (1.0 - std::pow(static_cast<double>(config.beta1), step)));
+}
+
 void AdamUpdate(const AdamConfig& config, int64_t t, size_t count, float* params,
                 const float* grads, float* m, float* v) {
-  const double step = static_cast<double>(t);
-  const float lr_t = static_cast<float>(
-      config.learning_rate * std::sqrt(1.0 - std::pow(static_cast<double>(config.beta2), step)) /
-      (1.0 - std::pow(static_cast<double>(config.beta1), step)));
+  const float lr_t = AdamStepSize(config, t);
   const float b1 = config.beta1, b2 = config.beta2, eps = config.epsilon;
   const float one_minus_b1 = 1.0f - b1, one_minus_b2 = 1.0f - b2;
   const long n = static_cast<long>(count);

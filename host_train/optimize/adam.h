@@ -21,6 +21,9 @@ struct AdamConfig {
   float epsilon = 1e-7f;
 };
 
+// lr_t of step `t` (1-based), in double then rounded to float; the GPU trainer uses it too.
+float AdamStepSize(const AdamConfig& config, int64_t t);
+
 // One update of `count` parameters at step `t` (1-based). m and v are updated in place.
 void AdamUpdate(const AdamConfig& config, int64_t t, size_t count, float* params,
                 const float* grads, float* m, float* v);

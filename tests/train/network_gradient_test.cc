@@ -10,43 +10,10 @@
 #include "network/seed_network.h"
 #include "optimize/bce_loss.h"
 #include "reference/reference_network.h"
+#include "tiny_batch.h"
 
 namespace dnz::train {
 namespace {
-
-struct TinyBatch {
-  std::vector<float> clean, noisy;
-};
-
-TinyBatch MakeBatch(int batch) {
-  TinyBatch b;
-  b.clean.resize(static_cast<size_t>(batch) * kImagePixels);
-  data::Xoshiro256 rng(99);
-  // A blurry blob per image, like a digit: smooth targets in [0, 1].
-  for (int n = 0; n < batch; ++n)
-    for (int y = 0; y < kImageSide; ++y)
-      for (int x = 0; x < kImageSide; ++x) {
-        const double dy = y - 14 - 3 * n, dx = x - 12;
-        b.clean[static_cast<size_t>(n) * kImagePixels + y * kImageSide + x] = static_cast<float>(
-            std::exp(-(dy * dy + dx * dx) / 40.0) * (0.8 + 0.2 * rng.NextDouble()));
-      }
-  b.noisy.resize(b.clean.size());
-  data::AddNoiseToImages(b.clean.data(), static_cast<size_t>(batch), kImagePixels, 0.7, 5, 0, 0,
-                         b.noisy.data());
-  return b;
-}
-
-// Initial weights whose layer-13 ReLU is alive on the batch (else most gradients are 0).
-std::vector<double> AliveParams(const TinyBatch& b, int batch) {
-  for (uint64_t seed = 1;; ++seed) {
-    const std::vector<float> p = GlorotUniformInit(seed);
-    std::vector<double> params(p.begin(), p.end());
-    double alive = 0.0;
-    reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, nullptr,
-                                       &alive);
-    if (alive > 0.05) return params;
-  }
-}
 
 TEST(SeedNetwork, HasTheReferenceParameterCount) {
   EXPECT_EQ(SeedParamLayout().total, 333323u);
@@ -94,6 +61,7 @@ TEST(SeedNetwork, ReferenceGradientsMatchFiniteDifferences) {
   }
 }
 
+#ifdef DNZ_TRAIN_WITH_ONEDNN  // the CPU backend (a GPU-only build has its own test)
 TEST(SeedNetwork, OnednnBackendMatchesReference) {
   const int batch = 2;
   const TinyBatch b = MakeBatch(batch);
@@ -104,6 +72,7 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
 
   std::string error;
   BackendOptions options;
+  options.device = "cpu";
   options.train_batch = batch;
   auto backend = CreateBackend(options, &error);
   ASSERT_TRUE(backend) << error;
@@ -150,6 +119,7 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
       reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
   std::string error;
   BackendOptions options;
+  options.device = "cpu";
   options.train_batch = batch;
   options.precision = "bf16";
   auto backend = CreateBackend(options, &error);
@@ -181,6 +151,7 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
   EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
 }
+#endif  // DNZ_TRAIN_WITH_ONEDNN
 
 TEST(SeedNetwork, AdamFollowsKerasFormula) {
   // One parameter, two steps, checked by hand: Keras adds epsilon to sqrt(v), not v_hat.

@@ -1,0 +1,159 @@
+#include "cuda/cudnn_conv.h"
+
+#include <algorithm>
+
+#include "cuda/cuda_status.h"
+
+namespace dnz::train::cuda {
+namespace {
+
+// Algorithms needing more workspace than this are passed over.
+constexpr size_t kMaxWorkspaceBytes = size_t{512} << 20;
+
+// The first of cuDNN's ranked candidates that works without tensor cores and within the
+// workspace limit, preferring deterministic ones (a seed then gives the same run twice).
+template <typename Perf>
+const Perf* PickAlgorithm(const Perf* ranked, int count) {
+  const Perf* fallback = nullptr;
+  for (int i = 0; i < count; ++i) {
+    const Perf& p = ranked[i];
+    if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxWorkspaceBytes ||
+        p.mathType == CUDNN_TENSOR_OP_MATH || p.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) {
+      continue;
+    }
+    if (p.determinism == CUDNN_DETERMINISTIC) return &p;
+    if (fallback == nullptr) fallback = &p;
+  }
+  return fallback;
+}
+
+}  // namespace
+
+CudnnConv::~CudnnConv() {
+  for (Plan& plan : plans_) {
+    cudnnDestroyTensorDescriptor(plan.x);
+    cudnnDestroyTensorDescriptor(plan.y);
+  }
+  if (filter_ != nullptr) cudnnDestroyFilterDescriptor(filter_);
+  if (conv_ != nullptr) cudnnDestroyConvolutionDescriptor(conv_);
+}
+
+bool CudnnConv::Init(const ConvShape& shape, std::string* error) {
+  shape_ = shape;
+  return CudnnOk(cudnnCreateFilterDescriptor(&filter_), "create filter descriptor", error) &&
+         CudnnOk(cudnnSetFilter4dDescriptor(filter_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
+                                            shape.out_channels, shape.in_channels, shape.kernel,
+                                            shape.kernel),
+                 "set filter descriptor", error) &&
+         CudnnOk(cudnnCreateConvolutionDescriptor(&conv_), "create convolution descriptor",
+                 error) &&
+         CudnnOk(cudnnSetConvolution2dDescriptor(conv_, shape.padding, shape.padding, 1, 1, 1, 1,
+                                                 CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
+                 "set convolution descriptor", error) &&
+         CudnnOk(cudnnSetConvolutionMathType(conv_, CUDNN_FMA_MATH), "set math type", error);
+}
+
+const CudnnConv::Plan* CudnnConv::FindPlan(int batch) const {
+  for (const Plan& plan : plans_) {
+    if (plan.batch == batch) return &plan;
+  }
+  return nullptr;
+}
+
+bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes,
+                        std::string* error) {
+  if (const Plan* known = FindPlan(batch)) {
+    *workspace_bytes = known->workspace_bytes;
+    return true;
+  }
+  plans_.push_back(Plan{});
+  Plan& plan = plans_.back();
+  plan.batch = batch;
+  const int out = shape_.out_side();
+  if (!CudnnOk(cudnnCreateTensorDescriptor(&plan.x), "create tensor descriptor", error) ||
+      !CudnnOk(cudnnCreateTensorDescriptor(&plan.y), "create tensor descriptor", error) ||
+      !CudnnOk(cudnnSetTensor4dDescriptor(plan.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, batch,
+                                          shape_.in_channels, shape_.in_side, shape_.in_side),
+               "set input descriptor", error) ||
+      !CudnnOk(cudnnSetTensor4dDescriptor(plan.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, batch,
+                                          shape_.out_channels, out, out),
+               "set output descriptor", error)) {
+    return false;
+  }
+
+  int count = 0;
+  cudnnConvolutionFwdAlgoPerf_t forward[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
+  if (!CudnnOk(
+          cudnnGetConvolutionForwardAlgorithm_v7(handle, plan.x, filter_, conv_, plan.y,
+                                                 CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, forward),
+          "rank forward algorithms", error)) {
+    return false;
+  }
+  const cudnnConvolutionFwdAlgoPerf_t* f = PickAlgorithm(forward, count);
+
+  cudnnConvolutionBwdDataAlgoPerf_t data[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
+  if (!CudnnOk(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, filter_, plan.y, conv_, plan.x,
+                                                           CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT,
+                                                           &count, data),
+               "rank backward-data algorithms", error)) {
+    return false;
+  }
+  const cudnnConvolutionBwdDataAlgoPerf_t* d = PickAlgorithm(data, count);
+
+  cudnnConvolutionBwdFilterAlgoPerf_t filter[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
+  if (!CudnnOk(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
+                   handle, plan.x, plan.y, conv_, filter_, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
+                   &count, filter),
+               "rank backward-filter algorithms", error)) {
+    return false;
+  }
+  const cudnnConvolutionBwdFilterAlgoPerf_t* w = PickAlgorithm(filter, count);
+
+  if (f == nullptr || d == nullptr || w == nullptr) {
+    *error = "cudnn: no usable convolution algorithm for a " + std::to_string(shape_.kernel) + "x" +
+             std::to_string(shape_.kernel) + " conv at batch " + std::to_string(batch);
+    return false;
+  }
+  plan.forward = f->algo;
+  plan.backward_data = d->algo;
+  plan.backward_filter = w->algo;
+  plan.workspace_bytes = std::max({f->memory, d->memory, w->memory});
+  *workspace_bytes = plan.workspace_bytes;
+  return true;
+}
+
+bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const float* x, const float* w, float* y,
+                        void* workspace, size_t workspace_bytes, std::string* error) {
+  const Plan* plan = FindPlan(batch);
+  const float one = 1.0f, zero = 0.0f;
+  return plan != nullptr &&
+         CudnnOk(cudnnConvolutionForward(handle, &one, plan->x, x, filter_, w, conv_, plan->forward,
+                                         workspace, workspace_bytes, &zero, plan->y, y),
+                 "convolution forward", error);
+}
+
+bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const float* w, const float* dy,
+                             float* dx, void* workspace, size_t workspace_bytes,
+                             std::string* error) {
+  const Plan* plan = FindPlan(batch);
+  const float one = 1.0f, zero = 0.0f;
+  return plan != nullptr &&
+         CudnnOk(cudnnConvolutionBackwardData(handle, &one, filter_, w, plan->y, dy, conv_,
+                                              plan->backward_data, workspace, workspace_bytes,
+                                              &zero, plan->x, dx),
+                 "convolution backward data", error);
+}
+
+bool CudnnConv::BackwardFilter(cudnnHandle_t handle, int batch, const float* x, const float* dy,
+                               float* dw, void* workspace, size_t workspace_bytes,
+                               std::string* error) {
+  const Plan* plan = FindPlan(batch);
+  const float one = 1.0f, zero = 0.0f;
+  return plan != nullptr &&
+         CudnnOk(cudnnConvolutionBackwardFilter(handle, &one, plan->x, x, plan->y, dy, conv_,
+                                                plan->backward_filter, workspace, workspace_bytes,
+                                                &zero, filter_, dw),
+                 "convolution backward filter", error);
+}
+
+}  // namespace dnz::train::cuda

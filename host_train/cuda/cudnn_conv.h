@@ -1,0 +1,71 @@
+// One convolution on cuDNN's convolution API: descriptors, the algorithm of each direction
+// (forward, backward-data, backward-weights) chosen once per batch size by cuDNN's
+// heuristics, and the workspace each needs. NCHW f32 tensors and OIHW weights, the flat
+// layout of the trainer's parameters, so weights and gradients need no reordering.
+//
+// f32 runs on CUDA cores (CUDNN_FMA_MATH): TF32 tensor cores would round the inputs to 10
+// mantissa bits and break parity with the CPU trainer.
+#ifndef DNZ_HOST_TRAIN_CUDA_CUDNN_CONV_H_
+#define DNZ_HOST_TRAIN_CUDA_CUDNN_CONV_H_
+
+#include <cudnn.h>
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace dnz::train::cuda {
+
+struct ConvShape {
+  int in_channels = 0;
+  int in_side = 0;  // H = W of the input
+  int out_channels = 0;
+  int kernel = 0;
+  int padding = 0;  // each side
+  int out_side() const { return in_side + 2 * padding - kernel + 1; }
+};
+
+class CudnnConv {
+ public:
+  CudnnConv() = default;
+  CudnnConv(const CudnnConv&) = delete;
+  CudnnConv& operator=(const CudnnConv&) = delete;
+  ~CudnnConv();
+
+  bool Init(const ConvShape& shape, std::string* error);
+  // Descriptors and algorithms for `batch`, made on first use and kept; *workspace_bytes
+  // gets the most any direction needs at that batch.
+  bool Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes, std::string* error);
+
+  // y = conv(x, w); dx = conv_transpose(w, dy); dw = correlation of x and dy. `batch` must
+  // have been prepared and the workspace must be as large as Prepare said.
+  bool Forward(cudnnHandle_t handle, int batch, const float* x, const float* w, float* y,
+               void* workspace, size_t workspace_bytes, std::string* error);
+  bool BackwardData(cudnnHandle_t handle, int batch, const float* w, const float* dy, float* dx,
+                    void* workspace, size_t workspace_bytes, std::string* error);
+  bool BackwardFilter(cudnnHandle_t handle, int batch, const float* x, const float* dy, float* dw,
+                      void* workspace, size_t workspace_bytes, std::string* error);
+
+  const ConvShape& shape() const { return shape_; }
+
+ private:
+  struct Plan {
+    int batch = 0;
+    cudnnTensorDescriptor_t x = nullptr;
+    cudnnTensorDescriptor_t y = nullptr;
+    cudnnConvolutionFwdAlgo_t forward{};
+    cudnnConvolutionBwdDataAlgo_t backward_data{};
+    cudnnConvolutionBwdFilterAlgo_t backward_filter{};
+    size_t workspace_bytes = 0;
+  };
+  const Plan* FindPlan(int batch) const;
+
+  ConvShape shape_;
+  cudnnFilterDescriptor_t filter_ = nullptr;
+  cudnnConvolutionDescriptor_t conv_ = nullptr;
+  std::vector<Plan> plans_;
+};
+
+}  // namespace dnz::train::cuda
+
+#endif  // DNZ_HOST_TRAIN_CUDA_CUDNN_CONV_H_

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Everything that needs an NVIDIA GPU, in one run, for a GPU machine that has nvcc, CMake and
+# PyTorch but no package registry (docs/gpu.md):
+#
+#   scripts/gpu_check.sh prepare     on a build machine (Debian, no GPU needed): builds
+#                                    build-gpu/ (CUDA, no oneDNN: libdnnl is 38 MiB) and
+#                                    gzips MNIST into data/mnist-gz/; prints what to send.
+#   scripts/gpu_check.sh [OUT]       on the GPU machine, from the repository root, with
+#                                    build-gpu/ and data/mnist-gz/ beside it: nvidia-smi, the
+#                                    GPU tests (ctest -L gpu), the epoch benchmark against the
+#                                    PyTorch peer, a full 50-epoch run with export. Logs, the
+#                                    model and a summary go to OUT (default $OUT/gpu_check or
+#                                    ./gpu_check); the summary is printed at the end.
+#
+# Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run; DNZ_GPU_SKIP_PEER=1
+# skips PyTorch.
+set -uo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+build="$root/build-gpu"
+
+if [ "${1:-}" = "prepare" ]; then
+  set -e
+  cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDNZ_WITH_ONEDNN=OFF \
+    -DDNZ_WITH_CUDA=ON -DDNZ_BUILD_BENCH=OFF >/dev/null
+  cmake --build "$build" -j"$(nproc)"
+  mkdir -p "$root/data/mnist-gz"
+  for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte \
+           t10k-labels-idx1-ubyte; do
+    gzip -9 -n -c "$root/data/mnist/$f" > "$root/data/mnist-gz/$f.gz"
+  done
+  # Object files are not needed there: send the binaries, CTest's files and the libraries.
+  find "$build" -name '*.o' -delete
+  echo "gpu_check: send build-gpu and data/mnist-gz ($(du -sh "$build" "$root/data/mnist-gz" \
+    | awk '{print $1}' | paste -sd+) ), then run scripts/gpu_check.sh there"
+  exit 0
+fi
+
+out="${1:-${OUT:+$OUT/gpu_check}}"
+out="${out:-$root/gpu_check}"
+mkdir -p "$out"
+summary="$out/summary.txt"
+: > "$summary"
+say() { echo "$*" | tee -a "$summary"; }
+status=0
+
+# The build's tests carry this checkout's absolute paths (MNIST, binaries): make them valid.
+built_root=$(sed -n 's/^CMAKE_HOME_DIRECTORY:INTERNAL=//p' "$build/CMakeCache.txt")
+if [ -n "$built_root" ] && [ "$built_root" != "$root" ] && [ ! -e "$built_root" ]; then
+  mkdir -p "$(dirname "$built_root")" && ln -s "$root" "$built_root"
+fi
+mkdir -p "$root/data/mnist"
+for gz in "$root"/data/mnist-gz/*.gz; do
+  plain="$root/data/mnist/$(basename "$gz" .gz)"
+  [ -f "$plain" ] || gunzip -c "$gz" > "$plain"
+done
+
+# cuDNN: the toolkit's, or the one PyTorch's environment ships.
+if ! ldconfig -p 2>/dev/null | grep -q 'libcudnn.so.9'; then
+  cudnn_dir=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(list(nvidia.cudnn.__path__)[0], "lib"))' 2>/dev/null \
+    || dirname "$(find / -name 'libcudnn.so.9*' 2>/dev/null | head -1)")
+  torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)
+  export LD_LIBRARY_PATH="${cudnn_dir}:${torch_lib}:${LD_LIBRARY_PATH:-}"
+fi
+
+say "== gpu_check $(date -u +%FT%TZ) =="
+nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv,noheader \
+  2>&1 | tee "$out/nvidia-smi.txt" | sed 's/^/gpu: /' | tee -a "$summary"
+nvidia-smi >> "$out/nvidia-smi.txt" 2>&1
+missing=$(ldd "$build/host_train/host_train" | grep 'not found' || true)
+[ -z "$missing" ] || say "missing libraries: $missing"
+
+# 1. The GPU tests.
+say "-- GPU tests (ctest -L gpu)"
+if ctest --test-dir "$build" -L gpu --output-on-failure > "$out/gpu_tests.log" 2>&1; then
+  say "gpu tests: $(grep -E 'tests passed|tests failed' "$out/gpu_tests.log" | tail -1)"
+else
+  status=1
+  say "gpu tests FAILED: $(grep -E 'tests passed|tests failed' "$out/gpu_tests.log" | tail -1)"
+  grep -E '^\s*[0-9]+ - |Failure|Expected|Which is|at [0-9]+' "$out/gpu_tests.log" | head -30 \
+    | tee -a "$summary"
+fi
+grep -h "needs a GPU\|SKIPPED" "$out/gpu_tests.log" | head -5 | tee -a "$summary"
+
+# 2. Speed: our training steps, then the PyTorch peer on the same GPU.
+train="$build/host_train/host_train --data $root/data/mnist"
+say "-- training speed (batch 128)"
+for precision in f32; do
+  $train --device cuda --precision "$precision" --bench-steps 200 --out "$out/bench_$precision" \
+    > "$out/bench_$precision.log" 2>&1 || status=1
+  grep '^BENCH' "$out/bench_$precision.log" | tee -a "$summary" \
+    || tail -3 "$out/bench_$precision.log" | tee -a "$summary"
+done
+if [ "${DNZ_GPU_SKIP_PEER:-0}" != "1" ]; then
+  timeout 300 python3 "$root/bench/pytorch_peer.py" --mnist "$root/data/mnist" --device cuda \
+    train > "$out/pytorch_peer.log" 2>&1 || say "pytorch peer: exit $? (log: pytorch_peer.log)"
+  grep '^PEER' "$out/pytorch_peer.log" | tee -a "$summary"
+fi
+
+# 3. A full training run with the seed's settings, exported and evaluated.
+epochs="${DNZ_GPU_EPOCHS:-50}"
+say "-- training: $epochs epochs on the GPU"
+start=$(date +%s)
+if $train --device cuda --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1 &&
+   $train --out "$out/run" --export "$out/run/model.dnz" > "$out/export.log" 2>&1; then
+  say "trained in $(( $(date +%s) - start )) s"
+  grep -E '^epoch [0-9]+/[0-9]+  train' "$out/train.log" | tail -2 | tee -a "$summary"
+  grep -iE 'psnr|bce' "$out/export.log" | tail -6 | tee -a "$summary"
+else
+  status=1
+  say "training or export FAILED"
+  tail -5 "$out/train.log" "$out/export.log" | tee -a "$summary"
+fi
+say "== gpu_check done: exit $status; logs in $out =="
+exit $status

@@ -1,0 +1,259 @@
+// The GPU trainer (host_train/cuda/) against the CPU's double reference. Every test here
+// needs a GPU and skips, saying why, where there is none (CTest label "gpu"; CI has no GPU,
+// tests/skip_allowlist.txt; scripts/gpu_check.sh runs exactly these on a GPU machine).
+//
+// Tolerances, f32 (cuDNN on CUDA cores, CUDNN_FMA_MATH): a conv's outputs and gradients
+// within 1e-4 of the largest magnitude of their tensor, the network's loss within 1e-5
+// relative; one Adam step within 1e-5 of the CPU's update from the same gradients.
+#include "cuda/cuda_backend.h"
+
+#include <cuda_runtime_api.h>
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "cuda/cudnn_conv.h"
+#include "cuda/device_buffer.h"
+#include "data/noise.h"
+#include "network/backend.h"
+#include "network/seed_network.h"
+#include "optimize/adam.h"
+#include "optimize/bce_loss.h"
+#include "reference/reference_layers.h"
+#include "reference/reference_network.h"
+#include "tiny_batch.h"
+
+namespace dnz::train {
+namespace {
+
+using reference::Tensor;
+
+class CudaBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why;
+    if (!GpuUsable(&why)) GTEST_SKIP() << "needs a GPU: " << why;
+  }
+};
+
+double MaxAbs(const std::vector<double>& v) {
+  double m = 0.0;
+  for (double x : v) m = std::max(m, std::fabs(x));
+  return m;
+}
+
+// |got - want| <= tolerance * max|want| everywhere.
+void ExpectClose(const std::vector<float>& got, const std::vector<double>& want, double tolerance,
+                 const std::string& what) {
+  ASSERT_EQ(got.size(), want.size()) << what;
+  const double bound = tolerance * std::max(MaxAbs(want), 1e-30);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_NEAR(got[i], want[i], bound) << what << " at " << i;
+  }
+}
+
+std::vector<double> Random(size_t count, uint64_t seed) {
+  data::Xoshiro256 rng(seed);
+  std::vector<double> v(count);
+  for (double& x : v) x = static_cast<float>(rng.NextDouble() * 2.0 - 1.0);
+  return v;
+}
+
+struct OnDevice {
+  cuda::DeviceBuffer<float> buffer;
+  bool Upload(const std::vector<double>& values, std::string* error) {
+    const std::vector<float> f(values.begin(), values.end());
+    return buffer.Reserve(f.size(), error) &&
+           cudaMemcpy(buffer.get(), f.data(), f.size() * sizeof(float), cudaMemcpyHostToDevice) ==
+               cudaSuccess;
+  }
+  std::vector<float> Download(size_t count) const {
+    std::vector<float> f(count);
+    cudaMemcpy(f.data(), buffer.get(), count * sizeof(float), cudaMemcpyDeviceToHost);
+    return f;
+  }
+};
+
+// Each conv shape of the seed network (and each polyphase one) on cuDNN: forward,
+// backward-data and backward-weights against the reference layers.
+TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
+  cudnnHandle_t handle = nullptr;
+  ASSERT_EQ(cudnnCreate(&handle), CUDNN_STATUS_SUCCESS);
+  std::vector<cuda::ConvShape> shapes;
+  for (const ConvSpec& s : SeedConvs()) {
+    shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, s.padding});
+    if (s.upsample_before)
+      shapes.push_back({s.in_channels, s.in_side / 2, 4 * s.out_channels, 2, 1});
+  }
+  const int batch = 2;
+  uint64_t seed = 100;
+  for (const cuda::ConvShape& shape : shapes) {
+    const std::string what = std::to_string(shape.kernel) + "x" + std::to_string(shape.kernel) +
+                             " " + std::to_string(shape.in_channels) + "->" +
+                             std::to_string(shape.out_channels) + " on " +
+                             std::to_string(shape.in_side);
+    std::string error;
+    cuda::CudnnConv conv;
+    size_t workspace_bytes = 0;
+    ASSERT_TRUE(conv.Init(shape, &error) && conv.Prepare(handle, batch, &workspace_bytes, &error))
+        << what << ": " << error;
+    Tensor in(batch, shape.in_channels, shape.in_side, shape.in_side);
+    in.data = Random(in.data.size(), ++seed);
+    const std::vector<double> weights = Random(
+        static_cast<size_t>(shape.out_channels) * shape.in_channels * shape.kernel * shape.kernel,
+        ++seed);
+    Tensor want;
+    reference::ConvForward(in, weights, std::vector<double>(shape.out_channels, 0.0),
+                           shape.out_channels, shape.kernel, shape.padding, &want);
+    Tensor diff_out(want.n, want.c, want.h, want.w);
+    diff_out.data = Random(diff_out.data.size(), ++seed);
+    Tensor want_diff_in;
+    std::vector<double> want_diff_weights, want_diff_bias;
+    reference::ConvBackward(in, weights, diff_out, shape.kernel, shape.padding, &want_diff_in,
+                            &want_diff_weights, &want_diff_bias);
+
+    OnDevice x, w, y, dy, dx, dw, workspace;
+    ASSERT_TRUE(x.Upload(in.data, &error) && w.Upload(weights, &error) &&
+                dy.Upload(diff_out.data, &error) && y.buffer.Reserve(want.data.size(), &error) &&
+                dx.buffer.Reserve(in.data.size(), &error) &&
+                dw.buffer.Reserve(weights.size(), &error) &&
+                workspace.buffer.Reserve(workspace_bytes / sizeof(float) + 1, &error))
+        << error;
+    void* ws = workspace.buffer.get();
+    const size_t ws_bytes = workspace.buffer.size() * sizeof(float);
+    ASSERT_TRUE(conv.Forward(handle, batch, x.buffer.get(), w.buffer.get(), y.buffer.get(), ws,
+                             ws_bytes, &error) &&
+                conv.BackwardData(handle, batch, w.buffer.get(), dy.buffer.get(), dx.buffer.get(),
+                                  ws, ws_bytes, &error) &&
+                conv.BackwardFilter(handle, batch, x.buffer.get(), dy.buffer.get(), dw.buffer.get(),
+                                    ws, ws_bytes, &error))
+        << what << ": " << error;
+    ASSERT_EQ(cudaDeviceSynchronize(), cudaSuccess);
+    ExpectClose(y.Download(want.data.size()), want.data, 1e-4, what + " forward");
+    ExpectClose(dx.Download(in.data.size()), want_diff_in.data, 1e-4, what + " backward data");
+    ExpectClose(dw.Download(weights.size()), want_diff_weights, 1e-4, what + " backward weights");
+  }
+  cudnnDestroy(handle);
+}
+
+std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase) {
+  BackendOptions options;
+  options.device = "cuda";
+  options.train_batch = batch;
+  CudaBackendOptions cuda_options;
+  cuda_options.polyphase_upsample = polyphase;
+  std::string error;
+  auto backend = CreateCudaBackend(options, cuda_options, &error);
+  EXPECT_TRUE(backend) << error;
+  return backend;
+}
+
+// The whole network, loss and every layer's gradients, against the double reference.
+TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
+  const int batch = 2;
+  const TinyBatch b = MakeBatch(batch);
+  const std::vector<double> params = AliveParams(b, batch);
+  std::vector<double> want;
+  const double want_loss =
+      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  for (bool polyphase : {true, false}) {
+    SCOPED_TRACE(polyphase ? "polyphase upsample" : "plain upsample");
+    auto backend = MakeGpuBackend(batch, polyphase);
+    ASSERT_TRUE(backend);
+    std::string error;
+    ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
+        << error;
+    double loss = 0.0;
+    ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error))
+        << error;
+    EXPECT_NEAR(loss, want_loss, 1e-5 * want_loss);
+    std::vector<float> got;
+    ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
+    const ParamLayout& l = SeedParamLayout();
+    for (int i = 0; i < kNumConvs; ++i) {
+      const size_t begin = l.weight_offset[i];
+      const size_t end = l.bias_offset[i] + SeedConvs()[i].out_channels;
+      ExpectClose(std::vector<float>(got.begin() + begin, got.begin() + end),
+                  std::vector<double>(want.begin() + begin, want.begin() + end), 1e-4,
+                  "layer " + std::to_string(SeedConvs()[i].layer) + " gradients");
+    }
+    // The forward-only pass gives the same function, and the bottleneck is alive.
+    std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
+    ASSERT_TRUE(backend->Forward(b.noisy.data(), batch, logits.data(), &error)) << error;
+    EXPECT_NEAR(SigmoidBceMean(logits.data(), b.clean.data(), batch, kImagePixels, nullptr),
+                want_loss, 1e-5 * want_loss);
+    EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
+    std::vector<float> back;
+    ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
+    EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
+  }
+}
+
+// One Adam step on the GPU against the CPU's update from the same gradients and state.
+TEST_F(CudaBackendTest, AdamStepMatchesTheCpu) {
+  const int batch = 4;
+  const TinyBatch b = MakeBatch(batch);
+  const std::vector<double> start = AliveParams(b, batch);
+  auto backend = MakeGpuBackend(batch, true);
+  ASSERT_TRUE(backend);
+  std::string error;
+  std::vector<float> params(start.begin(), start.end());
+  AdamState state{std::vector<float>(params.size(), 1e-4f),
+                  std::vector<float>(params.size(), 1e-6f), 7};
+  ASSERT_TRUE(backend->SetParameters(params, &error) && backend->SetAdamState(state, &error))
+      << error;
+  double loss = 0.0;
+  std::vector<float> grads;
+  ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error) &&
+              backend->GetGradients(&grads, &error))
+      << error;
+  const AdamConfig config;
+  ASSERT_TRUE(backend->ApplyAdam(config, &error)) << error;
+  AdamUpdate(config, 8, params.size(), params.data(), grads.data(), state.m.data(), state.v.data());
+  std::vector<float> got;
+  AdamState got_state;
+  ASSERT_TRUE(backend->GetParameters(&got, &error) && backend->GetAdamState(&got_state, &error))
+      << error;
+  EXPECT_EQ(got_state.step, 8);
+  for (size_t i = 0; i < got.size(); ++i) {
+    ASSERT_NEAR(got[i], params[i], 1e-5 * std::max(1.0f, std::fabs(params[i]))) << i;
+    ASSERT_NEAR(got_state.m[i], state.m[i], 1e-5 * std::fabs(state.m[i]) + 1e-12) << i;
+  }
+}
+
+int RunCommand(const std::string& command) {
+  const int status = std::system((command + " > /dev/null 2>&1").c_str());
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A short GPU run writes a checkpoint and a model; runtime_demo loads the model; where the
+// CPU backend is built too, the GPU checkpoint resumes on the CPU and the reverse.
+TEST_F(CudaBackendTest, ShortRunExportsAModelAndResumesAcrossDevices) {
+  const std::string out = ::testing::TempDir() + "/dnz_gpu_run";
+  std::filesystem::remove_all(out);
+  const std::string train = std::string(DNZ_HOST_TRAIN_BIN) + " --data " + DNZ_MNIST_DIR +
+                            " --train-limit 2048 --val-limit 256 --batch 128 --out " + out;
+  ASSERT_EQ(RunCommand(train + " --device cuda --epochs 1"), 0);
+  ASSERT_EQ(RunCommand(std::string(DNZ_HOST_TRAIN_BIN) + " --data " + DNZ_MNIST_DIR +
+                       " --val-limit 256 --out " + out + " --export " + out + "/model.dnz"),
+            0);
+  ASSERT_EQ(RunCommand(std::string(DNZ_RUNTIME_DEMO_BIN) + " --model " + out + "/model.dnz " +
+                       DNZ_EXAMPLE_PNG + " -o " + out + "/denoised.png"),
+            0);
+  EXPECT_TRUE(std::filesystem::exists(out + "/denoised.png"));
+  std::string why;
+  BackendOptions cpu;
+  cpu.device = "cpu";
+  if (CreateBackend(cpu, &why) == nullptr) GTEST_SKIP() << "no CPU backend here: " << why;
+  EXPECT_EQ(RunCommand(train + " --device cpu --epochs 2 --resume"), 0);
+  EXPECT_EQ(RunCommand(train + " --device cuda --epochs 3 --resume"), 0);
+}
+
+}  // namespace
+}  // namespace dnz::train

@@ -1,0 +1,40 @@
+#include "tiny_batch.h"
+
+#include <cmath>
+
+#include "data/noise.h"
+#include "network/seed_network.h"
+#include "reference/reference_network.h"
+
+namespace dnz::train {
+
+TinyBatch MakeBatch(int batch) {
+  TinyBatch b;
+  b.clean.resize(static_cast<size_t>(batch) * kImagePixels);
+  data::Xoshiro256 rng(99);
+  // A blurry blob per image, like a digit: smooth targets in [0, 1].
+  for (int n = 0; n < batch; ++n)
+    for (int y = 0; y < kImageSide; ++y)
+      for (int x = 0; x < kImageSide; ++x) {
+        const double dy = y - 14 - 3 * n, dx = x - 12;
+        b.clean[static_cast<size_t>(n) * kImagePixels + y * kImageSide + x] = static_cast<float>(
+            std::exp(-(dy * dy + dx * dx) / 40.0) * (0.8 + 0.2 * rng.NextDouble()));
+      }
+  b.noisy.resize(b.clean.size());
+  data::AddNoiseToImages(b.clean.data(), static_cast<size_t>(batch), kImagePixels, 0.7, 5, 0, 0,
+                         b.noisy.data());
+  return b;
+}
+
+std::vector<double> AliveParams(const TinyBatch& b, int batch) {
+  for (uint64_t seed = 1;; ++seed) {
+    const std::vector<float> p = GlorotUniformInit(seed);
+    std::vector<double> params(p.begin(), p.end());
+    double alive = 0.0;
+    reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, nullptr,
+                                       &alive);
+    if (alive > 0.05) return params;
+  }
+}
+
+}  // namespace dnz::train
