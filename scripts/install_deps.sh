@@ -9,6 +9,7 @@ packages=(cmake g++ make pkg-config git
   libstb-dev                               # image I/O
   googletest libgtest-dev libbenchmark-dev # tests, benchmarks
   libcli11-dev nlohmann-json3-dev          # command lines, checkpoints
+  zlib1g-dev                               # gzip-compressed MNIST files (host_lib/data)
   gnuplot-nox                              # the trainer's loss curve
   clang libclang-rt-14-dev libomp-14-dev   # libFuzzer targets (scripts/run_fuzzers.sh)
   python3                                  # scripts and the independent golden test

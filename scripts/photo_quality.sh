@@ -11,7 +11,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DNZ_BUILD_DIR:-$root/build}"
 count="${1:-1000}"
-if [ ! -f "$root/data/mnist/t10k-images-idx3-ubyte" ]; then
+if [ ! -f "$root/data/mnist/t10k-images-idx3-ubyte" ] && [ ! -f "$root/data/mnist/t10k-images-idx3-ubyte.gz" ]; then
   echo "photo_quality: MNIST not found in data/mnist (run scripts/fetch_mnist.sh)" >&2
   exit 1
 fi

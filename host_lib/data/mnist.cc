@@ -7,8 +7,8 @@ namespace dnz::data {
 bool LoadMnist(const std::string& dir, MnistSplit split, int limit, MnistSet* set,
                std::string* error) {
   const std::string prefix = dir + "/" + (split == MnistSplit::kTrain ? "train" : "t10k");
-  const std::string images_path = prefix + "-images-idx3-ubyte";
-  const std::string labels_path = prefix + "-labels-idx1-ubyte";
+  const std::string images_path = IdxFileToRead(prefix + "-images-idx3-ubyte");
+  const std::string labels_path = IdxFileToRead(prefix + "-labels-idx1-ubyte");
   IdxImages idx;
   if (!ReadIdxImages(images_path, &idx, error)) return false;
   if (idx.rows != kMnistSide || idx.cols != kMnistSide) {
@@ -30,6 +30,8 @@ bool LoadMnist(const std::string& dir, MnistSplit split, int limit, MnistSet* se
     set->images[i] = static_cast<float>(idx.pixels[i]) / 255.0f;
   }
   set->labels.assign(labels.begin(), labels.begin() + count);
+  set->images_file = images_path;
+  set->labels_file = labels_path;
   return true;
 }
 

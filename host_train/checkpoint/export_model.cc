@@ -115,7 +115,8 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
                           calibration[static_cast<size_t>(i)].data());
   }
   std::string dataset_sha;
-  if (!Sha256File(data_dir + "/train-images-idx3-ubyte", &dataset_sha, &error)) return fail(error);
+  // The training images as read: train-images-idx3-ubyte, or its .gz when only that exists.
+  if (!Sha256File(train.images_file, &dataset_sha, &error)) return fail(error);
 
   dnz::build::Provenance provenance;
   // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
@@ -136,7 +137,8 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
                            " noisy training images (the first ones; noise " +
                            std::to_string(trained.noise) + ", training noise seed, epoch 0)";
   provenance.extra = {{"test_noise_seed", std::to_string(data::kTestNoiseSeed)},
-                      {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)}};
+                      {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)},
+                      {"dataset_file", train.images_file.substr(train.images_file.rfind('/') + 1)}};
   const dnz::build::BuildOptions build_options;
   std::vector<uint8_t> bytes =
       dnz::build::BuildModel(net, calibration, provenance, build_options, &error);

@@ -2,6 +2,11 @@
 // inputs, and model files with one vector length or offset changed, aimed at the places a
 // malformed file attacks. Run once when the formats change:
 //   build-fuzz/tests/fuzz/make_fuzz_seeds tests/fuzz/corpus
+// then write idx_reader's gzip seeds from its plain ones (gzip -n stores no name or time, so
+// the same gzip gives the same bytes; these came from GNU gzip 1.12):
+//   cd tests/fuzz/corpus/idx_reader && for f in images_2 labels_3; do gzip -9nc $f >$f.gz; done &&
+//   head -c 200 images_2.gz >images_2_truncated.gz &&
+//   { cat labels_3; head -c 65536 /dev/zero; } | gzip -9n >labels_3_oversized.gz
 #include <cstdint>
 #include <cstdio>
 #include <cstring>

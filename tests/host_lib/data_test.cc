@@ -1,9 +1,12 @@
-// dnz_data: IDX reader errors, MNIST loading, deterministic noise, metrics.
+// dnz_data: IDX reader errors (plain and gzip-compressed files), MNIST loading,
+// deterministic noise, metrics.
 #include <gtest/gtest.h>
 #include <unistd.h>
+#include <zlib.h>
 
 #include <cmath>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -91,6 +94,170 @@ TEST(IdxReader, RejectsBadLabels) {
   WriteBytes(path, {0, 0, 8, 1, 0, 0, 0, 2, 3, 1});
   ASSERT_TRUE(ReadIdxLabels(path, &labels, &error)) << error;
   EXPECT_EQ(labels, (std::vector<uint8_t>{3, 1}));
+}
+
+// `bytes` gzip-compressed (zlib's deflate with a gzip wrapper, as `gzip -9n` writes it).
+std::vector<uint8_t> Gzip(const std::vector<uint8_t>& bytes) {
+  z_stream s{};
+  EXPECT_EQ(deflateInit2(&s, 9, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY), Z_OK);
+  std::vector<uint8_t> out(deflateBound(&s, static_cast<uLong>(bytes.size())));
+  s.next_in = const_cast<Bytef*>(bytes.data());
+  s.avail_in = static_cast<uInt>(bytes.size());
+  s.next_out = out.data();
+  s.avail_out = static_cast<uInt>(out.size());
+  EXPECT_EQ(deflate(&s, Z_FINISH), Z_STREAM_END);
+  out.resize(s.total_out);
+  deflateEnd(&s);
+  return out;
+}
+
+// An image file whose pixels differ (i * 37), so that a wrong byte anywhere shows.
+std::vector<uint8_t> PatternedImageFile(uint32_t count, uint32_t rows, uint32_t cols) {
+  std::vector<uint8_t> bytes = IdxImageFile(2051, count, rows, cols, 0);
+  for (size_t i = 0; i < size_t{count} * rows * cols; ++i) {
+    bytes.push_back(static_cast<uint8_t>(i * 37));
+  }
+  return bytes;
+}
+
+void ExpectOneLineNaming(const std::string& error, const std::string& path,
+                         const std::string& what) {
+  EXPECT_NE(error.find(path), std::string::npos) << error;
+  EXPECT_NE(error.find(what), std::string::npos) << error;
+  EXPECT_EQ(error.find('\n'), std::string::npos) << error;
+}
+
+TEST(IdxReaderGzip, ReadsTheSameAsThePlainFile) {
+  const std::vector<uint8_t> plain_images = PatternedImageFile(3, 5, 7);
+  const std::string plain = TempPath("images_plain");
+  const std::string gz = TempPath("images.gz");
+  WriteBytes(plain, plain_images);
+  WriteBytes(gz, Gzip(plain_images));
+  IdxImages a, b;
+  std::string error;
+  ASSERT_TRUE(ReadIdxImages(plain, &a, &error)) << error;
+  ASSERT_TRUE(ReadIdxImages(gz, &b, &error)) << error;
+  EXPECT_EQ(b.count, 3);
+  EXPECT_EQ(b.rows, 5);
+  EXPECT_EQ(b.cols, 7);
+  EXPECT_EQ(b.pixels, a.pixels);
+  // Two gzip members one after the other (`cat a.gz b.gz`) are one file, as for gunzip.
+  const size_t half = plain_images.size() / 2;
+  std::vector<uint8_t> two = Gzip({plain_images.begin(), plain_images.begin() + long(half)});
+  const std::vector<uint8_t> second = Gzip({plain_images.begin() + long(half), plain_images.end()});
+  two.insert(two.end(), second.begin(), second.end());
+  WriteBytes(gz, two);
+  IdxImages c;
+  ASSERT_TRUE(ReadIdxImages(gz, &c, &error)) << error;
+  EXPECT_EQ(c.pixels, a.pixels);
+  // Labels too.
+  const std::vector<uint8_t> labels_file = {0, 0, 8, 1, 0, 0, 0, 4, 3, 1, 4, 1};
+  WriteBytes(gz, Gzip(labels_file));
+  std::vector<uint8_t> labels;
+  ASSERT_TRUE(ReadIdxLabels(gz, &labels, &error)) << error;
+  EXPECT_EQ(labels, (std::vector<uint8_t>{3, 1, 4, 1}));
+}
+
+TEST(IdxReaderGzip, IsDetectedByItsMagicBytesNotByItsName) {
+  const std::vector<uint8_t> plain_images = PatternedImageFile(2, 3, 4);
+  const std::string gzip_without_suffix = TempPath("gzip_named_plain");
+  const std::string plain_with_suffix = TempPath("plain_named.gz");
+  WriteBytes(gzip_without_suffix, Gzip(plain_images));
+  WriteBytes(plain_with_suffix, plain_images);
+  IdxImages a, b;
+  std::string error;
+  ASSERT_TRUE(ReadIdxImages(gzip_without_suffix, &a, &error)) << error;
+  ASSERT_TRUE(ReadIdxImages(plain_with_suffix, &b, &error)) << error;
+  EXPECT_EQ(a.pixels, b.pixels);
+  EXPECT_EQ(a.pixels, std::vector<uint8_t>(plain_images.begin() + 16, plain_images.end()));
+}
+
+TEST(IdxReaderGzip, TruncatedFilesGiveOneClearLine) {
+  const std::vector<uint8_t> gz = Gzip(PatternedImageFile(4, 28, 28));
+  const std::string path = TempPath("truncated.gz");
+  // Inside the gzip header, inside the compressed data, and without the 8-byte trailer.
+  for (const size_t keep : {size_t{5}, size_t{12}, gz.size() / 2, gz.size() - 8, gz.size() - 1}) {
+    WriteBytes(path, {gz.begin(), gz.begin() + long(keep)});
+    IdxImages images;
+    std::string error;
+    EXPECT_FALSE(ReadIdxImages(path, &images, &error)) << "kept " << keep << " bytes";
+    ExpectOneLineNaming(error, path, "truncated gzip file");
+  }
+}
+
+TEST(IdxReaderGzip, CorruptFilesGiveOneClearLine) {
+  const std::vector<uint8_t> gz = Gzip(PatternedImageFile(4, 28, 28));
+  const std::string path = TempPath("corrupt.gz");
+  std::vector<std::vector<uint8_t>> corrupt(4, gz);
+  corrupt[0][2] = 7;                  // compression method 7: not deflate
+  corrupt[1][10] |= 0x06;             // first block of type 3 (reserved)
+  corrupt[2][gz.size() - 6] ^= 0x01;  // a bit of the CRC-32 in the trailer
+  corrupt[3].push_back(0);            // a byte after the end of the gzip member
+  for (const std::vector<uint8_t>& bytes : corrupt) {
+    WriteBytes(path, bytes);
+    IdxImages images;
+    std::string error;
+    EXPECT_FALSE(ReadIdxImages(path, &images, &error));
+    ExpectOneLineNaming(error, path, "corrupt gzip file");
+  }
+}
+
+TEST(IdxReaderGzip, DecompressesNoMoreThanTheHeaderAllows) {
+  const std::string path = TempPath("bomb.gz");
+  IdxImages images;
+  std::string error;
+  // A 2x3x4 header (a 40-byte file) followed by 16 MiB of zeros: about 16 KiB of gzip.
+  std::vector<uint8_t> bomb = PatternedImageFile(2, 3, 4);
+  bomb.resize(bomb.size() + (size_t{16} << 20), 0);
+  WriteBytes(path, Gzip(bomb));
+  EXPECT_FALSE(ReadIdxImages(path, &images, &error));
+  ExpectOneLineNaming(error, path, "decompresses to more than the 40 bytes its IDX header implies");
+  // Labels: a header for 3 labels, then a megabyte.
+  std::vector<uint8_t> labels_bomb = {0, 0, 8, 1, 0, 0, 0, 3, 1, 2, 3};
+  labels_bomb.resize(labels_bomb.size() + (size_t{1} << 20), 1);
+  WriteBytes(path, Gzip(labels_bomb));
+  std::vector<uint8_t> labels;
+  EXPECT_FALSE(ReadIdxLabels(path, &labels, &error));
+  ExpectOneLineNaming(error, path, "decompresses to more than the 11 bytes");
+  // A header whose own dimensions exceed the gzip cap (400,000 28x28 images: 299 MiB) is
+  // refused before anything past it is decompressed.
+  const std::vector<uint8_t> huge = IdxImageFile(2051, 400000, 28, 28, 784);
+  WriteBytes(path, Gzip(huge));
+  EXPECT_FALSE(ReadIdxImages(path, &images, &error));
+  ExpectOneLineNaming(
+      error, path,
+      "header says 313600016 bytes, more than the " + std::to_string(kMaxGzipIdxBytes));
+  // A file that stops short of its header's size is refused as the plain one is.
+  const std::vector<uint8_t> short_file = IdxImageFile(2051, 2, 3, 4, 23);
+  WriteBytes(path, Gzip(short_file));
+  EXPECT_FALSE(ReadIdxImages(path, &images, &error));
+  ExpectOneLineNaming(error, path, "decompresses to 39 bytes, header says 40 (truncated");
+}
+
+TEST(Mnist, ReadsTheGzipFileWhenThePlainOneIsMissing) {
+  const std::string dir = TempPath("mnist_dir");
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  const std::vector<uint8_t> images = PatternedImageFile(3, 28, 28);
+  WriteBytes(dir + "/t10k-images-idx3-ubyte.gz", Gzip(images));
+  WriteBytes(dir + "/t10k-labels-idx1-ubyte", {0, 0, 8, 1, 0, 0, 0, 3, 7, 2, 1});
+  MnistSet set;
+  std::string error;
+  ASSERT_TRUE(LoadMnist(dir, MnistSplit::kTest, 0, &set, &error)) << error;
+  EXPECT_EQ(set.count, 3);
+  EXPECT_EQ(set.labels, (std::vector<uint8_t>{7, 2, 1}));
+  EXPECT_EQ(set.images[1], static_cast<float>(images[17]) / 255.0f);
+  EXPECT_EQ(set.images_file, dir + "/t10k-images-idx3-ubyte.gz");
+  EXPECT_EQ(set.labels_file, dir + "/t10k-labels-idx1-ubyte");
+  // With both, the plain file is read (here it differs: its first pixel is 7, not 0).
+  WriteBytes(dir + "/t10k-images-idx3-ubyte", IdxImageFile(2051, 3, 28, 28, 3 * 784));
+  ASSERT_TRUE(LoadMnist(dir, MnistSplit::kTest, 0, &set, &error)) << error;
+  EXPECT_EQ(set.images_file, dir + "/t10k-images-idx3-ubyte");
+  EXPECT_EQ(set.images[0], 7.0f / 255.0f);
+  // With neither, the error names the plain file.
+  EXPECT_FALSE(LoadMnist(dir, MnistSplit::kTrain, 0, &set, &error));
+  ExpectOneLineNaming(error, dir + "/train-images-idx3-ubyte: cannot open", "fetch_mnist.sh");
+  std::filesystem::remove_all(dir);
 }
 
 TEST(Mnist, LoadsTheRealFiles) {

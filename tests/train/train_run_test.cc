@@ -21,8 +21,9 @@
 namespace dnz::train {
 namespace {
 
-bool HaveMnist() {
-  return std::filesystem::exists(std::string(DNZ_MNIST_DIR) + "/train-images-idx3-ubyte");
+bool HaveMnist() {  // plain or gzip-compressed (host_lib/data/mnist.h)
+  const std::string images = std::string(DNZ_MNIST_DIR) + "/train-images-idx3-ubyte";
+  return std::filesystem::exists(images) || std::filesystem::exists(images + ".gz");
 }
 
 struct Result {
