@@ -22,8 +22,9 @@ bool ValidateOptions(const TrainOptions& o, std::string* error) {
     problem = "--val-limit must be >= 0";
   else if (o.threads < 0)
     problem = "--threads must be >= 0";
-  else if (o.precision != "f32" && o.precision != "bf16")
-    problem = "--precision must be f32 or bf16";
+  else if (o.precision != "f32" && o.precision != "bf16" && o.precision != "f16" &&
+           o.precision != "auto")
+    problem = "--precision must be f32, bf16, f16 (GPU) or auto";
   if (problem != nullptr) *error = problem;
   return problem == nullptr;
 }

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "cuda/cuda_status.h"
@@ -36,18 +37,20 @@ cuda::PolyphaseTaps MakePolyphaseTaps() {
   return taps;
 }
 
-// One conv of the seed network and the tensors around it, for up to `capacity` images.
+// One conv of the seed network and the tensors around it, for up to `capacity` images;
+// activations and their gradients are of the storage type T (float, __half, __nv_bfloat16).
+template <typename T>
 struct Layer {
   ConvSpec spec;
   bool polyphase = false;  // upsample + 3x3 as one 2x2 conv with 4x the output channels
   bool upsample = false;   // plain path: nearest upsample, then the conv
   int small_side = 0;      // side of the layer's input as the previous layer leaves it
   cuda::CudnnConv conv;
-  DeviceBuffer<float> kernels, kernel_grads;      // polyphase: [4C][in_c][2][2]
-  DeviceBuffer<float> conv_out, conv_out_grad;    // polyphase: [n][4C][s+1][s+1]
-  DeviceBuffer<float> upsampled, upsampled_grad;  // plain upsample: [n][in_c][2s][2s]
-  DeviceBuffer<float> act, act_grad;              // [n][C][out][out] after bias + activation
-  DeviceBuffer<float> pooled, pooled_grad;        // [n][C][ceil(out/2)]^2
+  DeviceBuffer<T> kernels, kernel_grads;      // polyphase: [4C][in_c][2][2]
+  DeviceBuffer<T> conv_out, conv_out_grad;    // polyphase: [n][4C][s+1][s+1]
+  DeviceBuffer<T> upsampled, upsampled_grad;  // plain upsample: [n][in_c][2s][2s]
+  DeviceBuffer<T> act, act_grad;              // [n][C][out][out] after bias + activation
+  DeviceBuffer<T> pooled, pooled_grad;        // [n][C][ceil(out/2)]^2
   DeviceBuffer<uint8_t> argmax;
 
   int64_t ActPerImage() const {
@@ -59,8 +62,23 @@ struct Layer {
   }
 };
 
+template <typename T>
+constexpr cuda::Precision kPrecision = cuda::Precision::kF32;
+template <>
+constexpr cuda::Precision kPrecision<__half> = cuda::Precision::kF16;
+template <>
+constexpr cuda::Precision kPrecision<__nv_bfloat16> = cuda::Precision::kBF16;
+
+// The network for storage type T. Parameters, gradients, Adam's moments, biases and the
+// loss are float in every precision; in f16 and bf16 the conv weights are rounded into a
+// T copy each step, and the conv weight gradients come back through a T buffer (f16: with
+// the loss scale divided out, cuda::LossScaleState).
+template <typename T>
 class CudaBackend final : public TrainBackend {
  public:
+  static constexpr bool kFloat = std::is_same<T, float>::value;
+  static constexpr bool kLossScaling = std::is_same<T, __half>::value;
+
   ~CudaBackend() override {
     if (cudnn_ != nullptr) cudnnDestroy(cudnn_);
     if (stream_ != nullptr) cudaStreamDestroy(stream_);
@@ -77,7 +95,7 @@ class CudaBackend final : public TrainBackend {
     device_ = cuda::DescribeDevice();
     const ParamLayout& layout = SeedParamLayout();
     for (int i = 0; i < kNumConvs; ++i) {
-      Layer& layer = layers_[static_cast<size_t>(i)];
+      Layer<T>& layer = layers_[static_cast<size_t>(i)];
       layer.spec = SeedConvs()[static_cast<size_t>(i)];
       const ConvSpec& s = layer.spec;
       layer.polyphase = s.upsample_before && cuda_options.polyphase_upsample;
@@ -85,7 +103,7 @@ class CudaBackend final : public TrainBackend {
       layer.small_side = s.upsample_before ? s.in_side / 2 : s.in_side;
       cuda::ConvShape shape{s.in_channels, s.in_side, s.out_channels, s.kernel, s.padding};
       if (layer.polyphase) shape = {s.in_channels, layer.small_side, 4 * s.out_channels, 2, 1};
-      if (!layer.conv.Init(shape, error)) return false;
+      if (!layer.conv.Init(shape, kPrecision<T>, error)) return false;
       if (layer.polyphase &&
           (!layer.kernels.Reserve(static_cast<size_t>(16) * s.out_channels * s.in_channels,
                                   error) ||
@@ -94,15 +112,33 @@ class CudaBackend final : public TrainBackend {
       }
     }
     const size_t total = layout.total;
+    if (!kFloat &&
+        (!weights_lp_.Reserve(total, error) || !weight_grads_lp_.Reserve(total, error))) {
+      return false;
+    }
+    if (kLossScaling) {
+      const cuda::LossScaleState start{65536.0f, 0, 0, 0.0f, 0};
+      if (!loss_scale_.Reserve(1, error) ||
+          !CudaOk(cudaMemcpyAsync(loss_scale_.get(), &start, sizeof start, cudaMemcpyHostToDevice,
+                                  stream_),
+                  "copy the loss scale", error)) {
+        return false;
+      }
+    }
     return params_.Reserve(total, error) && grads_.Reserve(total, error) &&
            m_.Reserve(total, error) && v_.Reserve(total, error) &&
            CudaOk(cudaMemsetAsync(grads_.get(), 0, total * sizeof(float), stream_), "cudaMemset",
                   error) &&
            counter_.Reserve(1, error) && loss_sum_.Reserve(1, error) &&
+           running_loss_.Reserve(1, error) &&
+           CudaOk(cudaMemsetAsync(running_loss_.get(), 0, sizeof(double), stream_), "cudaMemset",
+                  error) &&
            Prepare(options.train_batch, error);
   }
 
-  std::string Name() const override { return "cudnn-f32"; }
+  std::string Name() const override {
+    return kFloat ? "cudnn-f32" : kLossScaling ? "cudnn-f16" : "cudnn-bf16";
+  }
   std::string Device() const override { return "cuda " + device_; }
 
   bool SetParameters(const std::vector<float>& params, std::string* error) override {
@@ -114,28 +150,35 @@ class CudaBackend final : public TrainBackend {
   bool SetAdamState(const AdamState& state, std::string* error) override {
     if (!CopyIn(state.m, m_.get(), error) || !CopyIn(state.v, v_.get(), error)) return false;
     adam_step_ = state.step;
-    return true;
+    if (!kLossScaling) return true;
+    // f16 counts its steps on the device, where overflowing steps are skipped.
+    const long long step = state.step;
+    return CudaOk(cudaMemcpyAsync(&loss_scale_.get()->step, &step, sizeof step,
+                                  cudaMemcpyHostToDevice, stream_),
+                  "copy Adam's step", error) &&
+           CudaOk(cudaStreamSynchronize(stream_), "copy Adam's step", error);
   }
   bool GetAdamState(AdamState* state, std::string* error) override {
     state->step = adam_step_;
+    if (kLossScaling) {
+      long long step = 0;
+      if (!CudaOk(cudaMemcpyAsync(&step, &loss_scale_.get()->step, sizeof step,
+                                  cudaMemcpyDeviceToHost, stream_),
+                  "copy Adam's step", error) ||
+          !CudaOk(cudaStreamSynchronize(stream_), "copy Adam's step", error)) {
+        return false;
+      }
+      state->step = step;
+    }
     return CopyOut(m_.get(), &state->m, error) && CopyOut(v_.get(), &state->v, error);
   }
 
   bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
                         std::string* error) override {
     if (!Prepare(batch, error) || !Upload(clean, batch, clean_.get(), error) ||
-        !RunForward(noisy, batch, error)) {
+        !UploadNoisy(noisy, batch, error) || !ForwardPass(batch, error) ||
+        !BackwardPass(batch, nullptr, error)) {
       return false;
-    }
-    const Layer& last = layers_.back();
-    if (!CudaOk(cuda::SigmoidBce(last.act.get(), clean_.get(), batch, kImagePixels,
-                                 layers_.back().act_grad.get(), per_image_.get(), loss_sum_.get(),
-                                 stream_),
-                "sigmoid-BCE kernel", error)) {
-      return false;
-    }
-    for (int i = kNumConvs - 1; i >= 0; --i) {
-      if (!Backward(i, batch, error)) return false;
     }
     double sum = 0.0;
     if (!CudaOk(cudaMemcpyAsync(&sum, loss_sum_.get(), sizeof sum, cudaMemcpyDeviceToHost, stream_),
@@ -144,8 +187,66 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     *loss = sum / (static_cast<double>(batch) * kImagePixels);
-    has_gradients_ = true;
     return true;
+  }
+
+  bool SupportsDeviceData() const override { return true; }
+
+  bool UploadTrainingSet(const float* images, int count, std::string* error) override {
+    const size_t values = static_cast<size_t>(count) * kImagePixels;
+    set_count_ = 0;
+    if (!train_set_.Reserve(values, error) || !order_.Reserve(static_cast<size_t>(count), error) ||
+        !CudaOk(cudaMemcpyAsync(train_set_.get(), images, values * sizeof(float),
+                                cudaMemcpyHostToDevice, stream_),
+                "copy the training set to the GPU", error) ||
+        !CudaOk(cudaStreamSynchronize(stream_), "copy the training set to the GPU", error)) {
+      return false;
+    }
+    set_count_ = count;
+    return true;
+  }
+
+  bool SetEpochOrder(const std::vector<int>& order, std::string* error) override {
+    if (static_cast<int>(order.size()) != set_count_) {
+      *error = "internal: the epoch order does not match the uploaded training set";
+      return false;
+    }
+    for (int image : order) {
+      if (image < 0 || image >= set_count_) {
+        *error = "internal: the epoch order names an image outside the training set";
+        return false;
+      }
+    }
+    // Synchronous: `order` may change after the call, and this is once per epoch.
+    return CudaOk(cudaMemcpyAsync(order_.get(), order.data(), order.size() * sizeof(int),
+                                  cudaMemcpyHostToDevice, stream_),
+                  "copy the epoch order to the GPU", error) &&
+           CudaOk(cudaStreamSynchronize(stream_), "copy the epoch order to the GPU", error);
+  }
+
+  bool ComputeGradientsOnDevice(int first, int batch, double noise, uint64_t noise_seed,
+                                uint64_t noise_epoch, std::string* error) override {
+    if (first < 0 || batch <= 0 || first + batch > set_count_) {
+      *error = "internal: batch outside the uploaded training set";
+      return false;
+    }
+    // One Philox key per (run, epoch); the image index picks the stream within it.
+    const unsigned long long seed = noise_seed ^ (noise_epoch * 0x9E3779B97F4A7C15ULL);
+    return Prepare(batch, error) &&
+           CudaOk(cuda::NoisyBatch(train_set_.get(), order_.get(), first, batch, kImagePixels,
+                                   static_cast<float>(noise), seed, noisy_.get(), clean_.get(),
+                                   stream_),
+                  "noise kernel", error) &&
+           ForwardPass(batch, error) && BackwardPass(batch, running_loss_.get(), error);
+  }
+
+  bool TakeLossSum(double* sum, std::string* error) override {
+    return CudaOk(cudaMemcpyAsync(sum, running_loss_.get(), sizeof *sum, cudaMemcpyDeviceToHost,
+                                  stream_),
+                  "copy the loss", error) &&
+           CudaOk(cudaMemsetAsync(running_loss_.get(), 0, sizeof(double), stream_),
+                  "reset the loss", error) &&
+           CudaOk(cudaStreamSynchronize(stream_), "training steps", error);
   }
 
   bool GetGradients(std::vector<float>* grads, std::string* error) override {
@@ -162,16 +263,39 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     ++adam_step_;
-    return CudaOk(cuda::Adam(AdamStepSize(config, adam_step_), config.beta1, config.beta2,
-                             config.epsilon, static_cast<int64_t>(SeedParamLayout().total),
-                             params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
-                  "Adam kernel", error);
+    const int64_t total = static_cast<int64_t>(SeedParamLayout().total);
+    if (kLossScaling) {
+      constexpr int kGrowthInterval = 2000;  // good steps before the scale doubles
+      return CudaOk(
+                 cuda::UpdateLossScale(grads_.get(), total, config.learning_rate, config.beta1,
+                                       config.beta2, kGrowthInterval, loss_scale_.get(), stream_),
+                 "loss-scale kernel", error) &&
+             CudaOk(
+                 cuda::AdamScaled(loss_scale_.get(), config.beta1, config.beta2, config.epsilon,
+                                  total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
+                 "Adam kernel", error);
+    }
+    return CudaOk(
+        cuda::Adam(AdamStepSize(config, adam_step_), config.beta1, config.beta2, config.epsilon,
+                   total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
+        "Adam kernel", error);
   }
 
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
-    return Prepare(batch, error) && RunForward(noisy, batch, error) &&
-           CudaOk(cudaMemcpyAsync(logits, layers_.back().act.get(),
-                                  sizeof(float) * static_cast<size_t>(batch) * kImagePixels,
+    const int64_t count = static_cast<int64_t>(batch) * kImagePixels;
+    if (!Prepare(batch, error) || !UploadNoisy(noisy, batch, error) || !ForwardPass(batch, error)) {
+      return false;
+    }
+    const float* source = reinterpret_cast<const float*>(layers_.back().act.get());
+    if (!kFloat) {
+      if (!CudaOk(cuda::ConvertToFloat(layers_.back().act.get(), count, nullptr, staging_.get(),
+                                       stream_),
+                  "convert the logits", error)) {
+        return false;
+      }
+      source = staging_.get();
+    }
+    return CudaOk(cudaMemcpyAsync(logits, source, sizeof(float) * static_cast<size_t>(count),
                                   cudaMemcpyDeviceToHost, stream_),
                   "copy the logits", error) &&
            CudaOk(cudaStreamSynchronize(stream_), "forward pass", error);
@@ -212,6 +336,18 @@ class CudaBackend final : public TrainBackend {
                   "copy from the GPU", error) &&
            CudaOk(cudaStreamSynchronize(stream_), "copy from the GPU", error);
   }
+  // Host images into noisy_, through the float staging buffer when T is not float.
+  bool UploadNoisy(const float* images, int batch, std::string* error) {
+    if constexpr (kFloat) {
+      return Upload(images, batch, noisy_.get(), error);
+    } else {
+      return Upload(images, batch, staging_.get(), error) &&
+             CudaOk(
+                 cuda::ConvertFromFloat(staging_.get(), static_cast<int64_t>(batch) * kImagePixels,
+                                        noisy_.get(), stream_),
+                 "convert a batch", error);
+    }
+  }
   bool Upload(const float* images, int batch, float* device, std::string* error) {
     return CudaOk(
         cudaMemcpyAsync(device, images, sizeof(float) * static_cast<size_t>(batch) * kImagePixels,
@@ -226,7 +362,7 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     size_t workspace = 0;
-    for (Layer& layer : layers_) {
+    for (Layer<T>& layer : layers_) {
       size_t bytes = 0;
       if (!layer.conv.Prepare(cudnn_, batch, &bytes, error)) return false;
       workspace = std::max(workspace, bytes);
@@ -236,10 +372,10 @@ class CudaBackend final : public TrainBackend {
     const size_t n = static_cast<size_t>(batch);
     const size_t image = kImagePixels;
     if (!noisy_.Reserve(n * image, error) || !clean_.Reserve(n * image, error) ||
-        !per_image_.Reserve(n, error)) {
+        !staging_.Reserve(n * image, error) || !per_image_.Reserve(n, error)) {
       return false;
     }
-    for (Layer& l : layers_) {
+    for (Layer<T>& l : layers_) {
       const ConvSpec& s = l.spec;
       const size_t act = n * static_cast<size_t>(l.ActPerImage());
       if (!l.act.Reserve(act, error) || !l.act_grad.Reserve(act, error)) return false;
@@ -266,29 +402,43 @@ class CudaBackend final : public TrainBackend {
   }
 
   // The input of conv i as the previous layer leaves it (pooled, or small before an upsample).
-  const float* Input(int i) const {
+  const T* Input(int i) const {
     if (i == 0) return noisy_.get();
-    const Layer& prev = layers_[static_cast<size_t>(i - 1)];
+    const Layer<T>& prev = layers_[static_cast<size_t>(i - 1)];
     return prev.spec.pool_after ? prev.pooled.get() : prev.act.get();
   }
-  float* InputGrad(int i) {
-    Layer& prev = layers_[static_cast<size_t>(i - 1)];
+  T* InputGrad(int i) {
+    Layer<T>& prev = layers_[static_cast<size_t>(i - 1)];
     return prev.spec.pool_after ? prev.pooled_grad.get() : prev.act_grad.get();
   }
-  float* Weights(int i) const { return params_.get() + SeedParamLayout().weight_offset[i]; }
+  // The conv weights as the convolutions read them: the float parameters, or their T copy.
+  T* Weights(int i) const {
+    if constexpr (kFloat) {
+      return params_.get() + SeedParamLayout().weight_offset[i];
+    } else {
+      return weights_lp_.get() + SeedParamLayout().weight_offset[i];
+    }
+  }
+  float* MasterWeights(int i) const { return params_.get() + SeedParamLayout().weight_offset[i]; }
   float* Bias(int i) const { return params_.get() + SeedParamLayout().bias_offset[i]; }
 
-  bool RunForward(const float* noisy, int batch, std::string* error) {
-    if (!Upload(noisy, batch, noisy_.get(), error)) return false;
+  // The forward pass on noisy_ (its first `batch` images); logits end in the last act.
+  bool ForwardPass(int batch, std::string* error) {
+    if (!kFloat &&
+        !CudaOk(cuda::ConvertFromFloat(params_.get(), static_cast<int64_t>(SeedParamLayout().total),
+                                       weights_lp_.get(), stream_),
+                "round the weights", error)) {
+      return false;
+    }
     void* ws = workspace_.get();
     const size_t ws_bytes = workspace_.size();
     for (int i = 0; i < kNumConvs; ++i) {
-      Layer& l = layers_[static_cast<size_t>(i)];
+      Layer<T>& l = layers_[static_cast<size_t>(i)];
       const ConvSpec& s = l.spec;
       const int out_plane = s.out_side * s.out_side;
       bool ok = true;
       if (l.polyphase) {
-        ok = CudaOk(cuda::PolyphaseKernels(Weights(i), s.out_channels, s.in_channels, taps_,
+        ok = CudaOk(cuda::PolyphaseKernels(MasterWeights(i), s.out_channels, s.in_channels, taps_,
                                            l.kernels.get(), stream_),
                     "polyphase kernels", error) &&
              l.conv.Forward(cudnn_, batch, Input(i), l.kernels.get(), l.conv_out.get(), ws,
@@ -297,7 +447,7 @@ class CudaBackend final : public TrainBackend {
                                              l.small_side, s.relu, l.act.get(), stream_),
                     "interleave kernel", error);
       } else {
-        const float* x = Input(i);
+        const T* x = Input(i);
         if (l.upsample) {
           ok = CudaOk(cuda::Upsample(x, batch * s.in_channels, l.small_side, l.small_side,
                                      l.upsampled.get(), stream_),
@@ -320,10 +470,27 @@ class CudaBackend final : public TrainBackend {
     return true;
   }
 
+  // The loss against clean_ and every gradient, after ForwardPass; the loss times `batch`
+  // is added to `running_sum` when it is not null.
+  bool BackwardPass(int batch, double* running_sum, std::string* error) {
+    Layer<T>& last = layers_.back();
+    if (!CudaOk(cuda::SigmoidBce(last.act.get(), clean_.get(), batch, kImagePixels, LossScale(),
+                                 last.act_grad.get(), per_image_.get(), loss_sum_.get(),
+                                 running_sum, stream_),
+                "sigmoid-BCE kernel", error)) {
+      return false;
+    }
+    for (int i = kNumConvs - 1; i >= 0; --i) {
+      if (!Backward(i, batch, error)) return false;
+    }
+    has_gradients_ = true;
+    return true;
+  }
+
   // Gradients of conv i from its act_grad (the gradient at its output, after the
   // activation); writes its weight and bias gradients and the previous layer's act_grad.
   bool Backward(int i, int batch, std::string* error) {
-    Layer& l = layers_[static_cast<size_t>(i)];
+    Layer<T>& l = layers_[static_cast<size_t>(i)];
     const ConvSpec& s = l.spec;
     const ParamLayout& layout = SeedParamLayout();
     float* weight_grad = grads_.get() + layout.weight_offset[i];
@@ -337,8 +504,8 @@ class CudaBackend final : public TrainBackend {
                 "ReLU backward kernel", error)) {
       return false;
     }
-    if (!CudaOk(cuda::BiasGradient(l.act_grad.get(), batch, s.out_channels, out_plane, bias_grad,
-                                   stream_),
+    if (!CudaOk(cuda::BiasGradient(l.act_grad.get(), batch, s.out_channels, out_plane, LossScale(),
+                                   bias_grad, stream_),
                 "bias gradient kernel", error)) {
       return false;
     }
@@ -350,17 +517,25 @@ class CudaBackend final : public TrainBackend {
           !l.conv.BackwardFilter(cudnn_, batch, Input(i), l.conv_out_grad.get(),
                                  l.kernel_grads.get(), ws, ws_bytes, error) ||
           !CudaOk(cuda::FoldPolyphaseGradients(l.kernel_grads.get(), s.out_channels, s.in_channels,
-                                               taps_, weight_grad, stream_),
+                                               taps_, LossScale(), weight_grad, stream_),
                   "polyphase fold kernel", error) ||
           (!first && !l.conv.BackwardData(cudnn_, batch, l.kernels.get(), l.conv_out_grad.get(),
                                           InputGrad(i), ws, ws_bytes, error))) {
         return false;
       }
     } else {
-      const float* x = l.upsample ? l.upsampled.get() : Input(i);
-      float* x_grad = first ? nullptr : (l.upsample ? l.upsampled_grad.get() : InputGrad(i));
-      if (!l.conv.BackwardFilter(cudnn_, batch, x, l.act_grad.get(), weight_grad, ws, ws_bytes,
+      const T* x = l.upsample ? l.upsampled.get() : Input(i);
+      T* x_grad = first ? nullptr : (l.upsample ? l.upsampled_grad.get() : InputGrad(i));
+      // The conv writes its weight gradient in T: in place for float, else through the T
+      // buffer into the float gradients with the loss scale divided out.
+      void* conv_weight_grad = weight_grad;
+      if constexpr (!kFloat) conv_weight_grad = weight_grads_lp_.get() + layout.weight_offset[i];
+      if (!l.conv.BackwardFilter(cudnn_, batch, x, l.act_grad.get(), conv_weight_grad, ws, ws_bytes,
                                  error) ||
+          (!kFloat && !CudaOk(cuda::ConvertToFloat(static_cast<const T*>(conv_weight_grad),
+                                                   static_cast<int64_t>(layout.weight_count[i]),
+                                                   LossScale(), weight_grad, stream_),
+                              "convert the weight gradients", error)) ||
           (!first && !l.conv.BackwardData(cudnn_, batch, Weights(i), l.act_grad.get(), x_grad, ws,
                                           ws_bytes, error))) {
         return false;
@@ -373,7 +548,7 @@ class CudaBackend final : public TrainBackend {
       }
     }
     if (first) return true;
-    Layer& prev = layers_[static_cast<size_t>(i - 1)];
+    Layer<T>& prev = layers_[static_cast<size_t>(i - 1)];
     if (!prev.spec.pool_after) return true;
     return CudaOk(cuda::MaxPoolBackward(prev.pooled_grad.get(), prev.argmax.get(),
                                         batch * prev.spec.out_channels, prev.spec.out_side,
@@ -381,14 +556,24 @@ class CudaBackend final : public TrainBackend {
                   "max-pool backward kernel", error);
   }
 
+  const cuda::LossScaleState* LossScale() const {
+    return kLossScaling ? loss_scale_.get() : nullptr;
+  }
+
   cudaStream_t stream_ = nullptr;
   cudnnHandle_t cudnn_ = nullptr;
   std::string device_;
   const cuda::PolyphaseTaps taps_ = MakePolyphaseTaps();
-  std::array<Layer, kNumConvs> layers_;
+  std::array<Layer<T>, kNumConvs> layers_;
   DeviceBuffer<float> params_, grads_, m_, v_;
-  DeviceBuffer<float> noisy_, clean_;
-  DeviceBuffer<double> per_image_, loss_sum_;
+  DeviceBuffer<T> weights_lp_, weight_grads_lp_;   // f16/bf16: the weights and their gradients
+  DeviceBuffer<cuda::LossScaleState> loss_scale_;  // f16 only
+  DeviceBuffer<T> noisy_;
+  DeviceBuffer<float> clean_, staging_;
+  DeviceBuffer<double> per_image_, loss_sum_, running_loss_;
+  DeviceBuffer<float> train_set_;  // the clean training set, [count][28][28]
+  DeviceBuffer<int> order_;        // this epoch's order of it
+  int set_count_ = 0;
   DeviceBuffer<unsigned long long> counter_;
   DeviceBuffer<unsigned char> workspace_;
   int capacity_ = 0;
@@ -404,18 +589,44 @@ bool CudaBackendUsable(std::string* why) { return cuda::CudaUsable(why); }
 std::unique_ptr<TrainBackend> CreateCudaBackend(const BackendOptions& options,
                                                 const CudaBackendOptions& cuda_options,
                                                 std::string* error) {
-  if (options.precision != "f32") {
-    *error = "--precision " + options.precision +
-             " on the GPU: not built yet (the cuda backend trains in f32)";
-    return nullptr;
-  }
   std::string why;
   if (!cuda::CudaUsable(&why)) {
     *error = "no usable GPU: " + why;
     return nullptr;
   }
-  auto backend = std::make_unique<CudaBackend>();
-  if (!backend->Init(options, cuda_options, error)) return nullptr;
+  int device = 0, major = 0;
+  if (!CudaOk(cudaGetDevice(&device), "cudaGetDevice", error) ||
+      !CudaOk(cudaDeviceGetAttribute(&major, cudaDevAttrComputeCapabilityMajor, device),
+              "cudaDeviceGetAttribute", error)) {
+    return nullptr;
+  }
+  // auto: bf16 where the tensor cores have it (Ampere, compute capability 8.0, and later),
+  // else f16 (the T4: 7.5).
+  std::string precision = options.precision;
+  if (precision == "auto") precision = major >= 8 ? "bf16" : "f16";
+  if (precision == "bf16" && major < 8) {
+    *error = "--precision bf16 needs a GPU of compute capability 8.0 or later (this one: " +
+             std::to_string(major) + ".x); use f16 or auto";
+    return nullptr;
+  }
+  std::unique_ptr<TrainBackend> backend;
+  bool ok = false;
+  if (precision == "f32") {
+    auto b = std::make_unique<CudaBackend<float>>();
+    ok = b->Init(options, cuda_options, error);
+    backend = std::move(b);
+  } else if (precision == "f16") {
+    auto b = std::make_unique<CudaBackend<__half>>();
+    ok = b->Init(options, cuda_options, error);
+    backend = std::move(b);
+  } else if (precision == "bf16") {
+    auto b = std::make_unique<CudaBackend<__nv_bfloat16>>();
+    ok = b->Init(options, cuda_options, error);
+    backend = std::move(b);
+  } else {
+    *error = "--precision " + precision + ": use f32, f16, bf16 or auto";
+  }
+  if (!ok) return nullptr;
   return backend;
 }
 

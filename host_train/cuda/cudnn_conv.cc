@@ -10,15 +10,18 @@ namespace {
 // Algorithms needing more workspace than this are passed over.
 constexpr size_t kMaxWorkspaceBytes = size_t{512} << 20;
 
-// The first of cuDNN's ranked candidates that works without tensor cores and within the
-// workspace limit, preferring deterministic ones (a seed then gives the same run twice).
+// The first of cuDNN's ranked candidates that works within the workspace limit (and, in
+// f32, without tensor cores), preferring deterministic ones (a seed then gives the same run
+// twice).
 template <typename Perf>
-const Perf* PickAlgorithm(const Perf* ranked, int count) {
+const Perf* PickAlgorithm(const Perf* ranked, int count, bool tensor_cores) {
   const Perf* fallback = nullptr;
   for (int i = 0; i < count; ++i) {
     const Perf& p = ranked[i];
+    const bool uses_tensor_cores =
+        p.mathType == CUDNN_TENSOR_OP_MATH || p.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION;
     if (p.status != CUDNN_STATUS_SUCCESS || p.memory > kMaxWorkspaceBytes ||
-        p.mathType == CUDNN_TENSOR_OP_MATH || p.mathType == CUDNN_TENSOR_OP_MATH_ALLOW_CONVERSION) {
+        (uses_tensor_cores && !tensor_cores)) {
       continue;
     }
     if (p.determinism == CUDNN_DETERMINISTIC) return &p;
@@ -38,19 +41,25 @@ CudnnConv::~CudnnConv() {
   if (conv_ != nullptr) cudnnDestroyConvolutionDescriptor(conv_);
 }
 
-bool CudnnConv::Init(const ConvShape& shape, std::string* error) {
+bool CudnnConv::Init(const ConvShape& shape, Precision precision, std::string* error) {
   shape_ = shape;
+  data_type_ = precision == Precision::kF16    ? CUDNN_DATA_HALF
+               : precision == Precision::kBF16 ? CUDNN_DATA_BFLOAT16
+                                               : CUDNN_DATA_FLOAT;
+  tensor_cores_ = precision != Precision::kF32;
   return CudnnOk(cudnnCreateFilterDescriptor(&filter_), "create filter descriptor", error) &&
-         CudnnOk(cudnnSetFilter4dDescriptor(filter_, CUDNN_DATA_FLOAT, CUDNN_TENSOR_NCHW,
-                                            shape.out_channels, shape.in_channels, shape.kernel,
-                                            shape.kernel),
-                 "set filter descriptor", error) &&
+         CudnnOk(
+             cudnnSetFilter4dDescriptor(filter_, data_type_, CUDNN_TENSOR_NCHW, shape.out_channels,
+                                        shape.in_channels, shape.kernel, shape.kernel),
+             "set filter descriptor", error) &&
          CudnnOk(cudnnCreateConvolutionDescriptor(&conv_), "create convolution descriptor",
                  error) &&
          CudnnOk(cudnnSetConvolution2dDescriptor(conv_, shape.padding, shape.padding, 1, 1, 1, 1,
                                                  CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
                  "set convolution descriptor", error) &&
-         CudnnOk(cudnnSetConvolutionMathType(conv_, CUDNN_FMA_MATH), "set math type", error);
+         CudnnOk(cudnnSetConvolutionMathType(conv_,
+                                             tensor_cores_ ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH),
+                 "set math type", error);
 }
 
 const CudnnConv::Plan* CudnnConv::FindPlan(int batch) const {
@@ -66,19 +75,24 @@ bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes
     *workspace_bytes = known->workspace_bytes;
     return true;
   }
-  plans_.push_back(Plan{});
-  Plan& plan = plans_.back();
+  // Kept only once complete: a failed Prepare must not leave a plan FindPlan would use.
+  Plan plan;
   plan.batch = batch;
+  auto discard = [&plan] {
+    if (plan.x != nullptr) cudnnDestroyTensorDescriptor(plan.x);
+    if (plan.y != nullptr) cudnnDestroyTensorDescriptor(plan.y);
+    return false;
+  };
   const int out = shape_.out_side();
   if (!CudnnOk(cudnnCreateTensorDescriptor(&plan.x), "create tensor descriptor", error) ||
       !CudnnOk(cudnnCreateTensorDescriptor(&plan.y), "create tensor descriptor", error) ||
-      !CudnnOk(cudnnSetTensor4dDescriptor(plan.x, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, batch,
+      !CudnnOk(cudnnSetTensor4dDescriptor(plan.x, CUDNN_TENSOR_NCHW, data_type_, batch,
                                           shape_.in_channels, shape_.in_side, shape_.in_side),
                "set input descriptor", error) ||
-      !CudnnOk(cudnnSetTensor4dDescriptor(plan.y, CUDNN_TENSOR_NCHW, CUDNN_DATA_FLOAT, batch,
+      !CudnnOk(cudnnSetTensor4dDescriptor(plan.y, CUDNN_TENSOR_NCHW, data_type_, batch,
                                           shape_.out_channels, out, out),
                "set output descriptor", error)) {
-    return false;
+    return discard();
   }
 
   int count = 0;
@@ -87,42 +101,43 @@ bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes
           cudnnGetConvolutionForwardAlgorithm_v7(handle, plan.x, filter_, conv_, plan.y,
                                                  CUDNN_CONVOLUTION_FWD_ALGO_COUNT, &count, forward),
           "rank forward algorithms", error)) {
-    return false;
+    return discard();
   }
-  const cudnnConvolutionFwdAlgoPerf_t* f = PickAlgorithm(forward, count);
+  const cudnnConvolutionFwdAlgoPerf_t* f = PickAlgorithm(forward, count, tensor_cores_);
 
   cudnnConvolutionBwdDataAlgoPerf_t data[CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT];
   if (!CudnnOk(cudnnGetConvolutionBackwardDataAlgorithm_v7(handle, filter_, plan.y, conv_, plan.x,
                                                            CUDNN_CONVOLUTION_BWD_DATA_ALGO_COUNT,
                                                            &count, data),
                "rank backward-data algorithms", error)) {
-    return false;
+    return discard();
   }
-  const cudnnConvolutionBwdDataAlgoPerf_t* d = PickAlgorithm(data, count);
+  const cudnnConvolutionBwdDataAlgoPerf_t* d = PickAlgorithm(data, count, tensor_cores_);
 
   cudnnConvolutionBwdFilterAlgoPerf_t filter[CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT];
   if (!CudnnOk(cudnnGetConvolutionBackwardFilterAlgorithm_v7(
                    handle, plan.x, plan.y, conv_, filter_, CUDNN_CONVOLUTION_BWD_FILTER_ALGO_COUNT,
                    &count, filter),
                "rank backward-filter algorithms", error)) {
-    return false;
+    return discard();
   }
-  const cudnnConvolutionBwdFilterAlgoPerf_t* w = PickAlgorithm(filter, count);
+  const cudnnConvolutionBwdFilterAlgoPerf_t* w = PickAlgorithm(filter, count, tensor_cores_);
 
   if (f == nullptr || d == nullptr || w == nullptr) {
     *error = "cudnn: no usable convolution algorithm for a " + std::to_string(shape_.kernel) + "x" +
              std::to_string(shape_.kernel) + " conv at batch " + std::to_string(batch);
-    return false;
+    return discard();
   }
   plan.forward = f->algo;
   plan.backward_data = d->algo;
   plan.backward_filter = w->algo;
   plan.workspace_bytes = std::max({f->memory, d->memory, w->memory});
   *workspace_bytes = plan.workspace_bytes;
+  plans_.push_back(plan);
   return true;
 }
 
-bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const float* x, const float* w, float* y,
+bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const void* x, const void* w, void* y,
                         void* workspace, size_t workspace_bytes, std::string* error) {
   const Plan* plan = FindPlan(batch);
   const float one = 1.0f, zero = 0.0f;
@@ -132,8 +147,8 @@ bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const float* x, const f
                  "convolution forward", error);
 }
 
-bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const float* w, const float* dy,
-                             float* dx, void* workspace, size_t workspace_bytes,
+bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const void* w, const void* dy,
+                             void* dx, void* workspace, size_t workspace_bytes,
                              std::string* error) {
   const Plan* plan = FindPlan(batch);
   const float one = 1.0f, zero = 0.0f;
@@ -144,8 +159,8 @@ bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const float* w, co
                  "convolution backward data", error);
 }
 
-bool CudnnConv::BackwardFilter(cudnnHandle_t handle, int batch, const float* x, const float* dy,
-                               float* dw, void* workspace, size_t workspace_bytes,
+bool CudnnConv::BackwardFilter(cudnnHandle_t handle, int batch, const void* x, const void* dy,
+                               void* dw, void* workspace, size_t workspace_bytes,
                                std::string* error) {
   const Plan* plan = FindPlan(batch);
   const float one = 1.0f, zero = 0.0f;

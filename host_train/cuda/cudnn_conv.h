@@ -1,10 +1,11 @@
 // One convolution on cuDNN's convolution API: descriptors, the algorithm of each direction
 // (forward, backward-data, backward-weights) chosen once per batch size by cuDNN's
-// heuristics, and the workspace each needs. NCHW f32 tensors and OIHW weights, the flat
-// layout of the trainer's parameters, so weights and gradients need no reordering.
+// heuristics, and the workspace each needs. NCHW tensors and OIHW weights, the flat layout
+// of the trainer's parameters, so weights and gradients need no reordering.
 //
 // f32 runs on CUDA cores (CUDNN_FMA_MATH): TF32 tensor cores would round the inputs to 10
-// mantissa bits and break parity with the CPU trainer.
+// mantissa bits and break parity with the CPU trainer. f16 and bf16 tensors run on tensor
+// cores and accumulate in f32.
 #ifndef DNZ_HOST_TRAIN_CUDA_CUDNN_CONV_H_
 #define DNZ_HOST_TRAIN_CUDA_CUDNN_CONV_H_
 
@@ -15,6 +16,8 @@
 #include <vector>
 
 namespace dnz::train::cuda {
+
+enum class Precision { kF32, kF16, kBF16 };
 
 struct ConvShape {
   int in_channels = 0;
@@ -32,18 +35,19 @@ class CudnnConv {
   CudnnConv& operator=(const CudnnConv&) = delete;
   ~CudnnConv();
 
-  bool Init(const ConvShape& shape, std::string* error);
+  bool Init(const ConvShape& shape, Precision precision, std::string* error);
   // Descriptors and algorithms for `batch`, made on first use and kept; *workspace_bytes
   // gets the most any direction needs at that batch.
   bool Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes, std::string* error);
 
-  // y = conv(x, w); dx = conv_transpose(w, dy); dw = correlation of x and dy. `batch` must
-  // have been prepared and the workspace must be as large as Prepare said.
-  bool Forward(cudnnHandle_t handle, int batch, const float* x, const float* w, float* y,
+  // y = conv(x, w); dx = conv_transpose(w, dy); dw = correlation of x and dy, all tensors of
+  // the precision's type. `batch` must have been prepared and the workspace must be as
+  // large as Prepare said.
+  bool Forward(cudnnHandle_t handle, int batch, const void* x, const void* w, void* y,
                void* workspace, size_t workspace_bytes, std::string* error);
-  bool BackwardData(cudnnHandle_t handle, int batch, const float* w, const float* dy, float* dx,
+  bool BackwardData(cudnnHandle_t handle, int batch, const void* w, const void* dy, void* dx,
                     void* workspace, size_t workspace_bytes, std::string* error);
-  bool BackwardFilter(cudnnHandle_t handle, int batch, const float* x, const float* dy, float* dw,
+  bool BackwardFilter(cudnnHandle_t handle, int batch, const void* x, const void* dy, void* dw,
                       void* workspace, size_t workspace_bytes, std::string* error);
 
   const ConvShape& shape() const { return shape_; }
@@ -61,6 +65,8 @@ class CudnnConv {
   const Plan* FindPlan(int batch) const;
 
   ConvShape shape_;
+  cudnnDataType_t data_type_ = CUDNN_DATA_FLOAT;
+  bool tensor_cores_ = false;
   cudnnFilterDescriptor_t filter_ = nullptr;
   cudnnConvolutionDescriptor_t conv_ = nullptr;
   std::vector<Plan> plans_;

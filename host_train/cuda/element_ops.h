@@ -20,6 +20,24 @@
 
 namespace dnz::train::cuda {
 
+// How a tensor element of type T is read and written: float here; the GPU's f16 and bf16 in
+// half_types.h (CUDA builds only). Arithmetic is always in float.
+template <typename T>
+struct Storage;
+template <>
+struct Storage<float> {
+  static DNZ_HD float Load(float v) { return v; }
+  static DNZ_HD float Store(float v) { return v; }
+};
+template <typename T>
+DNZ_HD float Load(T v) {
+  return Storage<T>::Load(v);
+}
+template <typename T>
+DNZ_HD T Store(float v) {
+  return Storage<T>::Store(v);
+}
+
 // ---- Bias and activation ---------------------------------------------------------------
 
 // z + bias, then a ReLU unless `relu` is false (the logits).
@@ -36,16 +54,17 @@ DNZ_HD float ReluBackward(float activation, float grad) { return activation > 0.
 // Output element `o` of [planes][oh][ow] from `in` [planes][h][w]. The first maximum in
 // row-major window order wins (as the reference layers); `argmax` gets its window slot
 // dy * 2 + dx.
-DNZ_HD void MaxPoolElement(const float* in, int h, int w, int64_t o, float* out, uint8_t* argmax) {
+template <typename T>
+DNZ_HD void MaxPoolElement(const T* in, int h, int w, int64_t o, T* out, uint8_t* argmax) {
   const int oh = (h + 1) / 2, ow = (w + 1) / 2;
   const int x = static_cast<int>(o % ow);
   const int y = static_cast<int>((o / ow) % oh);
-  const float* plane = in + (o / (static_cast<int64_t>(ow) * oh)) * h * w;
+  const T* plane = in + (o / (static_cast<int64_t>(ow) * oh)) * h * w;
   int best = 0;
-  float best_value = plane[(2 * y) * w + 2 * x];
+  T best_value = plane[(2 * y) * w + 2 * x];
   for (int slot = 1; slot < 4; ++slot) {
     const int iy = 2 * y + slot / 2, ix = 2 * x + slot % 2;
-    if (iy < h && ix < w && plane[iy * w + ix] > best_value) {
+    if (iy < h && ix < w && Load(plane[iy * w + ix]) > Load(best_value)) {
       best_value = plane[iy * w + ix];
       best = slot;
     }
@@ -56,32 +75,35 @@ DNZ_HD void MaxPoolElement(const float* in, int h, int w, int64_t o, float* out,
 
 // Input-gradient element `i` of [planes][h][w]: the pooled gradient if this pixel was its
 // window's maximum, else 0 (a gather: windows do not overlap, so no atomics).
-DNZ_HD float MaxPoolBackwardElement(const float* grad_out, const uint8_t* argmax, int h, int w,
+template <typename T>
+DNZ_HD float MaxPoolBackwardElement(const T* grad_out, const uint8_t* argmax, int h, int w,
                                     int64_t i) {
   const int oh = (h + 1) / 2, ow = (w + 1) / 2;
   const int x = static_cast<int>(i % w);
   const int y = static_cast<int>((i / w) % h);
   const int64_t o = (i / (static_cast<int64_t>(w) * h)) * oh * ow + (y / 2) * ow + x / 2;
-  return argmax[o] == (y % 2) * 2 + x % 2 ? grad_out[o] : 0.0f;
+  return argmax[o] == (y % 2) * 2 + x % 2 ? Load(grad_out[o]) : 0.0f;
 }
 
 // ---- Nearest 2x upsample (the plain path the polyphase one is tested against) ----------
 
 // Output element `o` of [planes][2h][2w] from `in` [planes][h][w].
-DNZ_HD float UpsampleElement(const float* in, int h, int w, int64_t o) {
+template <typename T>
+DNZ_HD float UpsampleElement(const T* in, int h, int w, int64_t o) {
   const int x = static_cast<int>(o % (2 * w));
   const int y = static_cast<int>((o / (2 * w)) % (2 * h));
   const int64_t plane = o / (4 * static_cast<int64_t>(w) * h);
-  return in[plane * h * w + (y / 2) * w + x / 2];
+  return Load(in[plane * h * w + (y / 2) * w + x / 2]);
 }
 
 // Input-gradient element `i` of [planes][h][w]: the sum of its 2x2 block of `grad_out`.
-DNZ_HD float UpsampleBackwardElement(const float* grad_out, int h, int w, int64_t i) {
+template <typename T>
+DNZ_HD float UpsampleBackwardElement(const T* grad_out, int h, int w, int64_t i) {
   const int x = static_cast<int>(i % w);
   const int y = static_cast<int>((i / w) % h);
-  const float* g = grad_out + (i / (static_cast<int64_t>(w) * h)) * 4 * h * w;
+  const T* g = grad_out + (i / (static_cast<int64_t>(w) * h)) * 4 * h * w;
   const int row = 2 * y * (2 * w) + 2 * x;
-  return g[row] + g[row + 1] + g[row + 2 * w] + g[row + 2 * w + 1];
+  return Load(g[row]) + Load(g[row + 1]) + Load(g[row + 2 * w]) + Load(g[row + 2 * w + 1]);
 }
 
 // ---- Upsample + 3x3 'same' conv as four 2x2 convs (runtime/src/polyphase.h) -------------
@@ -119,7 +141,8 @@ DNZ_HD float PolyphaseKernelElement(const float* weights, int channels, int in_c
 
 // Element `g` of the 3x3 weight gradient [C][in_c][3][3] from the kernels' gradient
 // [4 * C][in_c][2][2]: the transpose of the sums above.
-DNZ_HD float FoldPolyphaseGradientElement(const float* kernel_grads, int channels, int in_c,
+template <typename T>
+DNZ_HD float FoldPolyphaseGradientElement(const T* kernel_grads, int channels, int in_c,
                                           PolyphaseTaps taps, int64_t g) {
   const int kx = static_cast<int>(g % 3);
   const int ky = static_cast<int>((g / 3) % 3);
@@ -128,15 +151,16 @@ DNZ_HD float FoldPolyphaseGradientElement(const float* kernel_grads, int channel
   float sum = 0.0f;
   for (int parity = 0; parity < 4; ++parity) {
     const int ty = taps.tap_of_row[parity / 2][ky], tx = taps.tap_of_row[parity % 2][kx];
-    sum += kernel_grads[(parity * per_parity + filter) * 4 + ty * 2 + tx];
+    sum += Load(kernel_grads[(parity * per_parity + filter) * 4 + ty * 2 + tx]);
   }
   return sum;
 }
 
 // Output element `o` of the full [N][C][2s][2s] activation from the parity conv's output
 // [N][4C][s + 1][s + 1], with the bias and ReLU applied.
-DNZ_HD float InterleaveParitiesElement(const float* parity_out, const float* bias, int channels,
-                                       int s, bool relu, int64_t o) {
+template <typename T>
+DNZ_HD float InterleaveParitiesElement(const T* parity_out, const float* bias, int channels, int s,
+                                       bool relu, int64_t o) {
   const int side = 2 * s, q = s + 1;
   const int x = static_cast<int>(o % side);
   const int y = static_cast<int>((o / side) % side);
@@ -144,13 +168,14 @@ DNZ_HD float InterleaveParitiesElement(const float* parity_out, const float* bia
   const int64_t n = o / (static_cast<int64_t>(side) * side * channels);
   const int py = y % 2, px = x % 2;
   const int64_t plane = n * 4 * channels + (py * 2 + px) * channels + c;
-  const float z = parity_out[(plane * q + y / 2 + py) * q + x / 2 + px];
+  const float z = Load(parity_out[(plane * q + y / 2 + py) * q + x / 2 + px]);
   return BiasActivate(z, bias[c], relu);
 }
 
 // Element `e` of the parity conv's output gradient [N][4C][s + 1][s + 1] from the full
 // gradient [N][C][2s][2s]: the row and column a parity does not read get 0.
-DNZ_HD float DeinterleaveParitiesElement(const float* full_grad, int channels, int s, int64_t e) {
+template <typename T>
+DNZ_HD float DeinterleaveParitiesElement(const T* full_grad, int channels, int s, int64_t e) {
   const int q = s + 1, side = 2 * s;
   const int col = static_cast<int>(e % q);
   const int row = static_cast<int>((e / q) % q);
@@ -160,7 +185,7 @@ DNZ_HD float DeinterleaveParitiesElement(const float* full_grad, int channels, i
   const int py = parity / 2, px = parity % 2;
   const int i = row - py, j = col - px;
   if (i < 0 || i >= s || j < 0 || j >= s) return 0.0f;
-  return full_grad[((n * channels + c) * side + 2 * i + py) * side + 2 * j + px];
+  return Load(full_grad[((n * channels + c) * side + 2 * i + py) * side + 2 * j + px]);
 }
 
 // ---- Loss and optimizer ------------------------------------------------------------------

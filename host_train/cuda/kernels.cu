@@ -1,8 +1,12 @@
 // The GPU trainer's own kernels: element_ops.h run one thread per element through one
-// grid-stride launcher, and the three reductions.
+// grid-stride launcher, the reductions, the noise, the conversions and the optimizer; each
+// template is instantiated for float, __half and __nv_bfloat16 at the end.
+#include <curand_kernel.h>
+
 #include <algorithm>
 
 #include "cuda/kernels.h"
+#include "optimize/adam.h"
 
 namespace dnz::train::cuda {
 namespace {
@@ -26,7 +30,7 @@ cudaError_t Launch(int64_t count, cudaStream_t stream, Body body) {
   return cudaGetLastError();
 }
 
-// Sum of one value per thread over the block, in a fixed order; valid in thread 0.
+// Sum of one value per thread over the block, in a fixed order; valid in every thread.
 template <typename T>
 __device__ T BlockSum(T value) {
   __shared__ T partial[kThreads];
@@ -39,118 +43,192 @@ __device__ T BlockSum(T value) {
   return partial[0];
 }
 
-__global__ void BiasGradientKernel(const float* grad, int n, int c, int hw, float* bias_grad) {
+__device__ float ScaleOf(const LossScaleState* loss_scale) {
+  return loss_scale == nullptr ? 1.0f : loss_scale->scale;
+}
+
+template <typename T>
+__global__ void BiasGradientKernel(const T* grad, int n, int c, int hw,
+                                   const LossScaleState* loss_scale, float* bias_grad) {
   const int channel = blockIdx.x;
   float sum = 0.0f;
   for (int image = 0; image < n; ++image) {
-    const float* plane = grad + (static_cast<int64_t>(image) * c + channel) * hw;
-    for (int p = threadIdx.x; p < hw; p += kThreads) sum += plane[p];
+    const T* plane = grad + (static_cast<int64_t>(image) * c + channel) * hw;
+    for (int p = threadIdx.x; p < hw; p += kThreads) sum += Load(plane[p]);
   }
   sum = BlockSum(sum);
-  if (threadIdx.x == 0) bias_grad[channel] = sum;
+  if (threadIdx.x == 0) bias_grad[channel] = sum / ScaleOf(loss_scale);
 }
 
-__global__ void SigmoidBceKernel(const float* logits, const float* target, int pixels, float scale,
-                                 float* grad, double* per_image) {
+template <typename T>
+__global__ void SigmoidBceKernel(const T* logits, const float* target, int pixels, float mean,
+                                 const LossScaleState* loss_scale, T* grad, double* per_image) {
   const int64_t first = static_cast<int64_t>(blockIdx.x) * pixels;
+  const float scale = mean * ScaleOf(loss_scale);
   double sum = 0.0;
   for (int p = threadIdx.x; p < pixels; p += kThreads) {
-    sum += SigmoidBceElement(logits[first + p], target[first + p], scale, &grad[first + p]);
+    float g = 0.0f;
+    sum += SigmoidBceElement(Load(logits[first + p]), target[first + p], scale, &g);
+    grad[first + p] = Store<T>(g);
   }
   sum = BlockSum(sum);
   if (threadIdx.x == 0) per_image[blockIdx.x] = sum;
 }
 
-__global__ void SumImagesKernel(const double* per_image, int images, double* loss_sum) {
+__global__ void SumImagesKernel(const double* per_image, int images, int pixels, double* loss_sum,
+                                double* running_sum) {
   double sum = 0.0;
   for (int i = threadIdx.x; i < images; i += kThreads) sum += per_image[i];
   sum = BlockSum(sum);
-  if (threadIdx.x == 0) *loss_sum = sum;
+  if (threadIdx.x == 0) {
+    *loss_sum = sum;
+    if (running_sum != nullptr) *running_sum += sum / pixels;
+  }
+}
+
+__global__ void AdvanceLossScaleKernel(float learning_rate, float beta1, float beta2,
+                                       int growth_interval, LossScaleState* state) {
+  if (state->overflow) {
+    state->scale = fmaxf(state->scale * 0.5f, 1.0f);
+    state->good_steps = 0;
+    return;
+  }
+  state->step += 1;
+  state->lr_t = static_cast<float>(
+      AdamStepSizeOf(learning_rate, beta1, beta2, static_cast<double>(state->step)));
+  if (++state->good_steps >= growth_interval) {
+    state->scale = fminf(state->scale * 2.0f, 65536.0f * 256.0f);
+    state->good_steps = 0;
+  }
 }
 
 }  // namespace
 
-cudaError_t BiasActivate(float* y, const float* bias, int n, int c, int hw, bool relu,
+template <typename T>
+cudaError_t BiasActivate(T* y, const float* bias, int n, int c, int hw, bool relu,
                          cudaStream_t stream) {
   return Launch(static_cast<int64_t>(n) * c * hw, stream, [=] __device__(int64_t i) {
-    y[i] = cuda::BiasActivate(y[i], bias[(i / hw) % c], relu);
+    y[i] = Store<T>(cuda::BiasActivate(Load(y[i]), bias[(i / hw) % c], relu));
   });
 }
 
-cudaError_t ReluBackward(const float* activation, float* grad, int64_t count, cudaStream_t stream) {
+template <typename T>
+cudaError_t ReluBackward(const T* activation, T* grad, int64_t count, cudaStream_t stream) {
   return Launch(count, stream, [=] __device__(int64_t i) {
-    grad[i] = cuda::ReluBackward(activation[i], grad[i]);
+    grad[i] = Store<T>(cuda::ReluBackward(Load(activation[i]), Load(grad[i])));
   });
 }
 
-cudaError_t MaxPool(const float* in, int planes, int h, int w, float* out, uint8_t* argmax,
+template <typename T>
+cudaError_t MaxPool(const T* in, int planes, int h, int w, T* out, uint8_t* argmax,
                     cudaStream_t stream) {
   const int64_t count = static_cast<int64_t>(planes) * ((h + 1) / 2) * ((w + 1) / 2);
   return Launch(count, stream,
                 [=] __device__(int64_t o) { MaxPoolElement(in, h, w, o, out, argmax); });
 }
 
-cudaError_t MaxPoolBackward(const float* grad_out, const uint8_t* argmax, int planes, int h, int w,
-                            float* grad_in, cudaStream_t stream) {
+template <typename T>
+cudaError_t MaxPoolBackward(const T* grad_out, const uint8_t* argmax, int planes, int h, int w,
+                            T* grad_in, cudaStream_t stream) {
   return Launch(static_cast<int64_t>(planes) * h * w, stream, [=] __device__(int64_t i) {
-    grad_in[i] = MaxPoolBackwardElement(grad_out, argmax, h, w, i);
+    grad_in[i] = Store<T>(MaxPoolBackwardElement(grad_out, argmax, h, w, i));
   });
 }
 
-cudaError_t Upsample(const float* in, int planes, int h, int w, float* out, cudaStream_t stream) {
+template <typename T>
+cudaError_t Upsample(const T* in, int planes, int h, int w, T* out, cudaStream_t stream) {
   return Launch(static_cast<int64_t>(planes) * 4 * h * w, stream,
-                [=] __device__(int64_t o) { out[o] = UpsampleElement(in, h, w, o); });
+                [=] __device__(int64_t o) { out[o] = Store<T>(UpsampleElement(in, h, w, o)); });
 }
 
-cudaError_t UpsampleBackward(const float* grad_out, int planes, int h, int w, float* grad_in,
+template <typename T>
+cudaError_t UpsampleBackward(const T* grad_out, int planes, int h, int w, T* grad_in,
                              cudaStream_t stream) {
   return Launch(static_cast<int64_t>(planes) * h * w, stream, [=] __device__(int64_t i) {
-    grad_in[i] = UpsampleBackwardElement(grad_out, h, w, i);
+    grad_in[i] = Store<T>(UpsampleBackwardElement(grad_out, h, w, i));
   });
 }
 
+template <typename T>
 cudaError_t PolyphaseKernels(const float* weights, int channels, int in_c, PolyphaseTaps taps,
-                             float* kernels, cudaStream_t stream) {
+                             T* kernels, cudaStream_t stream) {
   return Launch(static_cast<int64_t>(16) * channels * in_c, stream, [=] __device__(int64_t k) {
-    kernels[k] = PolyphaseKernelElement(weights, channels, in_c, taps, k);
+    kernels[k] = Store<T>(PolyphaseKernelElement(weights, channels, in_c, taps, k));
   });
 }
 
-cudaError_t FoldPolyphaseGradients(const float* kernel_grads, int channels, int in_c,
-                                   PolyphaseTaps taps, float* weight_grads, cudaStream_t stream) {
+template <typename T>
+cudaError_t FoldPolyphaseGradients(const T* kernel_grads, int channels, int in_c,
+                                   PolyphaseTaps taps, const LossScaleState* loss_scale,
+                                   float* weight_grads, cudaStream_t stream) {
   return Launch(static_cast<int64_t>(9) * channels * in_c, stream, [=] __device__(int64_t g) {
-    weight_grads[g] = FoldPolyphaseGradientElement(kernel_grads, channels, in_c, taps, g);
+    weight_grads[g] =
+        FoldPolyphaseGradientElement(kernel_grads, channels, in_c, taps, g) / ScaleOf(loss_scale);
   });
 }
 
-cudaError_t InterleaveParities(const float* parity_out, const float* bias, int n, int channels,
-                               int s, bool relu, float* out, cudaStream_t stream) {
+template <typename T>
+cudaError_t InterleaveParities(const T* parity_out, const float* bias, int n, int channels, int s,
+                               bool relu, T* out, cudaStream_t stream) {
   return Launch(static_cast<int64_t>(n) * channels * 4 * s * s, stream, [=] __device__(int64_t o) {
-    out[o] = InterleaveParitiesElement(parity_out, bias, channels, s, relu, o);
+    out[o] = Store<T>(InterleaveParitiesElement(parity_out, bias, channels, s, relu, o));
   });
 }
 
-cudaError_t DeinterleaveParities(const float* full_grad, int n, int channels, int s,
-                                 float* parity_grad, cudaStream_t stream) {
+template <typename T>
+cudaError_t DeinterleaveParities(const T* full_grad, int n, int channels, int s, T* parity_grad,
+                                 cudaStream_t stream) {
   const int64_t count = static_cast<int64_t>(n) * 4 * channels * (s + 1) * (s + 1);
   return Launch(count, stream, [=] __device__(int64_t e) {
-    parity_grad[e] = DeinterleaveParitiesElement(full_grad, channels, s, e);
+    parity_grad[e] = Store<T>(DeinterleaveParitiesElement(full_grad, channels, s, e));
   });
 }
 
-cudaError_t BiasGradient(const float* grad, int n, int c, int hw, float* bias_grad,
-                         cudaStream_t stream) {
-  BiasGradientKernel<<<c, kThreads, 0, stream>>>(grad, n, c, hw, bias_grad);
+template <typename T>
+cudaError_t BiasGradient(const T* grad, int n, int c, int hw, const LossScaleState* loss_scale,
+                         float* bias_grad, cudaStream_t stream) {
+  BiasGradientKernel<<<c, kThreads, 0, stream>>>(grad, n, c, hw, loss_scale, bias_grad);
   return cudaGetLastError();
 }
 
-cudaError_t SigmoidBce(const float* logits, const float* target, int images, int pixels,
-                       float* grad, double* per_image, double* loss_sum, cudaStream_t stream) {
-  const float scale =
+template <typename T>
+cudaError_t SigmoidBce(const T* logits, const float* target, int images, int pixels,
+                       const LossScaleState* loss_scale, T* grad, double* per_image,
+                       double* loss_sum, double* running_sum, cudaStream_t stream) {
+  const float mean =
       static_cast<float>(1.0 / (static_cast<double>(images) * static_cast<double>(pixels)));
-  SigmoidBceKernel<<<images, kThreads, 0, stream>>>(logits, target, pixels, scale, grad, per_image);
-  SumImagesKernel<<<1, kThreads, 0, stream>>>(per_image, images, loss_sum);
+  SigmoidBceKernel<<<images, kThreads, 0, stream>>>(logits, target, pixels, mean, loss_scale, grad,
+                                                    per_image);
+  SumImagesKernel<<<1, kThreads, 0, stream>>>(per_image, images, pixels, loss_sum, running_sum);
   return cudaGetLastError();
+}
+
+template <typename T>
+cudaError_t NoisyBatch(const float* set, const int* order, int first, int batch, int pixels,
+                       float factor, unsigned long long seed, T* noisy, float* clean,
+                       cudaStream_t stream) {
+  return Launch(static_cast<int64_t>(batch) * pixels, stream, [=] __device__(int64_t e) {
+    const int n = static_cast<int>(e / pixels), p = static_cast<int>(e % pixels);
+    const int image = order[first + n];
+    const float value = set[static_cast<int64_t>(image) * pixels + p];
+    curandStatePhilox4_32_10_t state;
+    curand_init(seed, static_cast<unsigned long long>(image), 2ULL * p, &state);
+    const float noisy_value = value + factor * curand_normal(&state);
+    clean[e] = value;
+    noisy[e] = Store<T>(fminf(fmaxf(noisy_value, 0.0f), 1.0f));
+  });
+}
+
+template <typename T>
+cudaError_t ConvertFromFloat(const float* in, int64_t count, T* out, cudaStream_t stream) {
+  return Launch(count, stream, [=] __device__(int64_t i) { out[i] = Store<T>(in[i]); });
+}
+
+template <typename T>
+cudaError_t ConvertToFloat(const T* in, int64_t count, const LossScaleState* loss_scale, float* out,
+                           cudaStream_t stream) {
+  return Launch(count, stream,
+                [=] __device__(int64_t i) { out[i] = Load(in[i]) / ScaleOf(loss_scale); });
 }
 
 cudaError_t Adam(float lr_t, float beta1, float beta2, float epsilon, int64_t count, float* params,
@@ -160,13 +238,69 @@ cudaError_t Adam(float lr_t, float beta1, float beta2, float epsilon, int64_t co
   });
 }
 
-cudaError_t CountPositive(const float* values, int64_t count, unsigned long long* counter,
+cudaError_t UpdateLossScale(const float* grads, int64_t count, float learning_rate, float beta1,
+                            float beta2, int growth_interval, LossScaleState* state,
+                            cudaStream_t stream) {
+  cudaError_t status =
+      cudaMemsetAsync(&state->overflow, 0, sizeof state->overflow, stream);  // then any Inf/NaN
+  if (status != cudaSuccess) return status;
+  status = Launch(count, stream, [=] __device__(int64_t i) {
+    if (!isfinite(grads[i])) state->overflow = 1;  // a benign race: every writer writes 1
+  });
+  if (status != cudaSuccess) return status;
+  AdvanceLossScaleKernel<<<1, 1, 0, stream>>>(learning_rate, beta1, beta2, growth_interval, state);
+  return cudaGetLastError();
+}
+
+cudaError_t AdamScaled(const LossScaleState* state, float beta1, float beta2, float epsilon,
+                       int64_t count, float* params, const float* grads, float* m, float* v,
+                       cudaStream_t stream) {
+  return Launch(count, stream, [=] __device__(int64_t i) {
+    if (state->overflow) return;
+    AdamElement(state->lr_t, beta1, beta2, epsilon, i, params, grads, m, v);
+  });
+}
+
+template <typename T>
+cudaError_t CountPositive(const T* values, int64_t count, unsigned long long* counter,
                           cudaStream_t stream) {
   cudaError_t status = cudaMemsetAsync(counter, 0, sizeof *counter, stream);
   if (status != cudaSuccess) return status;
   return Launch(count, stream, [=] __device__(int64_t i) {
-    if (values[i] > 0.0f) atomicAdd(counter, 1ULL);
+    if (Load(values[i]) > 0.0f) atomicAdd(counter, 1ULL);
   });
 }
+
+// ---- Instantiations: f32, f16, bf16 ----------------------------------------------------------
+
+#define DNZ_INSTANTIATE_KERNELS(T)                                                                \
+  template cudaError_t BiasActivate<T>(T*, const float*, int, int, int, bool, cudaStream_t);      \
+  template cudaError_t ReluBackward<T>(const T*, T*, int64_t, cudaStream_t);                      \
+  template cudaError_t MaxPool<T>(const T*, int, int, int, T*, uint8_t*, cudaStream_t);           \
+  template cudaError_t MaxPoolBackward<T>(const T*, const uint8_t*, int, int, int, T*,            \
+                                          cudaStream_t);                                          \
+  template cudaError_t Upsample<T>(const T*, int, int, int, T*, cudaStream_t);                    \
+  template cudaError_t UpsampleBackward<T>(const T*, int, int, int, T*, cudaStream_t);            \
+  template cudaError_t PolyphaseKernels<T>(const float*, int, int, PolyphaseTaps, T*,             \
+                                           cudaStream_t);                                         \
+  template cudaError_t FoldPolyphaseGradients<T>(const T*, int, int, PolyphaseTaps,               \
+                                                 const LossScaleState*, float*, cudaStream_t);    \
+  template cudaError_t InterleaveParities<T>(const T*, const float*, int, int, int, bool, T*,     \
+                                             cudaStream_t);                                       \
+  template cudaError_t DeinterleaveParities<T>(const T*, int, int, int, T*, cudaStream_t);        \
+  template cudaError_t BiasGradient<T>(const T*, int, int, int, const LossScaleState*, float*,    \
+                                       cudaStream_t);                                             \
+  template cudaError_t SigmoidBce<T>(const T*, const float*, int, int, const LossScaleState*, T*, \
+                                     double*, double*, double*, cudaStream_t);                    \
+  template cudaError_t NoisyBatch<T>(const float*, const int*, int, int, int, float,              \
+                                     unsigned long long, T*, float*, cudaStream_t);               \
+  template cudaError_t ConvertFromFloat<T>(const float*, int64_t, T*, cudaStream_t);              \
+  template cudaError_t ConvertToFloat<T>(const T*, int64_t, const LossScaleState*, float*,        \
+                                         cudaStream_t);                                           \
+  template cudaError_t CountPositive<T>(const T*, int64_t, unsigned long long*, cudaStream_t);
+
+DNZ_INSTANTIATE_KERNELS(float)
+DNZ_INSTANTIATE_KERNELS(__half)
+DNZ_INSTANTIATE_KERNELS(__nv_bfloat16)
 
 }  // namespace dnz::train::cuda

@@ -84,6 +84,8 @@ class Run {
   bool RedrawDeadBottleneck(const std::string& why, nlohmann::json event);
   bool SaveState();
   void FillBatch(const std::vector<int>& order, int epoch, int first, int count);
+  // The noise stream's epoch: 0 throughout for --noise-mode fixed, else epoch + 1.
+  uint64_t NoiseEpoch(int epoch) const;
   EpochEnd TrainEpoch(int epoch);
   bool EndEpoch();
   bool Validate(double* bce, double* psnr, std::vector<float>* denoised);
@@ -138,13 +140,21 @@ bool Run::Setup() {
   backend_ = CreateBackend(backend_options, &error_, &device_note);
   if (!backend_) return false;
   if (!device_note.empty()) progress_.Line("host_train: " + device_note);
+  if (backend_->SupportsDeviceData() &&
+      !backend_->UploadTrainingSet(train_.images.data(), train_.count, &error_)) {
+    return false;
+  }
   batch_clean_.resize(static_cast<size_t>(o_.batch) * kImagePixels);
   batch_noisy_.resize(batch_clean_.size());
   return true;
 }
 
+uint64_t Run::NoiseEpoch(int epoch) const {
+  return o_.noise_mode == "fixed" ? 0 : static_cast<uint64_t>(epoch) + 1;
+}
+
 void Run::FillBatch(const std::vector<int>& order, int epoch, int first, int count) {
-  const uint64_t noise_epoch = o_.noise_mode == "fixed" ? 0 : static_cast<uint64_t>(epoch) + 1;
+  const uint64_t noise_epoch = NoiseEpoch(epoch);
   // Each image has its own noise stream, so the threads cannot change the result.
 #pragma omp parallel for schedule(static)
   for (int i = 0; i < count; ++i) {
@@ -234,31 +244,60 @@ EpochEnd Run::TrainEpoch(int epoch) {
   const int first_step = state_.step_in_epoch;
   AdamConfig adam;
   adam.learning_rate = o_.learning_rate;
+  // A backend with device-resident data (the GPU) makes its batches itself and sums the
+  // loss on the device; it is read back every kLossReadSteps steps, before the dead-ReLU
+  // checks, on Ctrl-C and at the end of the epoch, so a step waits for nothing.
+  const bool on_device = backend_->SupportsDeviceData();
+  constexpr int kLossReadSteps = 20;
+  if (on_device && !backend_->SetEpochOrder(order, &error_)) return EpochEnd::kFailed;
+  int64_t images_not_read = 0;  // trained on, loss still on the device
   for (int step = first_step; step < steps; ++step) {
     const int first = step * o_.batch;
     const int count = std::min(o_.batch, train_.count - first);
-    FillBatch(order, epoch, first, count);
-    double loss = 0.0;
-    if (!backend_->ComputeGradients(batch_noisy_.data(), batch_clean_.data(), count, &loss,
-                                    &error_) ||
-        !backend_->ApplyAdam(adam, &error_)) {
-      return EpochEnd::kFailed;
+    double loss_sum = 0.0;  // loss * images of the steps read now
+    bool loss_read = true;
+    if (on_device) {
+      if (!backend_->ComputeGradientsOnDevice(first, count, o_.noise, state_.noise_seed,
+                                              NoiseEpoch(epoch), &error_) ||
+          !backend_->ApplyAdam(adam, &error_)) {
+        return EpochEnd::kFailed;
+      }
+      images_not_read += count;
+      const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
+      loss_read = (step + 1 - first_step) % kLossReadSteps == 0 || step + 1 == steps || guard_step;
+      if (loss_read && !backend_->TakeLossSum(&loss_sum, &error_)) return EpochEnd::kFailed;
+    } else {
+      FillBatch(order, epoch, first, count);
+      double loss = 0.0;
+      if (!backend_->ComputeGradients(batch_noisy_.data(), batch_clean_.data(), count, &loss,
+                                      &error_) ||
+          !backend_->ApplyAdam(adam, &error_)) {
+        return EpochEnd::kFailed;
+      }
+      loss_sum = loss * count;
+      images_not_read = count;
     }
-    if (!std::isfinite(loss)) {
-      error_ = "loss is " + std::to_string(loss) + " at epoch " + std::to_string(epoch + 1) +
-               " step " + std::to_string(step + 1) + "; lower --lr";
-      return EpochEnd::kFailed;
+    if (loss_read) {
+      if (!std::isfinite(loss_sum)) {
+        error_ = "loss is " + std::to_string(loss_sum) + " at epoch " + std::to_string(epoch + 1) +
+                 " step " + std::to_string(step + 1) +
+                 " (or in the steps just before it); lower --lr";
+        return EpochEnd::kFailed;
+      }
+      state_.epoch_loss_sum += loss_sum;
+      images_not_read = 0;
     }
-    state_.epoch_loss_sum += loss * count;
     state_.epoch_images += count;
     state_.step_in_epoch = step + 1;
     const double elapsed = SecondsSince(start);
     const double images_per_s =
         static_cast<double>(state_.epoch_images - static_cast<int64_t>(first_step) * o_.batch) /
         elapsed;
-    progress_.Step(epoch + 1, o_.epochs, step + 1, steps, images_per_s,
-                   (steps - step - 1) * elapsed / (step + 1 - first_step),
-                   state_.epoch_loss_sum / static_cast<double>(state_.epoch_images));
+    const int64_t images_read = state_.epoch_images - images_not_read;
+    progress_.Step(
+        epoch + 1, o_.epochs, step + 1, steps, images_per_s,
+        (steps - step - 1) * elapsed / (step + 1 - first_step),
+        images_read > 0 ? state_.epoch_loss_sum / static_cast<double>(images_read) : 0.0);
     // The dead-ReLU guard, continued: a ReLU that dies in the first steps is re-drawn too.
     if (epoch == 0 && (step + 1) % 10 == 0 && step < 50 &&
         backend_->BottleneckPositiveFraction() < kDeadBottleneckFraction) {
@@ -270,6 +309,9 @@ EpochEnd Run::TrainEpoch(int epoch) {
       return EpochEnd::kRestarted;
     }
     if (InterruptRequested()) {
+      double rest = 0.0;  // the device's unread loss belongs to the checkpoint's sum
+      if (images_not_read > 0 && !backend_->TakeLossSum(&rest, &error_)) return EpochEnd::kFailed;
+      state_.epoch_loss_sum += rest;
       state_.epoch_seconds = seconds_before + SecondsSince(start);
       return EpochEnd::kInterrupted;
     }

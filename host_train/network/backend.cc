@@ -12,6 +12,11 @@ namespace {
 
 std::unique_ptr<TrainBackend> CreateCpuBackend(const BackendOptions& options, std::string* error) {
 #ifdef DNZ_TRAIN_WITH_ONEDNN
+  if (options.precision == "auto") {  // on the CPU: f32, the reference's precision
+    BackendOptions f32 = options;
+    f32.precision = "f32";
+    return CreateOnednnBackend(f32, error);
+  }
   return CreateOnednnBackend(options, error);
 #else
   (void)options;
@@ -33,6 +38,25 @@ std::unique_ptr<TrainBackend> CreateGpuBackend(const BackendOptions& options, st
 }
 
 }  // namespace
+
+namespace {
+bool NoDeviceData(std::string* error) {
+  *error = "internal: this backend has no device-resident data";
+  return false;
+}
+}  // namespace
+
+bool TrainBackend::UploadTrainingSet(const float*, int, std::string* error) {
+  return NoDeviceData(error);
+}
+bool TrainBackend::SetEpochOrder(const std::vector<int>&, std::string* error) {
+  return NoDeviceData(error);
+}
+bool TrainBackend::ComputeGradientsOnDevice(int, int, double, uint64_t, uint64_t,
+                                            std::string* error) {
+  return NoDeviceData(error);
+}
+bool TrainBackend::TakeLossSum(double*, std::string* error) { return NoDeviceData(error); }
 
 bool CudaBuiltIn() {
 #ifdef DNZ_TRAIN_WITH_CUDA

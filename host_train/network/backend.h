@@ -47,6 +47,21 @@ class TrainBackend {
   // Forward only: logits [batch][28][28] (apply a sigmoid for images).
   virtual bool Forward(const float* noisy, int batch, float* logits, std::string* error) = 0;
 
+  // ---- Device-resident data (the GPU backend; the others keep these defaults) ----
+  // The trainer uploads the clean training set once and each epoch's order; each step then
+  // gathers its batch and draws its noise on the device, and the loss is summed there and
+  // read back every few steps (TakeLossSum), so that a step needs no host synchronisation.
+  virtual bool SupportsDeviceData() const { return false; }
+  virtual bool UploadTrainingSet(const float* images, int count, std::string* error);
+  virtual bool SetEpochOrder(const std::vector<int>& order, std::string* error);
+  // ComputeGradients for the images order[first .. first + batch), each with noise of
+  // factor `noise` from its own stream of (noise_seed, noise_epoch, image index); the loss
+  // times `batch` is added to the device's sum.
+  virtual bool ComputeGradientsOnDevice(int first, int batch, double noise, uint64_t noise_seed,
+                                        uint64_t noise_epoch, std::string* error);
+  // The sum of loss * images since the last call (one synchronisation); then resets it.
+  virtual bool TakeLossSum(double* sum, std::string* error);
+
   // Fraction of positive outputs of the single-channel bottleneck conv (layer 13,
   // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient reaches
   // layers 1-13.

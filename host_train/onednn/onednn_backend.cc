@@ -241,7 +241,8 @@ std::unique_ptr<TrainBackend> CreateOnednnBackend(const BackendOptions& options,
   if (options.precision == "bf16") {
     data_type = memory::data_type::bf16;
   } else if (options.precision != "f32") {
-    *error = "--precision " + options.precision + ": use f32 or bf16";
+    *error =
+        "--precision " + options.precision + " on the CPU: use f32 or bf16 (f16 is for the GPU)";
     return nullptr;
   }
   try {

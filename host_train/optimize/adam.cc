@@ -5,10 +5,8 @@
 namespace dnz::train {
 
 float AdamStepSize(const AdamConfig& config, int64_t t) {
-  const double step = static_cast<double>(t);
-  return static_cast<float>(config.learning_rate *
-                            std::sqrt(1.0 - std::pow(static_cast<double>(config.beta2), step)) /
-                            (1.0 - std::pow(static_cast<double>(config.beta1), step)));
+  return static_cast<float>(
+      AdamStepSizeOf(config.learning_rate, config.beta1, config.beta2, static_cast<double>(t)));
 }
 
 void AdamUpdate(const AdamConfig& config, int64_t t, size_t count, float* params,

@@ -9,6 +9,8 @@
 #ifndef DNZ_HOST_TRAIN_OPTIMIZE_ADAM_H_
 #define DNZ_HOST_TRAIN_OPTIMIZE_ADAM_H_
 
+#include <math.h>
+
 #include <cstddef>
 #include <cstdint>
 
@@ -21,7 +23,17 @@ struct AdamConfig {
   float epsilon = 1e-7f;
 };
 
-// lr_t of step `t` (1-based), in double then rounded to float; the GPU trainer uses it too.
+// lr_t of step `t` (1-based), in double: the one formula, for the CPU here and for the GPU's
+// kernels (host_train/cuda/kernels.cu), which compute it on the device.
+#if defined(__CUDACC__)
+__host__ __device__
+#endif
+    inline double
+    AdamStepSizeOf(double learning_rate, double beta1, double beta2, double t) {
+  return learning_rate * sqrt(1.0 - pow(beta2, t)) / (1.0 - pow(beta1, t));
+}
+
+// The same, rounded to float, as the updates use it.
 float AdamStepSize(const AdamConfig& config, int64_t t);
 
 // One update of `count` parameters at step `t` (1-based). m and v are updated in place.

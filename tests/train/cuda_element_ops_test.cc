@@ -8,6 +8,10 @@
 #include <vector>
 
 #include "cuda/element_ops.h"
+
+#ifdef DNZ_TRAIN_WITH_CUDA
+#include "cuda/half_types.h"
+#endif
 #include "data/noise.h"
 #include "optimize/adam.h"
 #include "optimize/bce_loss.h"
@@ -185,6 +189,38 @@ TEST(CudaElementOps, LossAndAdamMatchTheCpuTrainer) {
     ASSERT_FLOAT_EQ(v2[i], v[i]) << i;
   }
 }
+
+#ifdef DNZ_TRAIN_WITH_CUDA
+// The 16-bit storage types (half_types.h) through the same element steps: values that f16
+// and bf16 hold exactly give the float results, and stores round to nearest.
+template <typename T>
+void ExpectSameAsFloat() {
+  const int side = 7;
+  Tensor in = RandomTensor(1, 2, side, side, 51);
+  for (double& v : in.data) v = std::round(v * 64.0) / 64.0;  // 7 significant bits at most
+  std::vector<float> x = ToFloat(in.data);
+  std::vector<T> xt(x.size());
+  for (size_t i = 0; i < x.size(); ++i) xt[i] = Store<T>(x[i]);
+  const size_t pooled = 2 * 4 * 4;
+  std::vector<float> want(pooled), got(pooled);
+  std::vector<T> got_t(pooled);
+  std::vector<uint8_t> want_slot(pooled), got_slot(pooled);
+  for (int64_t o = 0; o < static_cast<int64_t>(pooled); ++o) {
+    MaxPoolElement(x.data(), side, side, o, want.data(), want_slot.data());
+    MaxPoolElement(xt.data(), side, side, o, got_t.data(), got_slot.data());
+    got[o] = Load(got_t[o]);
+  }
+  EXPECT_EQ(got, want);
+  EXPECT_EQ(got_slot, want_slot);
+  EXPECT_EQ(Load(Store<T>(1.0f + 1.0f / 4096.0f)), 1.0f);  // below half an ulp of both: rounds
+  EXPECT_EQ(Load(Store<T>(-0.75f)), -0.75f);
+}
+
+TEST(CudaElementOps, SixteenBitStorageGivesTheFloatResults) {
+  ExpectSameAsFloat<__half>();
+  ExpectSameAsFloat<__nv_bfloat16>();
+}
+#endif  // DNZ_TRAIN_WITH_CUDA
 
 }  // namespace
 }  // namespace dnz::train::cuda
