@@ -12,8 +12,9 @@
 #                                    model and a summary go to OUT (default $OUT/gpu_check or
 #                                    ./gpu_check); the summary is printed at the end.
 #
-# Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run; DNZ_GPU_SKIP_PEER=1
-# skips PyTorch.
+# Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run, DNZ_GPU_PRECISION
+# (default auto) sets its precision and DNZ_GPU_TRAIN_SECONDS (default 480) bounds it;
+# DNZ_GPU_PEER_SECONDS (default 240) bounds PyTorch, DNZ_GPU_SKIP_PEER=1 skips it.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$root/build-gpu"
@@ -84,23 +85,25 @@ grep -h "needs a GPU\|SKIPPED" "$out/gpu_tests.log" | head -5 | tee -a "$summary
 # 2. Speed: our training steps, then the PyTorch peer on the same GPU.
 train="$build/host_train/host_train --data $root/data/mnist"
 say "-- training speed (batch 128)"
-for precision in f32; do
+for precision in f32 f16 bf16; do
   $train --device cuda --precision "$precision" --bench-steps 200 --out "$out/bench_$precision" \
     > "$out/bench_$precision.log" 2>&1 || status=1
   grep '^BENCH' "$out/bench_$precision.log" | tee -a "$summary" \
     || tail -3 "$out/bench_$precision.log" | tee -a "$summary"
 done
 if [ "${DNZ_GPU_SKIP_PEER:-0}" != "1" ]; then
-  timeout 300 python3 "$root/bench/pytorch_peer.py" --mnist "$root/data/mnist" --device cuda \
+  timeout "${DNZ_GPU_PEER_SECONDS:-240}" python3 "$root/bench/pytorch_peer.py" --mnist "$root/data/mnist" --device cuda \
     train > "$out/pytorch_peer.log" 2>&1 || say "pytorch peer: exit $? (log: pytorch_peer.log)"
   grep '^PEER' "$out/pytorch_peer.log" | tee -a "$summary"
 fi
 
 # 3. A full training run with the seed's settings, exported and evaluated.
 epochs="${DNZ_GPU_EPOCHS:-50}"
-say "-- training: $epochs epochs on the GPU"
+precision="${DNZ_GPU_PRECISION:-auto}"
+say "-- training: $epochs epochs on the GPU, precision $precision"
 start=$(date +%s)
-if $train --device cuda --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1 &&
+if timeout "${DNZ_GPU_TRAIN_SECONDS:-480}" $train --device cuda --precision "$precision" \
+     --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1 &&
    $train --out "$out/run" --export "$out/run/model.dnz" > "$out/export.log" 2>&1; then
   say "trained in $(( $(date +%s) - start )) s"
   grep -E '^epoch [0-9]+/[0-9]+  train' "$out/train.log" | tail -2 | tee -a "$summary"
