@@ -249,6 +249,56 @@ TEST_F(CudaBackendTest, LowPrecisionGradientsAreCloseToTheReference) {
   }
 }
 
+// The device-resident path: with noise factor 0 a gathered batch is the clean images
+// themselves, so its gradients and summed loss equal the host path's on those images; with
+// noise, each image gets its own noise whatever the batch it is in.
+TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
+  const int count = 6, batch = 3;
+  const TinyBatch b = MakeBatch(count);
+  const std::vector<double> start = AliveParams(b, count);
+  const std::vector<float> params(start.begin(), start.end());
+  auto host = MakeGpuBackend(batch, true);
+  auto device = MakeGpuBackend(batch, true);
+  ASSERT_TRUE(host && device);
+  ASSERT_TRUE(device->SupportsDeviceData());
+  std::string error;
+  const std::vector<int> order = {4, 1, 5, 0, 3, 2};
+  ASSERT_TRUE(host->SetParameters(params, &error) && device->SetParameters(params, &error) &&
+              device->UploadTrainingSet(b.clean.data(), count, &error) &&
+              device->SetEpochOrder(order, &error))
+      << error;
+  std::vector<float> chosen;
+  for (int k = 3; k < 6; ++k) {
+    const float* image = b.clean.data() + static_cast<size_t>(order[k]) * kImagePixels;
+    chosen.insert(chosen.end(), image, image + kImagePixels);
+  }
+  double loss = 0.0, device_sum = 0.0;
+  std::vector<float> want, got;
+  ASSERT_TRUE(host->ComputeGradients(chosen.data(), chosen.data(), batch, &loss, &error) &&
+              host->GetGradients(&want, &error))
+      << error;
+  ASSERT_TRUE(device->ComputeGradientsOnDevice(3, batch, 0.0, 7, 1, &error) &&
+              device->TakeLossSum(&device_sum, &error) && device->GetGradients(&got, &error))
+      << error;
+  EXPECT_NEAR(device_sum, loss * batch, 1e-9 * batch);
+  EXPECT_EQ(got, want);
+
+  // With noise the loss differs from the clean one, is the same for the same images in
+  // another order, and changes with the epoch.
+  double first = 0.0, again = 0.0, other_epoch = 0.0;
+  ASSERT_TRUE(device->SetEpochOrder({0, 1, 2, 3, 4, 5}, &error) &&
+              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 1, &error) &&
+              device->TakeLossSum(&first, &error) &&
+              device->SetEpochOrder({2, 0, 1, 3, 4, 5}, &error) &&
+              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 1, &error) &&
+              device->TakeLossSum(&again, &error) &&
+              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 2, &error) &&
+              device->TakeLossSum(&other_epoch, &error))
+      << error;
+  EXPECT_NEAR(again, first, 1e-9);
+  EXPECT_NE(other_epoch, first);
+}
+
 // One Adam step on the GPU against the CPU's update from the same gradients and state.
 TEST_F(CudaBackendTest, AdamStepMatchesTheCpu) {
   const int batch = 4;
