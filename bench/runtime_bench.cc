@@ -1,9 +1,11 @@
-// Inference speed of every backend, batch 1 and 128, 1 and 2 threads.
+// Inference speed of every backend, batch 1 and 128; onednn on 1 and 2 threads and on
+// the session's default (threads:0, auto: 1 thread for a pass of up to 3 images, the
+// usable cores from 4; dnz.h).
 //   runtime_bench [--model FILE] [google benchmark flags]
 // Without --model it runs the seed architecture with random weights (the speed
-// does not depend on the weights' values).
+// does not depend on the weights' values). scripts/run_load_benchmark.sh runs the
+// onednn cases again beside a busy core.
 #include <benchmark/benchmark.h>
-#include <omp.h>
 
 #include <cstdio>
 #include <cstring>
@@ -37,15 +39,14 @@ std::vector<uint8_t> RandomModel() {
 
 void BM_Denoise(benchmark::State& state, dnz_backend backend) {
   const uint32_t batch = uint32_t(state.range(0));
-  const int threads = int(state.range(1));
-  omp_set_num_threads(threads);
+  const int32_t threads = int32_t(state.range(1));  // the session option: 0 = auto
   dnz::Model model;
   if (model.Load(g_model_bytes.data(), g_model_bytes.size()) != DNZ_OK) {
     state.SkipWithError(model.error());
     return;
   }
   dnz::Session session;
-  if (session.Init(model, backend, batch) != DNZ_OK) {
+  if (session.Init(model, backend, batch, threads) != DNZ_OK) {
     state.SkipWithError(session.error());
     return;
   }
@@ -90,7 +91,7 @@ int main(int argc, char** argv) {
         benchmark::RegisterBenchmark((std::string("denoise/") + name).c_str(), BM_Denoise, backend);
     b->ArgNames({"batch", "threads"})->UseRealTime()->MeasureProcessCPUTime();
     if (backend == DNZ_BACKEND_ONEDNN) {
-      b->Args({1, 1})->Args({1, 2})->Args({128, 1})->Args({128, 2});
+      b->Args({1, 1})->Args({1, 2})->Args({1, 0})->Args({128, 1})->Args({128, 2})->Args({128, 0});
     } else {
       b->Args({1, 1})->MinTime(2.0);  // single-threaded plain loops
     }

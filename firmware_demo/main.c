@@ -33,7 +33,7 @@ static dnz_session sessions[2];
 static const dnz_backend kBackends[2] = {DNZ_BACKEND_REF, DNZ_BACKEND_MCU};
 
 static int start_session(dnz_session* session, dnz_backend backend) {
-  const dnz_session_options options = {backend, 1};
+  const dnz_session_options options = {backend, 1, 0};
   if (!UNITY_CHECK(dnz_backend_name(backend), dnz_session_init(session, &model, &options) == DNZ_OK,
                    dnz_session_error(session)))
     return 0;

@@ -8,11 +8,16 @@
 #include <exception>
 
 #include "checkpoint/export_model.h"
+#include "cli/omp_wait_policy.h"
 #include "cli/train_options.h"
 #include "files/atomic_write.h"
 #include "loop/trainer.h"
 
 int main(int argc, char** argv) {
+  // OpenMP threads that wait spin briefly, then sleep (cli/omp_wait_policy.h), so that a
+  // busy core elsewhere on the machine does not stall every parallel region. Starts this
+  // program again once, with GOMP_SPINCOUNT=10000, unless the user chose the waits.
+  dnz::train::PreferShortOpenMpSpins(argv);
   // Killed while writing a checkpoint, a picture or an exported model: no temporary is
   // left behind. Training replaces the SIGINT handler with its own (save, exit 130).
   dnz::files::RemoveTemporariesOnSignals();

@@ -2,9 +2,9 @@
 # Runs every benchmark side by side with the PyTorch peer (bench/pytorch_peer.py) in one go,
 # after measuring the machine's peak (build/bench/peak_bench). The raw results go to
 # bench/results/ (committed: peak.json, runtime.json, peer_infer.txt, train.txt,
-# peer_train.txt) and docs/benchmarks.md is written from them. Needs a build
-# (scripts/build.sh), MNIST, and for the peer Debian's python3-torch (installed here if
-# missing). Takes about 10 minutes.
+# peer_train.txt, and from scripts/run_load_benchmark.sh, run last, load_*) and
+# docs/benchmarks.md is written from them. Needs a build (scripts/build.sh), MNIST, and for
+# the peer Debian's python3-torch (installed here if missing). Takes about 13 minutes.
 #   scripts/run_benchmarks.sh [MODEL]      (default: models/default.dnz)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -36,5 +36,6 @@ done
 echo "bench: PyTorch peer, training"
 /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 --steps 20 train \
   | tee "$out/peer_train.txt"
+"$root/scripts/run_load_benchmark.sh" "$model"
 /usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md"
 echo "bench: wrote docs/benchmarks.md"

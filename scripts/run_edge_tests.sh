@@ -5,8 +5,8 @@
 #   build-m7/       Cortex-M7 image(s) on QEMU's mps2-an500
 #   build-aarch64/  the runtime, runtime_demo and the runtime tests on 64-bit Arm Linux (qemu-user)
 # Each cross build makes the host programs it needs in its own host-tools/ folder. Under
-# qemu-user the slow 10,000-digit MNIST test (label slow) is left out, and so is the
-# oneDNN test, which skips itself where oneDNN is not built (x86 only). Prints the firmware's
+# qemu-user the slow 10,000-digit MNIST test (label slow) is left out, and so are the
+# oneDNN byte-identity tests, which skip themselves where oneDNN is not built (x86 only). Prints the firmware's
 # footprint at the end.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -27,5 +27,6 @@ build_and_test() {  # NAME TOOLCHAIN [ctest arguments...]
 }
 build_and_test m4 arm-none-eabi-cortex-m4
 build_and_test m7 arm-none-eabi-cortex-m7
-build_and_test aarch64 aarch64-linux-gnu -LE slow -E 'BackendsTest.OnednnMatchesRefByteForByte'
+build_and_test aarch64 aarch64-linux-gnu -LE slow \
+  -E 'BackendsTest.Onednn(MatchesRefByteForByte|BytesDoNotDependOnThreads)'
 "$root/scripts/firmware_footprint.sh" "$root/build-m4/firmware_demo/firmware_demo.elf"

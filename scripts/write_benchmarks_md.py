@@ -53,6 +53,107 @@ def cpu_name():
     return platform.processor()
 
 
+def milliseconds(benchmark):
+    """A Google Benchmark entry's real time in ms."""
+    scale = {"ns": 1e-6, "us": 1e-3, "ms": 1.0, "s": 1e3}[benchmark["time_unit"]]
+    return benchmark["real_time"] * scale
+
+
+AUTO_THREADED_MIN_IMAGES = 4    # runtime/src/threads.h, kAutoThreadedMinImages
+IMAGES_PER_PASS = 8             # runtime/src/onednn/onednn_backend.cc, kMaxImagesPerPass
+
+
+def auto_threads(asked, batch, cores):
+    """What the runtime's `threads` option runs a batch on (runtime_bench sets max_batch to
+    the batch): 0 (auto) is one thread for passes of up to 3 images, the cores from 4."""
+    if asked != 0:
+        return asked
+    return cores if min(batch, IMAGES_PER_PASS) >= AUTO_THREADED_MIN_IMAGES else 1
+
+
+def slowdown_text(ratio):
+    return f"{ratio:.0f}x" if ratio >= 10 else f"{ratio:.1f}x" if ratio >= 0.1 else f"{ratio:.2f}x"
+
+
+def median_runtimes(path):
+    """{(backend, batch, threads asked): median ms} from a runtime_bench JSON file."""
+    times = {}
+    for b in json.load(open(path))["benchmarks"]:
+        if b.get("aggregate_name") != "median":
+            continue
+        m = re.match(r"denoise/(\w+)/batch:(\d+)/threads:(\d+)", b["name"])
+        times[(m[1], int(m[2]), int(m[3]))] = milliseconds(b)
+    return times
+
+
+def load_section(results, cores):
+    """The "Under load" section, from scripts/run_load_benchmark.sh's files (if present)."""
+    idle_path = os.path.join(results, "load_runtime_idle.json")
+    loaded_path = os.path.join(results, "load_runtime_loaded.json")
+    train_path = os.path.join(results, "load_train.txt")
+    if not all(os.path.exists(p) for p in (idle_path, loaded_path, train_path)):
+        return []
+    idle, loaded = median_runtimes(idle_path), median_runtimes(loaded_path)
+    context = next((l for l in open(train_path) if l.startswith("LOAD context")), "")
+    loadavg = re.search(r'loadavg_before="([\d.]+)', context)
+    lines = ["## Under load (another program keeps one core busy)", "",
+             "Users' machines are rarely idle. `scripts/run_load_benchmark.sh` runs each case "
+             "idle and then beside a deliberate background load: one shell loop spinning on "
+             "one core (normal priority, not pinned) for the duration of the run. Slowdown = "
+             "loaded time / idle time (1.0x: the load costs nothing; with 2 cores and one "
+             "taken, a job on both cores cannot do better than about 2x). \"old\" is the "
+             "fixed choice before (2 threads; the trainer with libgomp's default waits, which "
+             "spin 300,000 times before sleeping), \"new\" the default now: the runtime's "
+             "`threads` auto (one thread for passes of up to 3 images, the usable cores from "
+             "4; `dnz.h`), host_train's short spins (GOMP_SPINCOUNT=10000, "
+             "`host_train/cli/omp_wait_policy.h`). The runtime keeps libgomp's default waits "
+             "(a library does not choose its host process's environment). Medians of the "
+             "runtime's repetitions; the trainer's median step. "
+             + (f"Load average before the run: {loadavg[1]} on {cores} cores (an idle machine "
+                "reads near 0; above that, the \"idle\" column had company too)."
+                if loadavg else ""), "",
+             "| what | choice | threads | idle | loaded | slowdown |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for batch in (1, 128):
+        for name, asked in (("old", 2), ("new (auto)", 0), ("1 thread", 1)):
+            key = ("onednn", batch, asked)
+            if key not in idle or key not in loaded:
+                continue
+            threads = auto_threads(asked, batch, cores)
+            lines.append(f"| runtime `onednn`, batch {batch} | {name} | {threads} | "
+                         f"{idle[key]:.3f} ms | {loaded[key]:.3f} ms | "
+                         f"{slowdown_text(loaded[key] / idle[key])} |")
+    train = {}
+    raw = []
+    for line in open(train_path):
+        if not line.startswith("LOAD"):
+            continue
+        raw.append(line.rstrip())
+        m = re.match(r"LOAD case=(\w+) phase=(\w+) (BENCH .*)", line)
+        if not m:
+            continue
+        fields = m[3]
+        train[(m[1], m[2])] = {
+            "ms": float(re.search(r"median_step_ms=([\d.]+)", fields)[1]),
+            "ips": float(re.search(r"img_per_s=([\d.]+)", fields)[1]),
+            "threads": int(re.search(r"(\d+) threads?\b", fields)[1]),
+            "wait": re.search(r"omp_wait=(\S+)", fields)[1],
+            "backend": re.search(r"backend=(\S+)", fields)[1],
+        }
+    names = {"old": "old", "new": "new (default)", "passive": "passive", "one": "1 thread"}
+    for case in ("old", "new", "passive", "one"):
+        a, b = train.get((case, "idle")), train.get((case, "loaded"))
+        if not a or not b:
+            continue
+        lines.append(f"| host_train {a['backend']}, batch 128, one step | {names[case]} "
+                     f"(waits: {a['wait']}) | {a['threads']} | {a['ms']:.1f} ms "
+                     f"({a['ips']:.0f} img/s) | {b['ms']:.1f} ms ({b['ips']:.0f} img/s) | "
+                     f"{slowdown_text(b['ms'] / a['ms'])} |")
+    lines += ["", "Raw trainer lines (the runtime's are `bench/results/load_runtime_*.json`):",
+              "", "```"] + raw + ["```", ""]
+    return lines
+
+
 def peer_lines(path, kind):
     rows = {}
     for line in open(path):
@@ -119,11 +220,15 @@ def main(results, target):
              "\"Compute per image\"). The `onednn` backend runs the three upsample convs "
              f"polyphase and so executes only {ONEDNN_EXECUTED_MACS / 1e6:.1f} M per image; the "
              "last column is the share of the measured int8 peak those executed MACs use (a "
-             "share counted with the model's MACs could pass 100%: it is not shown).", "",
+             "share counted with the model's MACs could pass 100%: it is not shown). Threads "
+             "\"auto (n)\" is the session's default (`threads` 0 in `dnz_session_options`): "
+             "one thread for a pass of up to 3 images, the usable cores from 4.", "",
              "| backend | batch | threads | ms per batch | images/s | PyTorch images/s | speed-up | GMAC/s (55.3 M/image) | executed MACs, of int8 peak |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
-    for (backend, batch, threads), b in sorted(ours.items()):
-        ms = b["real_time"] / 1e6 if b["time_unit"] == "ns" else b["real_time"]
+    for (backend, batch, asked), b in sorted(ours.items()):
+        threads = auto_threads(asked, batch, cores)
+        label = f"auto ({threads})" if asked == 0 else str(threads)
+        ms = milliseconds(b)
         ips = batch / (ms / 1e3)
         p = peer.get((threads, batch))
         pips = float(p["img_per_s"]) if p else None
@@ -131,7 +236,7 @@ def main(results, target):
         gmacs = ips * MACS_PER_IMAGE / 1e9
         executed = ONEDNN_EXECUTED_MACS if backend == "onednn" else MACS_PER_IMAGE
         peer_ips = f"{pips:.0f}" if pips else "-"
-        lines.append(f"| {backend} | {batch} | {threads} | {ms:.3f} | {ips:.0f} | {peer_ips} | "
+        lines.append(f"| {backend} | {batch} | {label} | {ms:.3f} | {ips:.0f} | {peer_ips} | "
                      f"{ratio} | {gmacs:.0f} | {int8_peak.share(ips * executed, threads)} |")
     lines += ["", "PyTorch peer lines as printed:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_infer.txt")) if l.startswith("PEER")]
@@ -164,6 +269,7 @@ def main(results, target):
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
     lines += ["```", ""]
+    lines += load_section(results, cores)
     tmp = target + ".tmp"
     with open(tmp, "w") as f:
         f.write("\n".join(lines))

@@ -63,7 +63,7 @@ bool RecordErrors(const Model& model, DemoChecks* c) {
     c->bad_text.push_back(broken.error());
   }
   dnz_session session;
-  const dnz_session_options options{DNZ_BACKEND_REF, 1};
+  const dnz_session_options options{DNZ_BACKEND_REF, 1, 0};
   if (dnz_session_init(&session, &model.raw(), &options) != DNZ_OK) return Fail(session.error);
   AlignedBuffer arena(dnz_session_arena_bytes(&session));
   c->small_arena_status = dnz_session_set_arena(&session, arena.data(), arena.size() - 64);

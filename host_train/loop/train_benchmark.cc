@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <vector>
 
+#include "cli/omp_wait_policy.h"
 #include "optimize/adam.h"
 
 namespace dnz::train {
@@ -28,10 +29,12 @@ bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const flo
   double total_ms = 0.0;
   for (double ms : step_ms) total_ms += ms;
   std::sort(step_ms.begin(), step_ms.end());
-  std::printf("BENCH train backend=%s device=\"%s\" batch=%d img_per_s=%.1f median_step_ms=%.1f\n",
-              backend.Name().c_str(), backend.Device().c_str(), count,
-              1e3 * count * static_cast<double>(step_ms.size()) / total_ms,
-              step_ms[step_ms.size() / 2]);
+  std::printf(
+      "BENCH train backend=%s device=\"%s\" batch=%d img_per_s=%.1f median_step_ms=%.1f "
+      "omp_wait=%s\n",
+      backend.Name().c_str(), backend.Device().c_str(), count,
+      1e3 * count * static_cast<double>(step_ms.size()) / total_ms, step_ms[step_ms.size() / 2],
+      OpenMpWaitPolicy().c_str());
   return true;
 }
 

@@ -2,6 +2,7 @@
 // (forward, backward, Adam) on one batch after a few warm-up steps, and prints one
 // line that scripts/write_benchmarks_md.py reads:
 //   BENCH train backend=onednn device="..." batch=128 img_per_s=... median_step_ms=...
+//         omp_wait=default,spin=10000   (the OpenMP waits in force: cli/omp_wait_policy.h)
 #ifndef DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 #define DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 

@@ -38,6 +38,8 @@ extern "C" const char* dnz_status_string(dnz_status status) {
       return "backend error";
     case DNZ_ERR_STATE:
       return "session not ready";
+    case DNZ_ERR_THREADS:
+      return "invalid thread count";
   }
   return "unknown status";
 }

@@ -139,6 +139,7 @@ extern "C" dnz_session_options dnz_session_default_options(void) {
   dnz_session_options options;
   options.backend = DNZ_BACKEND_REF;
   options.max_batch = 1;
+  options.threads = 0;  // auto
   return options;
 }
 
@@ -153,8 +154,13 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
   if (options->max_batch == 0 || options->max_batch > 65536) {
     return DNZ_FAIL(session, DNZ_ERR_BATCH, "max_batch %u outside 1..65536", options->max_batch);
   }
+  if (options->threads < 0 || options->threads > DNZ_MAX_THREADS) {
+    return DNZ_FAIL(session, DNZ_ERR_THREADS, "threads %d outside 0..%d (0: auto)",
+                    int(options->threads), DNZ_MAX_THREADS);
+  }
   session->model = model;
   session->max_batch = options->max_batch;
+  session->threads = options->threads;
   session->backend =
       options->backend == DNZ_BACKEND_AUTO ? dnz::ResolveAuto(*model) : options->backend;
   const dnz::Backend* backend = dnz::BackendFor(session->backend);

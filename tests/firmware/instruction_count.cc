@@ -83,7 +83,7 @@ void PrintRow(const char* label, uint64_t macs, uint64_t run_macs, uint64_t inst
 
 // Per layer, then the whole inference through dnz_run_u8; both outputs checked.
 void Measure(const Variant& v) {
-  const dnz_session_options options = {v.backend, 1};
+  const dnz_session_options options = {v.backend, 1, 0};
   if (!UNITY_CHECK(v.name,
                    dnz_session_init(&session, &model, &options) == DNZ_OK &&
                        dnz_session_set_arena(&session, arena, sizeof arena) == DNZ_OK,

@@ -43,7 +43,7 @@ struct Case {
 // "" when every output of the case equals the host's, else why not.
 const char* Mismatch(const Case& c, const Variant& v) {
   if (dnz_model_load(&model, c.model, c.model_size) != DNZ_OK) return dnz_model_error(&model);
-  const dnz_session_options options = {v.backend, 1};
+  const dnz_session_options options = {v.backend, 1, 0};
   if (dnz_session_init(&session, &model, &options) != DNZ_OK) return dnz_session_error(&session);
   if (c.output_bytes > sizeof output) return "output larger than the test's buffer";
   std::memset(arena, 0xA5, sizeof arena);  // no byte may be read before it is written

@@ -18,7 +18,7 @@ namespace {
 void RunOnce(const dnz_model& model, dnz_backend backend) {
   if (!dnz_backend_available(backend)) return;
   dnz_session session;
-  const dnz_session_options options{backend, 1};
+  const dnz_session_options options{backend, 1, 0};
   if (dnz_session_init(&session, &model, &options) != DNZ_OK) return;
   dnz::AlignedBuffer arena(dnz_session_arena_bytes(&session));
   if (arena.data() != nullptr &&

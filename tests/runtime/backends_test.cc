@@ -24,8 +24,8 @@ class BackendsTest : public ::testing::Test {
     delete model_bytes_;
     delete images_;
   }
-  static std::vector<uint8_t> RunAll(dnz_backend backend, uint32_t max_batch) {
-    Runner runner(*model_bytes_, backend, max_batch);
+  static std::vector<uint8_t> RunAll(dnz_backend backend, uint32_t max_batch, int32_t threads = 0) {
+    Runner runner(*model_bytes_, backend, max_batch, threads);
     EXPECT_EQ(runner.status, DNZ_OK) << dnz_session_error(&runner.session);
     std::vector<uint8_t> input, output(images_->size() * 784);
     for (const auto& image : *images_) {
@@ -77,6 +77,22 @@ TEST_F(BackendsTest, OnednnMatchesRefByteForByte) {
           << "max_batch " << max_batch << ", x86 kernels " << variant;
     }
   });
+}
+
+// The thread count changes how oneDNN and our kernels split the work (rows, images,
+// channel blocks; 3 threads split 8 images and 28 rows unevenly), never the bytes:
+// auto (1 thread for passes of up to 3 images, the usable cores from 4), 1, 2, 3 and 4
+// threads, over full passes of 8, passes of 5 or 3 plus singles, and singles alone.
+TEST_F(BackendsTest, OnednnBytesDoNotDependOnThreads) {
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN))
+    GTEST_SKIP() << "onednn not available here (not built in, or a CPU without VNNI)";
+  const auto ref = RunAll(DNZ_BACKEND_REF, 1);
+  for (int32_t threads : {0, 1, 2, 3, 4}) {
+    for (uint32_t max_batch : {1u, 3u, 5u, 8u}) {
+      EXPECT_EQ(RunAll(DNZ_BACKEND_ONEDNN, max_batch, threads), ref)
+          << "threads " << threads << ", max_batch " << max_batch;
+    }
+  }
 }
 
 TEST_F(BackendsTest, SeedModelTakesTheFastOnednnPaths) {

@@ -76,11 +76,12 @@ void ForEachKernelVariant(const std::function<void(const char* name)>& body) {
 #endif
 }
 
-Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch)
+Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch,
+               int32_t threads)
     : bytes(AlignedCopy(model_bytes)) {
   status = dnz_model_load(&model, bytes.data(), bytes.size());
   if (status != DNZ_OK) return;
-  dnz_session_options options{backend, max_batch};
+  dnz_session_options options{backend, max_batch, threads};
   status = dnz_session_init(&session, &model, &options);
   if (status != DNZ_OK) return;
   arena = AlignedBuffer(dnz_session_arena_bytes(&session));

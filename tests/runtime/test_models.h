@@ -36,7 +36,9 @@ void ForEachKernelVariant(const std::function<void(const char* name)>& body);
 
 // A loaded model and a ready session with its arena, for one backend.
 struct Runner {
-  explicit Runner(const std::vector<uint8_t>& bytes, dnz_backend backend, uint32_t max_batch = 1);
+  // threads: the session option (0: auto).
+  explicit Runner(const std::vector<uint8_t>& bytes, dnz_backend backend, uint32_t max_batch = 1,
+                  int32_t threads = 0);
   ~Runner();
   AlignedBuffer bytes;
   AlignedBuffer arena;

@@ -150,9 +150,10 @@ struct Counts {
 };
 
 // Loads a seed model, makes a session (the arena comes from outside the counted
-// calls), and runs `runs` batches of `batch` images through dnz_run_u8 and dnz_run_f32
-// after one warm-up run. Returns the totals of each phase.
-Counts CountAllocations(dnz_backend backend, uint32_t batch, int runs) {
+// calls; `threads` is the session option, 0 auto), and runs `runs` batches of `batch`
+// images through dnz_run_u8 and dnz_run_f32 after one warm-up run. Returns the totals
+// of each phase.
+Counts CountAllocations(dnz_backend backend, uint32_t batch, int runs, int32_t threads = 0) {
   const std::vector<uint8_t> bytes = RandomSeedModelBytes(21);
   AlignedBuffer aligned = AlignedCopy(bytes);
   Counts counts;
@@ -160,7 +161,7 @@ Counts CountAllocations(dnz_backend backend, uint32_t batch, int runs) {
   counts.load = AllocationsDuring(
       [&] { EXPECT_EQ(dnz_model_load(&model, aligned.data(), aligned.size()), DNZ_OK); });
   dnz_session session;
-  const dnz_session_options options{backend, batch};
+  const dnz_session_options options{backend, batch, threads};
   counts.init = AllocationsDuring(
       [&] { EXPECT_EQ(dnz_session_init(&session, &model, &options), DNZ_OK) << session.error; });
   AlignedBuffer arena(dnz_session_arena_bytes(&session));
@@ -202,18 +203,20 @@ TEST(ZeroAllocation, FloatAllocatesNothingAnywhere) {
 }
 
 #if DNZ_TEST_HAVE_ONEDNN
+// The seed model's 3 plain convs and its 3 upsample convs as 4 polyphase parities each are
+// oneDNN convolutions (the two one-output-channel convs run on our own kernel).
+constexpr long kConvExecutesPerPass = 3 + 3 * 4;
+// libdnnl's primitive::execute() allocates this many blocks per call: measured with
+// oneDNN 2.6.3 (Debian) on AVX-512 VNNI, where the backend runs jit_int8 convolutions.
+constexpr long kLibdnnlAllocationsPerExecute = 7;
+
 TEST(ZeroAllocation, OnednnRunsAllocateOnlyInsideLibdnnl) {
   if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) {
     GTEST_SKIP() << "onednn not available here (a CPU without VNNI)";
   }
-  // One full pass of 8 images: the seed model's 3 plain convs and its 3 upsample convs as
-  // 4 polyphase parities each are oneDNN convolutions (the two one-output-channel convs
-  // run on our own kernel). Each run is a dnz_run_u8 and a dnz_run_f32, one pass each.
-  constexpr long kConvExecutesPerPass = 3 + 3 * 4;
+  // One full pass of 8 images (on the usable cores: auto). Each run is a dnz_run_u8 and a
+  // dnz_run_f32, one pass each.
   constexpr long kRuns = 5, kPasses = 2 * kRuns;
-  // libdnnl's primitive::execute() allocates this many blocks per call: measured with
-  // oneDNN 2.6.3 (Debian) on AVX-512 VNNI, where the backend runs jit_int8 convolutions.
-  constexpr long kLibdnnlAllocationsPerExecute = 7;
   const Counts c = CountAllocations(DNZ_BACKEND_ONEDNN, 8, int(kRuns));
   std::printf(
       "onednn: load %ld, init %ld, set_arena %ld; %ld passes of 8 images: %ld "
@@ -229,6 +232,29 @@ TEST(ZeroAllocation, OnednnRunsAllocateOnlyInsideLibdnnl) {
   __builtin_cpu_init();
   if (__builtin_cpu_supports("avx512vnni")) {
     EXPECT_EQ(c.runs, kPasses * kConvExecutesPerPass * kLibdnnlAllocationsPerExecute);
+  }
+}
+
+// A pass of one image on one thread (auto's choice, and 1 asked for) and on 2 threads: the
+// same count per oneDNN execute. Setting and restoring the OpenMP thread count around the
+// pass, and our kernels running outside OpenMP on one thread (libgomp would allocate a
+// team for every one-thread region), add nothing.
+TEST(ZeroAllocation, OnednnOneImagePassesAllocateOnlyInsideLibdnnlWhateverTheThreads) {
+  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) {
+    GTEST_SKIP() << "onednn not available here (a CPU without VNNI)";
+  }
+  constexpr long kRuns = 5, kPasses = 2 * kRuns;
+  __builtin_cpu_init();
+  for (int32_t threads : {0, 1, 2}) {
+    const Counts c = CountAllocations(DNZ_BACKEND_ONEDNN, 1, int(kRuns), threads);
+    std::printf("onednn, threads %d: %ld passes of 1 image: %ld (%.2f per oneDNN execute)\n",
+                threads, kPasses, c.runs, double(c.runs) / double(kPasses * kConvExecutesPerPass));
+    EXPECT_EQ(c.load, 0);
+    EXPECT_EQ(c.runs % (kPasses * kConvExecutesPerPass), 0) << "threads " << threads;
+    if (__builtin_cpu_supports("avx512vnni")) {
+      EXPECT_EQ(c.runs, kPasses * kConvExecutesPerPass * kLibdnnlAllocationsPerExecute)
+          << "threads " << threads;
+    }
   }
 }
 #endif  // DNZ_TEST_HAVE_ONEDNN

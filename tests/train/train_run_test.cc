@@ -8,11 +8,13 @@
 #include <chrono>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
@@ -238,6 +240,47 @@ TEST(HostTrainRun, BadPathsFailWithOneClearLine) {
               std::string::npos)
         << r.output;
   }
+}
+
+// host_train's OpenMP threads spin briefly before they sleep (cli/omp_wait_policy.h):
+// libgomp itself reports its spin count (OMP_DISPLAY_ENV=verbose, printed by every process
+// it is loaded in): 300000, libgomp's default, in the first process, 10000 in the one
+// host_train restarts itself into. A policy the user set is kept: active spins
+// 30,000,000,000 times, and nothing restarts.
+TEST(HostTrainRun, OpenMpSpinsBrieflyUnlessTheUserChose) {
+  if (!HaveMnist()) GTEST_SKIP() << "no MNIST: scripts/fetch_mnist.sh";
+  struct Environment {  // the variables this test sets, as the test binary found them
+    std::vector<std::pair<std::string, std::string>> saved;
+    std::vector<std::string> unset;
+    Environment() {
+      for (const char* name : {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT", "OMP_DISPLAY_ENV"}) {
+        const char* value = std::getenv(name);
+        if (value != nullptr)
+          saved.emplace_back(name, value);
+        else
+          unset.push_back(name);
+        ::unsetenv(name);
+      }
+    }
+    ~Environment() {
+      for (const auto& [name, value] : saved) ::setenv(name.c_str(), value.c_str(), 1);
+      for (const std::string& name : unset) ::unsetenv(name.c_str());
+    }
+  } environment;
+  ::setenv("OMP_DISPLAY_ENV", "verbose", 1);
+  const std::vector<std::string> bench = {"--bench-steps", "1", "--batch", "16",
+                                          "--threads",     "2", "--data",  DNZ_MNIST_DIR};
+  Result r = RunHostTrain(bench);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_NE(r.output.find("GOMP_SPINCOUNT = '300000'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GOMP_SPINCOUNT = '10000'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("omp_wait=default,spin=10000"), std::string::npos) << r.output;
+  ::setenv("OMP_WAIT_POLICY", "active", 1);
+  r = RunHostTrain(bench);
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  EXPECT_EQ(r.output.find("GOMP_SPINCOUNT = '10000'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("GOMP_SPINCOUNT = '30000000000'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("omp_wait=active"), std::string::npos) << r.output;
 }
 
 }  // namespace

@@ -76,9 +76,11 @@ class Session {
   Session& operator=(const Session&) = delete;
   ~Session() { dnz_session_destroy(&session_); }
 
-  dnz_status Init(const Model& model, dnz_backend backend, uint32_t max_batch = 1) {
+  // threads: 0 = auto (see dnz_session_options).
+  dnz_status Init(const Model& model, dnz_backend backend, uint32_t max_batch = 1,
+                  int32_t threads = 0) {
     dnz_session_destroy(&session_);
-    const dnz_session_options options{backend, max_batch};
+    const dnz_session_options options{backend, max_batch, threads};
     dnz_status status = dnz_session_init(&session_, &model.raw(), &options);
     if (status != DNZ_OK) return status;
     if (!arena_.Resize(dnz_session_arena_bytes(&session_))) return DNZ_ERR_ARENA;

@@ -17,12 +17,14 @@
 // inputs stay in the core's cache (measured: 8 images per pass is as fast as or
 // faster than 128, with a 2 MB arena instead of 31 MB).
 // Primitives are made once at init for two batch sizes (a full pass and 1), with
-// the weights reordered once into oneDNN's layout. The arena holds the planned
-// activation tensors, the s32 accumulators, the upsample buffer and oneDNN's
-// user scratchpad. This file is built with exceptions (oneDNN's C++ API throws);
+// the weights reordered once into oneDNN's layout, each for its own thread count
+// (../threads.h: by default one thread for a pass of up to 3 images, the usable cores
+// for 4 to 8). oneDNN fixes a convolution's threads when it creates the primitive (the
+// OpenMP count at that moment), so the count is set while each instance is made, and
+// again around each pass for what oneDNN and our kernels ask at execution. The arena
+// holds the planned activation tensors, the s32 accumulators, the upsample buffer and
+// oneDNN's user scratchpad. This file is built with exceptions (oneDNN's C++ API throws);
 // none leaves it.
-#include <omp.h>
-
 #include <cstring>
 #include <dnnl.hpp>
 #include <memory>
@@ -34,6 +36,7 @@
 #include "../polyphase.h"
 #include "../ref/maxpool.h"
 #include "../ref/upsample.h"
+#include "../threads.h"
 #include "../x86/conv_single_output.h"
 #include "../x86/requantize_output.h"
 
@@ -61,6 +64,7 @@ struct ConvStage {
 
 struct Instance {
   uint32_t batch = 0;
+  int threads = 1;  // OpenMP threads of a pass (the primitives were made for this count)
   std::vector<ConvStage> convs;  // [op] (empty stage for non-conv ops)
   size_t scratchpad_bytes = 0;
 };
@@ -167,9 +171,11 @@ ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32
   return stage;
 }
 
-Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch) {
+Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch, int threads) {
+  const ScopedOmpThreads omp_threads(threads);  // oneDNN sizes its primitives for this
   Instance instance;
   instance.batch = batch;
+  instance.threads = threads;
   instance.convs.resize(model.num_ops);
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV) continue;
@@ -244,8 +250,12 @@ dnz_status Init(dnz_session* session) {
       state->requant[i] = MakeRequant32(model.ops[i], model.tensors[i + 1].channels);
     }
     PlanPolyphase(*state, model);
-    state->single = MakeInstance(*state, model, 1);
-    if (PassImages(session) > 1) state->full = MakeInstance(*state, model, PassImages(session));
+    const int usable = UsableThreads();
+    const uint32_t full = PassImages(session);
+    state->single = MakeInstance(*state, model, 1, PassThreads(session->threads, 1, usable));
+    if (full > 1) {
+      state->full = MakeInstance(*state, model, full, PassThreads(session->threads, full, usable));
+    }
     state->polyphase_kernels.clear();  // reordered into the primitives' own memory
     PlanScratch(session, *state);
     session->backend_state = state.release();
@@ -293,28 +303,30 @@ void FlipSign(uint8_t* data, size_t bytes) {
 
 // The u8 pool and upsample are ref's templates (u8 = q + 128 orders like q), one
 // image per thread.
-void Upsample2xU8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
+void Upsample2xU8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n,
+                  int threads) {
   const size_t image_bytes = size_t(in.height) * size_t(in.width) * size_t(in.channels);
-#pragma omp parallel for schedule(static)
-  for (int64_t image = 0; image < int64_t(n); ++image) {
+  ParallelFor(threads, int64_t(n), [&](int64_t image) {
     ref::Upsample2x(in, input + size_t(image) * image_bytes,
                     output + size_t(image) * 4 * image_bytes);
-  }
+  });
 }
 
-void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n) {
+void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* output, uint32_t n,
+                  int threads) {
   const size_t in_bytes = size_t(in.height) * size_t(in.width) * size_t(in.channels);
   const size_t out_bytes =
       size_t((in.height + 1) / 2) * size_t((in.width + 1) / 2) * size_t(in.channels);
-#pragma omp parallel for schedule(static)
-  for (int64_t image = 0; image < int64_t(n); ++image) {
+  ParallelFor(threads, int64_t(n), [&](int64_t image) {
     ref::MaxPool2x2(in, input + size_t(image) * in_bytes, output + size_t(image) * out_bytes);
-  }
+  });
 }
 
 dnz_status RunPass(dnz_session* session, uint32_t count) {
   State& state = StateOf(session);
   Instance& instance = count == state.single.batch ? state.single : state.full;
+  const int threads = instance.threads;
+  const ScopedOmpThreads omp_threads(threads);
   const dnz_model& model = *session->model;
   uint8_t* arena = session->arena;
   const dnz_plan& plan = session->plan;
@@ -326,13 +338,13 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
       uint8_t* input = arena + plan.tensor_offset[i];
       uint8_t* output = arena + plan.tensor_offset[i + 1];
       if (op.kind == DNZ_OP_UPSAMPLE) {
-        Upsample2xU8(in, input, output, count);
+        Upsample2xU8(in, input, output, count, threads);
       } else if (op.kind == DNZ_OP_MAXPOOL) {
-        MaxPool2x2U8(in, input, output, count);
+        MaxPool2x2U8(in, input, output, count, threads);
       } else {
         const uint8_t* conv_input = input;
         if (op.fused_upsample_input && !state.polyphase[i]) {
-          Upsample2xU8(in, input, arena + state.upsample_offset, count);
+          Upsample2xU8(in, input, arena + state.upsample_offset, count, threads);
           conv_input = arena + state.upsample_offset;
         }
         ConvStage& stage = instance.convs[i];
@@ -340,7 +352,7 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
         if (stage.single_output) {
           const int up = op.fused_upsample_input ? 2 : 1;
           ConvSingleOutputU8(op, in.height * up, in.width * up, in.channels, conv_input,
-                             accumulators, count);
+                             accumulators, count, threads);
         } else {
           for (ConvPart& part : stage.parts) {
             part.primitive.execute(state.stream, part.args);
@@ -348,7 +360,7 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
           }
         }
         RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators,
-                         state.polyphase[i], output, count);
+                         state.polyphase[i], output, count, threads);
       }
     }
   } catch (const std::exception& e) {

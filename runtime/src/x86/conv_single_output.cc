@@ -1,5 +1,6 @@
 #include "conv_single_output.h"
 
+#include "../threads.h"
 #include "intrinsics.h"
 #include "isa.h"
 
@@ -178,16 +179,15 @@ constexpr x86::Variant<RowFn> kRowVariants[] = {
 }  // namespace
 
 void ConvSingleOutputU8(const dnz_op& op, int32_t in_h, int32_t in_w, int32_t in_c,
-                        const uint8_t* input, int32_t* accumulators, uint32_t n) {
+                        const uint8_t* input, int32_t* accumulators, uint32_t n, int threads) {
   const Geometry g{&op, in_h, in_w, in_c};
   const int64_t rows = int64_t(n) * op.conv_out_h;
   const RowFn Row = x86::PickVariant(kRowVariants);
-#pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < rows; ++row) {
+  ParallelFor(threads, rows, [&](int64_t row) {
     const int64_t image = row / op.conv_out_h;
     const int32_t oy = int32_t(row % op.conv_out_h);
     Row(g, input + image * in_h * in_w * in_c, oy, accumulators + row * op.conv_out_w);
-  }
+  });
 }
 
 }  // namespace dnz

@@ -1,6 +1,7 @@
 #include "requantize_output.h"
 
 #include "../requantize.h"
+#include "../threads.h"
 #include "intrinsics.h"
 #include "isa.h"
 
@@ -207,7 +208,8 @@ Requant32 MakeRequant32(const dnz_op& op, int32_t channels) {
 }
 
 void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_info& out,
-                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n) {
+                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n,
+                      int threads) {
   const bool sigmoid = op.activation == DNZ_ACT_SIGMOID;
   RowJob job;
   job.conv_row = x86::PickVariant(kConvRowVariants);
@@ -228,10 +230,9 @@ void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_
                    ActivationLowerBound(op, out.zero_point)};
   const int64_t rows = int64_t(n) * out.height;
   const int64_t row_bytes = int64_t(out.width) * out.channels;
-#pragma omp parallel for schedule(static)
-  for (int64_t row = 0; row < rows; ++row) {
+  ParallelFor(threads, rows, [&](int64_t row) {
     RequantizeRow(job, row / out.height, int32_t(row % out.height), output + row * row_bytes);
-  }
+  });
 }
 
 }  // namespace dnz

@@ -23,9 +23,9 @@ Requant32 MakeRequant32(const dnz_op& op, int32_t channels);
 // parity blocks [py][px][n][conv_out_h / 2][conv_out_w / 2][out.channels] (conv
 // pixel (2i + py, 2j + px) at (i, j) of block (py, px); polyphase.h); output:
 // [n][out.height][out.width][out.channels] u8, max-pooled 2x2 (ceil mode) when the
-// op fuses a pool.
+// op fuses a pool. Rows are split over `threads` OpenMP threads (1: no OpenMP region).
 void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_info& out,
-                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n);
+                      const int32_t* acc, bool polyphase, uint8_t* output, uint32_t n, int threads);
 
 }  // namespace dnz
 
