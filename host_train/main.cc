@@ -24,7 +24,7 @@ int main(int argc, char** argv) {
   dnz::train::TrainOptions options;
   std::string export_path;
   CLI::App app{
-      "host_train: trains the MNIST denoising autoencoder (oneDNN on the CPU, f32 or bf16)"};
+      "host_train: trains the MNIST denoising autoencoder (oneDNN on the CPU, cuDNN on the GPU)"};
   app.add_option("--epochs", options.epochs, "epochs to train")->capture_default_str();
   app.add_option("--batch", options.batch, "images per step")->capture_default_str();
   app.add_option("--lr", options.learning_rate, "Adam learning rate")->capture_default_str();
@@ -46,9 +46,10 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
       ->capture_default_str();
   app.add_option("--precision", options.precision,
-                 "f32, or bf16: bf16 activations and conv kernels (AVX-512 BF16), f32 master "
-                 "weights, Adam and loss")
-      ->check(CLI::IsMember({"f32", "bf16"}))
+                 "f32; bf16: bf16 activations and conv kernels (CPU: AVX-512 BF16; GPU: "
+                 "compute capability 8.0+); f16 (GPU): f16 with loss scaling; auto: f32 on the "
+                 "CPU, bf16 or f16 on the GPU. Master weights, Adam and loss stay f32")
+      ->check(CLI::IsMember({"f32", "bf16", "f16", "auto"}))
       ->capture_default_str();
   app.add_option("--out", options.out, "run folder: checkpoint, log, pictures")
       ->capture_default_str();
