@@ -2,7 +2,10 @@
 // (forward, backward, Adam) on one batch after a few warm-up steps, and prints one
 // line that scripts/write_benchmarks_md.py reads:
 //   BENCH train backend=onednn device="..." batch=128 img_per_s=... median_step_ms=...
-//         omp_wait=default,spin=10000   (the OpenMP waits in force: cli/omp_wait_policy.h)
+//         omp_wait=default,spin=10000 data=host
+// omp_wait: the OpenMP waits in force (cli/omp_wait_policy.h). data: host batches, or
+// device-resident ones as a GPU epoch runs (noise drawn on the device, the loss read every
+// 20 steps, so a step is timed as its group of 20 over 20).
 #ifndef DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 #define DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 
