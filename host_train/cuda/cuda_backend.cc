@@ -13,8 +13,8 @@
 #include "cuda/cudnn_conv.h"
 #include "cuda/device_buffer.h"
 #include "cuda/kernels.h"
+#include "cuda/polyphase_taps.h"
 #include "network/seed_network.h"
-#include "polyphase.h"
 
 namespace dnz::train {
 namespace {
@@ -22,20 +22,6 @@ namespace {
 using cuda::CudaOk;
 using cuda::CudnnOk;
 using cuda::DeviceBuffer;
-
-// The map of runtime/src/polyphase.h as the kernels read it.
-cuda::PolyphaseTaps MakePolyphaseTaps() {
-  cuda::PolyphaseTaps taps{};
-  for (int parity = 0; parity < 2; ++parity) {
-    for (int tap = 0; tap < 2; ++tap) {
-      int first = 0, last = 0;
-      PolyphaseKernelRows(parity, tap, &first, &last);
-      for (int row = first; row <= last; ++row)
-        taps.tap_of_row[parity][row] = static_cast<int8_t>(tap);
-    }
-  }
-  return taps;
-}
 
 // One conv of the seed network and the tensors around it, for up to `capacity` images;
 // activations and their gradients are of the storage type T (float, __half, __nv_bfloat16).
@@ -563,7 +549,7 @@ class CudaBackend final : public TrainBackend {
   cudaStream_t stream_ = nullptr;
   cudnnHandle_t cudnn_ = nullptr;
   std::string device_;
-  const cuda::PolyphaseTaps taps_ = MakePolyphaseTaps();
+  const cuda::PolyphaseTaps taps_ = cuda::MakePolyphaseTaps();
   std::array<Layer<T>, kNumConvs> layers_;
   DeviceBuffer<float> params_, grads_, m_, v_;
   DeviceBuffer<T> weights_lp_, weight_grads_lp_;   // f16/bf16: the weights and their gradients

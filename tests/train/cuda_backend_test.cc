@@ -158,22 +158,18 @@ std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase) {
 // The whole network, loss and every layer's gradients, against the double reference.
 TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
   const int batch = 2;
-  const TinyBatch b = MakeBatch(batch);
-  const std::vector<double> params = AliveParams(b, batch);
-  std::vector<double> want;
-  const double want_loss =
-      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  const ReferenceCase ref = MakeReferenceCase(batch);
   for (bool polyphase : {true, false}) {
     SCOPED_TRACE(polyphase ? "polyphase upsample" : "plain upsample");
     auto backend = MakeGpuBackend(batch, polyphase);
     ASSERT_TRUE(backend);
     std::string error;
-    ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
-        << error;
+    ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
     double loss = 0.0;
-    ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error))
+    ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,
+                                          &loss, &error))
         << error;
-    EXPECT_NEAR(loss, want_loss, 1e-5 * want_loss);
+    EXPECT_NEAR(loss, ref.loss, 1e-5 * ref.loss);
     std::vector<float> got;
     ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
     const ParamLayout& l = SeedParamLayout();
@@ -181,18 +177,19 @@ TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
       const size_t begin = l.weight_offset[i];
       const size_t end = l.bias_offset[i] + SeedConvs()[i].out_channels;
       ExpectClose(std::vector<float>(got.begin() + begin, got.begin() + end),
-                  std::vector<double>(want.begin() + begin, want.begin() + end), 1e-4,
+                  std::vector<double>(ref.grads.begin() + begin, ref.grads.begin() + end), 1e-4,
                   "layer " + std::to_string(SeedConvs()[i].layer) + " gradients");
     }
     // The forward-only pass gives the same function, and the bottleneck is alive.
     std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
-    ASSERT_TRUE(backend->Forward(b.noisy.data(), batch, logits.data(), &error)) << error;
-    EXPECT_NEAR(SigmoidBceMean(logits.data(), b.clean.data(), batch, kImagePixels, nullptr),
-                want_loss, 1e-5 * want_loss);
+    ASSERT_TRUE(backend->Forward(ref.images.noisy.data(), batch, logits.data(), &error)) << error;
+    EXPECT_NEAR(
+        SigmoidBceMean(logits.data(), ref.images.clean.data(), batch, kImagePixels, nullptr),
+        ref.loss, 1e-5 * ref.loss);
     EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
     std::vector<float> back;
     ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
-    EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
+    EXPECT_EQ(back, ref.FloatParams());
   }
 }
 
@@ -202,11 +199,7 @@ TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
 // (bf16 keeps 8 significant bits, f16 11).
 TEST_F(CudaBackendTest, LowPrecisionGradientsAreCloseToTheReference) {
   const int batch = 2;
-  const TinyBatch b = MakeBatch(batch);
-  const std::vector<double> params = AliveParams(b, batch);
-  std::vector<double> want;
-  const double want_loss =
-      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  const ReferenceCase ref = MakeReferenceCase(batch);
   for (const char* precision : {"f16", "bf16"}) {
     SCOPED_TRACE(precision);
     BackendOptions options;
@@ -218,8 +211,7 @@ TEST_F(CudaBackendTest, LowPrecisionGradientsAreCloseToTheReference) {
     if (!backend && error.find("compute capability") != std::string::npos) continue;  // bf16
     ASSERT_TRUE(backend) << error;
     EXPECT_EQ(backend->Name(), std::string("cudnn-") + precision);
-    ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
-        << error;
+    ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
     // f16 starts with a loss scale of 65,536, which this tiny batch's gradients may overflow:
     // such a step is skipped and the scale halved, as in training, until the gradients fit.
     double loss = 0.0;
@@ -227,36 +219,27 @@ TEST_F(CudaBackendTest, LowPrecisionGradientsAreCloseToTheReference) {
     int skipped = 0;
     for (;; ++skipped) {
       ASSERT_LT(skipped, 16) << "the loss scale never stopped overflowing";
-      ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error) &&
+      ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,
+                                            &loss, &error) &&
                   backend->GetGradients(&got, &error))
           << error;
       if (std::all_of(got.begin(), got.end(), [](float g) { return std::isfinite(g); })) break;
       ASSERT_TRUE(backend->ApplyAdam(AdamConfig{}, &error)) << error;  // skipped: halves the scale
     }
-    EXPECT_NEAR(loss, want_loss, 2e-3);
-    const ParamLayout& l = SeedParamLayout();
-    for (int i = 0; i < kNumConvs; ++i) {
-      double dot = 0, norm_got = 0, norm_want = 0;
-      for (size_t k = l.weight_offset[i]; k < l.bias_offset[i] + SeedConvs()[i].out_channels; ++k) {
-        dot += got[k] * want[k];
-        norm_got += static_cast<double>(got[k]) * got[k];
-        norm_want += want[k] * want[k];
-      }
-      EXPECT_GT(dot / std::sqrt(norm_got * norm_want), 0.99) << "layer " << SeedConvs()[i].layer;
-      EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, 0.05) << "layer " << SeedConvs()[i].layer;
-    }
+    EXPECT_NEAR(loss, ref.loss, 2e-3);
+    ExpectLayerGradientsAlign(got, ref.grads, 0.99, 0.05);
     // Skipped steps left the f32 master weights alone and are not counted; this one moves them.
     std::vector<float> after;
     AdamState state;
     ASSERT_TRUE(backend->GetParameters(&after, &error) && backend->GetAdamState(&state, &error))
         << error;
     EXPECT_EQ(state.step, 0);
-    EXPECT_EQ(after, std::vector<float>(params.begin(), params.end()));
+    EXPECT_EQ(after, ref.FloatParams());
     ASSERT_TRUE(backend->ApplyAdam(AdamConfig{}, &error)) << error;
     ASSERT_TRUE(backend->GetParameters(&after, &error) && backend->GetAdamState(&state, &error))
         << error;
     EXPECT_EQ(state.step, 1);
-    EXPECT_NE(after, std::vector<float>(params.begin(), params.end()));
+    EXPECT_NE(after, ref.FloatParams());
     RecordProperty(std::string(precision) + "_skipped_steps", skipped);
   }
 }

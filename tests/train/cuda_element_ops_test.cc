@@ -12,10 +12,10 @@
 #ifdef DNZ_TRAIN_WITH_CUDA
 #include "cuda/half_types.h"
 #endif
+#include "cuda/polyphase_taps.h"
 #include "data/noise.h"
 #include "optimize/adam.h"
 #include "optimize/bce_loss.h"
-#include "polyphase.h"
 #include "reference/reference_layers.h"
 
 namespace dnz::train::cuda {
@@ -37,19 +37,6 @@ std::vector<double> RandomValues(size_t count, uint64_t seed) {
   std::vector<double> v(count);
   for (double& x : v) x = static_cast<float>(rng.NextDouble() * 2.0 - 1.0);
   return v;
-}
-
-// The same taps table the GPU backend builds (cuda_backend.cc), from the one map.
-PolyphaseTaps Taps() {
-  PolyphaseTaps taps{};
-  for (int parity = 0; parity < 2; ++parity)
-    for (int tap = 0; tap < 2; ++tap) {
-      int first = 0, last = 0;
-      PolyphaseKernelRows(parity, tap, &first, &last);
-      for (int row = first; row <= last; ++row)
-        taps.tap_of_row[parity][row] = static_cast<int8_t>(tap);
-    }
-  return taps;
 }
 
 void ExpectNear(const std::vector<float>& got, const std::vector<double>& want, double tolerance,
@@ -112,7 +99,7 @@ TEST(CudaElementOps, UpsampleMatchesReference) {
 // deinterleave, the 2x2 conv's backward and the fold.
 TEST(CudaElementOps, PolyphaseUpsampleConvMatchesThePlainPath) {
   const int n = 2, in_c = 3, channels = 5, s = 4;
-  const PolyphaseTaps taps = Taps();
+  const PolyphaseTaps taps = MakePolyphaseTaps();
   const Tensor small = RandomTensor(n, in_c, s, s, 31);
   const std::vector<double> weights = RandomValues(static_cast<size_t>(channels) * in_c * 9, 32);
   const std::vector<double> bias = RandomValues(channels, 33);

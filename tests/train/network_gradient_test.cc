@@ -64,11 +64,7 @@ TEST(SeedNetwork, ReferenceGradientsMatchFiniteDifferences) {
 #ifdef DNZ_TRAIN_WITH_ONEDNN  // the CPU backend (a GPU-only build has its own test)
 TEST(SeedNetwork, OnednnBackendMatchesReference) {
   const int batch = 2;
-  const TinyBatch b = MakeBatch(batch);
-  const std::vector<double> params = AliveParams(b, batch);
-  std::vector<double> want;
-  const double want_loss =
-      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  const ReferenceCase ref = MakeReferenceCase(batch);
 
   std::string error;
   BackendOptions options;
@@ -76,47 +72,43 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   options.train_batch = batch;
   auto backend = CreateBackend(options, &error);
   ASSERT_TRUE(backend) << error;
-  ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
-      << error;
+  ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
   double loss = 0.0;
-  ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error))
+  ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,
+                                        &loss, &error))
       << error;
-  EXPECT_NEAR(loss, want_loss, 1e-5);
+  EXPECT_NEAR(loss, ref.loss, 1e-5);
   std::vector<float> got;
   ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
   const ParamLayout& l = SeedParamLayout();
   for (int i = 0; i < kNumConvs; ++i) {
     const size_t begin = l.weight_offset[i], end = l.bias_offset[i] + SeedConvs()[i].out_channels;
     double scale = 0.0;
-    for (size_t k = begin; k < end; ++k) scale = std::max(scale, std::fabs(want[k]));
+    for (size_t k = begin; k < end; ++k) scale = std::max(scale, std::fabs(ref.grads[k]));
     ASSERT_GT(scale, 0.0) << "layer " << SeedConvs()[i].layer << " has no gradient";
     for (size_t k = begin; k < end; ++k) {
-      ASSERT_NEAR(got[k], want[k], 2e-3 * scale)
+      ASSERT_NEAR(got[k], ref.grads[k], 2e-3 * scale)
           << "layer " << SeedConvs()[i].layer << " param " << k;
     }
   }
   // Parameters round-trip through the blocked layouts exactly.
   std::vector<float> back;
   ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
-  EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
+  EXPECT_EQ(back, ref.FloatParams());
   // The forward-only graph (validation, export) computes the training graph's function:
   // its logits give the reference loss.
   std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
-  ASSERT_TRUE(backend->Forward(b.noisy.data(), batch, logits.data(), &error)) << error;
-  const double forward_loss = SigmoidBceMean(logits.data(), b.clean.data(),
+  ASSERT_TRUE(backend->Forward(ref.images.noisy.data(), batch, logits.data(), &error)) << error;
+  const double forward_loss = SigmoidBceMean(logits.data(), ref.images.clean.data(),
                                              static_cast<size_t>(batch), kImagePixels, nullptr);
-  EXPECT_NEAR(forward_loss, want_loss, 1e-5);
+  EXPECT_NEAR(forward_loss, ref.loss, 1e-5);
   EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
 }
 
 // bf16 kernels (8-bit mantissa activations and weights): the same gradients, loosely.
 TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   const int batch = 2;
-  const TinyBatch b = MakeBatch(batch);
-  const std::vector<double> params = AliveParams(b, batch);
-  std::vector<double> want;
-  const double want_loss =
-      reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, &want);
+  const ReferenceCase ref = MakeReferenceCase(batch);
   std::string error;
   BackendOptions options;
   options.device = "cpu";
@@ -125,31 +117,19 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   auto backend = CreateBackend(options, &error);
   if (!backend) GTEST_SKIP() << "no bf16 on this CPU: " << error;
   ASSERT_EQ(backend->Name(), "onednn-bf16");
-  ASSERT_TRUE(backend->SetParameters(std::vector<float>(params.begin(), params.end()), &error))
-      << error;
+  ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
   double loss = 0.0;
-  ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error))
+  ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,
+                                        &loss, &error))
       << error;
-  EXPECT_NEAR(loss, want_loss, 2e-3);
+  EXPECT_NEAR(loss, ref.loss, 2e-3);
   std::vector<float> got;
   ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
-  const ParamLayout& l = SeedParamLayout();
-  for (int i = 0; i < kNumConvs; ++i) {
-    const size_t begin = l.weight_offset[i], end = l.bias_offset[i] + SeedConvs()[i].out_channels;
-    double dot = 0, norm_got = 0, norm_want = 0;
-    for (size_t k = begin; k < end; ++k) {
-      dot += got[k] * want[k];
-      norm_got += got[k] * got[k];
-      norm_want += want[k] * want[k];
-    }
-    // Direction within a few degrees, length within a few percent.
-    EXPECT_GT(dot / std::sqrt(norm_got * norm_want), 0.99) << "layer " << SeedConvs()[i].layer;
-    EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, 0.05) << "layer " << SeedConvs()[i].layer;
-  }
+  ExpectLayerGradientsAlign(got, ref.grads, 0.99, 0.05);  // a few degrees, a few percent
   // The f32 master weights are not rounded by the bf16 copy.
   std::vector<float> back;
   ASSERT_TRUE(backend->GetParameters(&back, &error)) << error;
-  EXPECT_EQ(back, std::vector<float>(params.begin(), params.end()));
+  EXPECT_EQ(back, ref.FloatParams());
 }
 #endif  // DNZ_TRAIN_WITH_ONEDNN
 

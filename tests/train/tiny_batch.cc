@@ -1,5 +1,7 @@
 #include "tiny_batch.h"
 
+#include <gtest/gtest.h>
+
 #include <cmath>
 
 #include "data/noise.h"
@@ -34,6 +36,34 @@ std::vector<double> AliveParams(const TinyBatch& b, int batch) {
     reference::NetworkLossAndGradients(params, b.noisy.data(), b.clean.data(), batch, nullptr,
                                        &alive);
     if (alive > 0.05) return params;
+  }
+}
+
+ReferenceCase MakeReferenceCase(int batch) {
+  ReferenceCase c;
+  c.batch = batch;
+  c.images = MakeBatch(batch);
+  c.params = AliveParams(c.images, batch);
+  c.loss = reference::NetworkLossAndGradients(c.params, c.images.noisy.data(),
+                                              c.images.clean.data(), batch, &c.grads);
+  return c;
+}
+
+void ExpectLayerGradientsAlign(const std::vector<float>& got, const std::vector<double>& want,
+                               double min_cosine, double length_tolerance) {
+  ASSERT_EQ(got.size(), want.size());
+  const ParamLayout& l = SeedParamLayout();
+  for (int i = 0; i < kNumConvs; ++i) {
+    double dot = 0, norm_got = 0, norm_want = 0;
+    for (size_t k = l.weight_offset[i]; k < l.bias_offset[i] + SeedConvs()[i].out_channels; ++k) {
+      dot += got[k] * want[k];
+      norm_got += static_cast<double>(got[k]) * got[k];
+      norm_want += want[k] * want[k];
+    }
+    EXPECT_GT(dot / std::sqrt(norm_got * norm_want), min_cosine)
+        << "layer " << SeedConvs()[i].layer;
+    EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, length_tolerance)
+        << "layer " << SeedConvs()[i].layer;
   }
 }
 

@@ -18,6 +18,23 @@ TinyBatch MakeBatch(int batch);
 // most gradients are 0).
 std::vector<double> AliveParams(const TinyBatch& b, int batch);
 
+// What every backend's gradient test compares against: the double reference's loss and
+// gradients (flat layout) on a tiny batch from alive weights.
+struct ReferenceCase {
+  int batch = 0;
+  TinyBatch images;
+  std::vector<double> params;
+  std::vector<double> grads;
+  double loss = 0.0;
+  std::vector<float> FloatParams() const { return {params.begin(), params.end()}; }
+};
+ReferenceCase MakeReferenceCase(int batch);
+
+// Each layer's gradient points the reference's way (cosine above `min_cosine`) with a
+// length within `length_tolerance` of the reference's: how 16-bit backends are checked.
+void ExpectLayerGradientsAlign(const std::vector<float>& got, const std::vector<double>& want,
+                               double min_cosine, double length_tolerance);
+
 }  // namespace dnz::train
 
 #endif  // DNZ_TESTS_TRAIN_TINY_BATCH_H_
