@@ -1,7 +1,21 @@
 // The one translation unit that compiles stb's image reader, writer and resizer.
 // Only the formats we document are compiled in, and stb itself refuses any side over
 // kMaxImageSide, a second line of defence behind the header check in image_decode.cc.
+#include <string.h>
+
+#include <cstring>
+
 #include "image_decode.h"
+
+// stb_image calls memcpy(NULL, data, 0) for a PNG whose first IDAT chunk is empty (it
+// allocates its buffer at the first non-empty one): undefined behaviour, found by the image
+// fuzzer (tests/fuzz/corpus/image/regression_empty_first_idat.png). Every memcpy of the stb
+// code in this file goes through this instead, which skips empty copies. <string.h> is
+// included above, so the macro does not touch its declaration.
+static void* StbMemcpy(void* to, const void* from, size_t bytes) {
+  return bytes == 0 ? to : std::memcpy(to, from, bytes);
+}
+#define memcpy StbMemcpy
 
 #define STB_IMAGE_IMPLEMENTATION
 #define STBI_ONLY_PNG
@@ -16,5 +30,7 @@
 
 #define STB_IMAGE_RESIZE_IMPLEMENTATION
 #include "stb_image_resize.h"
+
+#undef memcpy
 
 static_assert(dnz::demo::kMaxImageSide == STBI_MAX_DIMENSIONS, "keep the two limits equal");
