@@ -4,7 +4,7 @@
 # one core for the duration of the run, at normal priority, unpinned: what another program
 # on a user's machine does). Reports slowdown = loaded time / idle time for the old fixed
 # choice (2 threads; the trainer with libgomp's default waits, 300,000 spins) and for the
-# new defaults (runtime: threads auto; trainer: all cores, 10,000 spins), with 1 thread and
+# new defaults (runtime: threads auto; trainer: the idle cores, 10,000 spins), with 1 thread and
 # (the trainer) passive waits beside them for comparison. The raw results go to
 # bench/results/ (load_runtime_idle.json, load_runtime_loaded.json, load_train.txt) and the
 # "Under load" section of docs/benchmarks.md is written from them. Needs a build
@@ -53,8 +53,9 @@ stop_load
 
 # Trainer, bf16 (the shipped model's precision). "old": 2 threads, libgomp's default waits
 # (GOMP_SPINCOUNT=300000 is that default, and stops host_train from choosing its own);
-# "new": what host_train does when given nothing (all cores, GOMP_SPINCOUNT=10000);
-# "passive": all cores, OMP_WAIT_POLICY=passive; "one": 1 thread.
+# "new": what host_train does when given nothing (the cores idle at its start,
+# cli/idle_cores.h, and GOMP_SPINCOUNT=10000);
+# "passive": 2 threads, OMP_WAIT_POLICY=passive; "one": 1 thread.
 train() {  # $1: case, $2: idle|loaded, then the environment and arguments
   local name="$1" phase="$2"
   shift 2
@@ -71,7 +72,7 @@ for variant in old new passive one; do
   case "$variant" in
     old) args=(GOMP_SPINCOUNT=300000 "$root/build/host_train/host_train" --threads 2) ;;
     new) args=("$root/build/host_train/host_train") ;;
-    passive) args=(OMP_WAIT_POLICY=passive "$root/build/host_train/host_train") ;;
+    passive) args=(OMP_WAIT_POLICY=passive "$root/build/host_train/host_train" --threads 2) ;;
     one) args=("$root/build/host_train/host_train" --threads 1) ;;
   esac
   train "$variant" idle "${args[@]}"

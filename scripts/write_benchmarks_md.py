@@ -105,7 +105,9 @@ def load_section(results, cores):
              "fixed choice before (2 threads; the trainer with libgomp's default waits, which "
              "spin 300,000 times before sleeping), \"new\" the default now: the runtime's "
              "`threads` auto (one thread for passes of up to 3 images, the usable cores from "
-             "4; `dnz.h`), host_train's short spins (GOMP_SPINCOUNT=10000, "
+             "4; `dnz.h`), host_train's threads on the cores idle when it starts "
+             "(`host_train/cli/idle_cores.h`: its loaded run sees one idle core and takes one "
+             "thread) with short spins (GOMP_SPINCOUNT=10000, "
              "`host_train/cli/omp_wait_policy.h`). The runtime keeps libgomp's default waits "
              "(a library does not choose its host process's environment). Medians of the "
              "runtime's repetitions; the trainer's median step. "
@@ -145,8 +147,10 @@ def load_section(results, cores):
         a, b = train.get((case, "idle")), train.get((case, "loaded"))
         if not a or not b:
             continue
+        threads = (str(a["threads"]) if a["threads"] == b["threads"]
+                   else f"{a['threads']} idle, {b['threads']} loaded")
         lines.append(f"| host_train {a['backend']}, batch 128, one step | {names[case]} "
-                     f"(waits: {a['wait']}) | {a['threads']} | {a['ms']:.1f} ms "
+                     f"(waits: {a['wait']}) | {threads} | {a['ms']:.1f} ms "
                      f"({a['ips']:.0f} img/s) | {b['ms']:.1f} ms ({b['ips']:.0f} img/s) | "
                      f"{slowdown_text(b['ms'] / a['ms'])} |")
     lines += ["", "Raw trainer lines (the runtime's are `bench/results/load_runtime_*.json`):",

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "checkpoint/checkpoint.h"
+#include "cli/idle_cores.h"
 #include "cli/pictures.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
@@ -133,7 +134,9 @@ bool Run::Setup() {
                          o_.noise, data::kTestNoiseSeed, 0, 0, test_noisy_.data());
   BackendOptions backend_options;
   backend_options.device = o_.device;
-  backend_options.threads = o_.threads;
+  // --threads 0: the cores that are idle now (cli/idle_cores.h), so that another program's
+  // busy core does not stall every step.
+  backend_options.threads = o_.threads > 0 ? o_.threads : IdleCores(200);
   backend_options.precision = o_.precision;
   backend_options.train_batch = std::min(o_.batch, train_.count);
   std::string device_note;
