@@ -137,6 +137,9 @@ bool Run::Setup() {
   // --threads 0: the cores that are idle now (cli/idle_cores.h), so that another program's
   // busy core does not stall every step.
   backend_options.threads = o_.threads > 0 ? o_.threads : IdleCores(200);
+  // The count a run starts with is kept for its resumes (the checkpoint saves it), since the
+  // sums of the gradients, and so the last bits of a run, depend on it.
+  o_.threads = backend_options.threads;
   backend_options.precision = o_.precision;
   backend_options.train_batch = std::min(o_.batch, train_.count);
   std::string device_note;
