@@ -262,6 +262,9 @@ EpochEnd Run::TrainEpoch(int epoch) {
     const int count = std::min(o_.batch, train_.count - first);
     double loss_sum = 0.0;  // loss * images of the steps read now
     bool loss_read = true;
+    // The dead-ReLU guard, continued: every 10 steps of the first 50, a ReLU that died is
+    // re-drawn too.
+    const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
     if (on_device) {
       if (!backend_->ComputeGradientsOnDevice(first, count, o_.noise, state_.noise_seed,
                                               NoiseEpoch(epoch), &error_) ||
@@ -269,7 +272,6 @@ EpochEnd Run::TrainEpoch(int epoch) {
         return EpochEnd::kFailed;
       }
       images_not_read += count;
-      const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
       loss_read = (step + 1 - first_step) % kLossReadSteps == 0 || step + 1 == steps || guard_step;
       if (loss_read && !backend_->TakeLossSum(&loss_sum, &error_)) return EpochEnd::kFailed;
     } else {
@@ -281,7 +283,6 @@ EpochEnd Run::TrainEpoch(int epoch) {
         return EpochEnd::kFailed;
       }
       loss_sum = loss * count;
-      images_not_read = count;
     }
     if (loss_read) {
       if (!std::isfinite(loss_sum)) {
@@ -304,9 +305,7 @@ EpochEnd Run::TrainEpoch(int epoch) {
         epoch + 1, o_.epochs, step + 1, steps, images_per_s,
         (steps - step - 1) * elapsed / (step + 1 - first_step),
         images_read > 0 ? state_.epoch_loss_sum / static_cast<double>(images_read) : 0.0);
-    // The dead-ReLU guard, continued: a ReLU that dies in the first steps is re-drawn too.
-    if (epoch == 0 && (step + 1) % 10 == 0 && step < 50 &&
-        backend_->BottleneckPositiveFraction() < kDeadBottleneckFraction) {
+    if (guard_step && backend_->BottleneckPositiveFraction() < kDeadBottleneckFraction) {
       if (!RedrawDeadBottleneck("step " + std::to_string(step + 1) + ": layer-13 ReLU died",
                                 {{"step", step + 1}})) {
         return EpochEnd::kFailed;

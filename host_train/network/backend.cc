@@ -37,13 +37,11 @@ std::unique_ptr<TrainBackend> CreateGpuBackend(const BackendOptions& options, st
 #endif
 }
 
-}  // namespace
-
-namespace {
 bool NoDeviceData(std::string* error) {
   *error = "internal: this backend has no device-resident data";
   return false;
 }
+
 }  // namespace
 
 bool TrainBackend::UploadTrainingSet(const float*, int, std::string* error) {

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <initializer_list>
 
+#include "backend_variants.h"
 #include "demo_digits.h"
 #include "dnz/dnz.h"
 #include "dnz_model_data.h"
@@ -25,17 +26,6 @@ namespace {
 alignas(DNZ_ARENA_ALIGNMENT) uint8_t arena[DNZ_MODEL_ARENA_BYTES];
 dnz_model model;
 dnz_session session;
-
-struct Variant {
-  const char* name;
-  dnz_backend backend;
-  dnz::mcu::Isa isa;  // for mcu
-};
-const Variant kVariants[] = {
-    {"ref", DNZ_BACKEND_REF, dnz::mcu::Isa::kPortable},
-    {"mcu portable", DNZ_BACKEND_MCU, dnz::mcu::Isa::kPortable},
-    {"mcu arm_dsp", DNZ_BACKEND_MCU, dnz::mcu::Isa::kArmDsp},
-};
 
 // The reference's layer numbers (docs/reference.md) of the shipped model's 8 ops.
 const int kLayerOfOp[8] = {1, 3, 5, 8, 10, 12, 13, 14};

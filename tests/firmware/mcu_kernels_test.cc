@@ -4,6 +4,7 @@
 // shipped model with the example digits. Unity-style report; exit status 0 only if all pass.
 #include <cstring>
 
+#include "backend_variants.h"
 #include "demo_digits.h"
 #include "dnz/dnz.h"
 #include "dnz_model_data.h"
@@ -18,17 +19,6 @@ alignas(DNZ_ARENA_ALIGNMENT) uint8_t arena[64 * 1024];
 uint8_t output[4096];
 dnz_model model;
 dnz_session session;
-
-struct Variant {
-  const char* name;
-  dnz_backend backend;
-  dnz::mcu::Isa isa;  // for mcu
-};
-const Variant kVariants[] = {
-    {"ref", DNZ_BACKEND_REF, dnz::mcu::Isa::kPortable},
-    {"mcu_portable", DNZ_BACKEND_MCU, dnz::mcu::Isa::kPortable},
-    {"mcu_arm_dsp", DNZ_BACKEND_MCU, dnz::mcu::Isa::kArmDsp},
-};
 
 struct Case {
   const char* name;
