@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "area_average.h"
 #include "ink_finder.h"
 #include "mnist_framing.h"
 #include "stb_image_resize.h"
@@ -50,29 +51,36 @@ bool MostlyLight(const std::vector<float>& border) {
 }
 
 // The image centred on a square canvas filled with `background`.
-std::vector<float> PadToSquare(const LumaImage& image, float background, int* side) {
-  *side = std::max(image.width, image.height);
-  std::vector<float> square(size_t(*side) * size_t(*side), background);
-  const int left = (*side - image.width) / 2, top = (*side - image.height) / 2;
+std::vector<float> PadToSquare(const LumaImage& image, float background, int side, int left,
+                               int top) {
+  std::vector<float> square(size_t(side) * size_t(side), background);
   for (int y = 0; y < image.height; ++y) {
     std::copy_n(image.luma.begin() + std::ptrdiff_t(size_t(y) * size_t(image.width)), image.width,
-                square.begin() + std::ptrdiff_t(size_t(y + top) * size_t(*side) + size_t(left)));
+                square.begin() + std::ptrdiff_t(size_t(y + top) * size_t(side) + size_t(left)));
   }
   return square;
 }
 
-// The plain path: pad to a square, resize to 28x28, invert if the border is light.
+// The plain path: centre on a square of the background, resize to 28x28 (area average),
+// invert if the border is light. Shrinking never builds the square (area_average.h);
+// enlarging a smaller image does, at most 27x27.
 std::vector<float> PadAndResize(const LumaImage& image, DigitConversion* conversion) {
-  int side = 0;
-  std::vector<float> square = PadToSquare(image, conversion->background, &side);
-  std::vector<float> digit(kDigitPixels);
-  if (side == kDigitSide) {
-    digit = std::move(square);
-  } else if (!stbir_resize_float_generic(square.data(), side, side, 0, digit.data(), kDigitSide,
-                                         kDigitSide, 0, 1, STBIR_ALPHA_CHANNEL_NONE, 0,
-                                         STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
-                                         STBIR_COLORSPACE_LINEAR, nullptr)) {
-    return {};
+  const int side = std::max(image.width, image.height);
+  const int left = (side - image.width) / 2, top = (side - image.height) / 2;
+  std::vector<float> digit;
+  if (side > kDigitSide) {
+    digit = AverageCanvasOnto(image, conversion->background, side, left, top, kDigitSide);
+  } else {
+    std::vector<float> square = PadToSquare(image, conversion->background, side, left, top);
+    digit.resize(kDigitPixels);
+    if (side == kDigitSide) {
+      digit = std::move(square);
+    } else if (!stbir_resize_float_generic(square.data(), side, side, 0, digit.data(), kDigitSide,
+                                           kDigitSide, 0, 1, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                           STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
+                                           STBIR_COLORSPACE_LINEAR, nullptr)) {
+      return {};
+    }
   }
   for (float& v : digit) {
     v = std::clamp(conversion->inverted ? 1.0f - v : v, 0.0f, 1.0f);
@@ -82,8 +90,7 @@ std::vector<float> PadAndResize(const LumaImage& image, DigitConversion* convers
   conversion->box_width = image.width;
   conversion->box_height = image.height;
   const double scale = double(kDigitSide) / side;
-  conversion->to_frame = {-double((side - image.width) / 2), -double((side - image.height) / 2),
-                          scale, scale};
+  conversion->to_frame = {-double(left), -double(top), scale, scale};
   return digit;
 }
 

@@ -6,8 +6,9 @@
 //   2. Background = the median of the border pixels (first/last row and column).
 //   3. Pad to a square with the background value, the image centred, so that the
 //      digit keeps its aspect ratio.
-//   4. Resize to 28x28 with an area-average (box) filter (stb_image_resize,
-//      STBIR_FILTER_BOX): each output pixel is the mean of the input area it covers.
+//   4. Resize to 28x28 by area averaging: each output pixel is the mean of the square's
+//      area it covers (area_average.h, which never builds the square when shrinking;
+//      stb_image_resize's box filter to enlarge an image under 28 pixels).
 //   5. Invert (v -> 1 - v) when the border is mostly light: more than half of the
 //      border pixels have luminance >= 0.5, i.e. a dark digit on white paper.
 //

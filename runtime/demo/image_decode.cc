@@ -7,6 +7,7 @@
 #include <cstring>
 #include <memory>
 
+#include "header_checks.h"
 #include "stb_image.h"
 
 namespace dnz::demo {
@@ -83,40 +84,17 @@ bool ReadRegularFile(const std::string& path, size_t max_bytes, std::vector<uint
   return true;
 }
 
-// stb_image 2.27 reads a PGM/PPM header's numbers into an int without an overflow check
-// (undefined behaviour, found by the image fuzzer): refuse numbers over 9 digits first.
-static bool PnmHeaderNumbersFit(const std::vector<uint8_t>& bytes) {
-  if (bytes.size() < 2 || bytes[0] != 'P' || (bytes[1] != '5' && bytes[1] != '6')) return true;
-  size_t digits = 0;
-  int numbers = 0;
-  for (size_t i = 2; i < bytes.size() && numbers < 3; ++i) {
-    const uint8_t c = bytes[i];
-    if (c == '#') {  // a comment runs to the end of its line
-      while (i < bytes.size() && bytes[i] != '\n' && bytes[i] != '\r') ++i;
-      continue;
-    }
-    if (c >= '0' && c <= '9') {
-      if (++digits > 9) return false;
-    } else {
-      if (digits > 0) ++numbers;
-      digits = 0;
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r' && c != '\v' && c != '\f') break;
-    }
-  }
-  return true;
-}
-
-bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error) {
+bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error,
+                   const ImageLimits& limits) {
   std::vector<uint8_t> bytes;
   if (!ReadRegularFile(path, kMaxImageFileBytes, &bytes, error)) return false;
   if (bytes.empty()) {
     *error = path + ": empty file, not an image";
     return false;
   }
-  if (!PnmHeaderNumbersFit(bytes)) {
-    *error = path +
-             ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): a PGM/PPM "
-             "header number is too large";
+  const std::string number_problem = HeaderNumberProblem(bytes);
+  if (!number_problem.empty()) {
+    *error = path + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + number_problem;
     return false;
   }
   int width = 0, height = 0, channels = 0;
@@ -129,10 +107,16 @@ bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error
     *error = path + ": image has zero width or height";
     return false;
   }
-  if (width > kMaxImageSide || height > kMaxImageSide ||
-      int64_t(width) * int64_t(height) > kMaxImagePixels) {
+  if (width > limits.max_side || height > limits.max_side ||
+      int64_t(width) * int64_t(height) > limits.max_pixels) {
     *error = path + ": image too large (" + std::to_string(width) + "x" + std::to_string(height) +
-             "; at most " + std::to_string(kMaxImageSide) + " per side and 64 MPixel)";
+             "; at most " + std::to_string(limits.max_side) + " per side and " +
+             std::to_string(limits.max_pixels >> 20) + " MPixel)";
+    return false;
+  }
+  const std::string truncation = TruncationProblem(bytes);
+  if (!truncation.empty()) {
+    *error = path + ": cannot decode image: " + truncation;
     return false;
   }
   std::unique_ptr<unsigned char, StbiFree> pixels(

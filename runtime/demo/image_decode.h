@@ -1,7 +1,8 @@
 // Reads an image file (PNG, JPEG, BMP, PGM/PPM: whatever stb_image decodes) into a
 // luminance plane. Checks come before any decoding: the file must be a regular file,
-// and its header's size must be at most kMaxImageSide per side and kMaxImagePixels in
-// all, so a forged header cannot make us allocate gigabytes.
+// and its header's size must be within ImageLimits (8192 per side, 64 MPixel in all), so
+// a forged header cannot make us allocate gigabytes; pixel data shorter than the header
+// says is refused too (header_checks.h).
 #ifndef DNZ_RUNTIME_DEMO_IMAGE_DECODE_H_
 #define DNZ_RUNTIME_DEMO_IMAGE_DECODE_H_
 
@@ -16,6 +17,13 @@ constexpr int kMaxImageSide = 8192;
 constexpr int64_t kMaxImagePixels = int64_t(64) << 20;  // 64 MPixel
 constexpr size_t kMaxImageFileBytes = size_t(1) << 30;  // stb reads at most INT_MAX bytes
 
+// The size limits a header is checked against; the fuzzer passes smaller ones, so that
+// its time goes into the decoders' logic rather than into large pictures.
+struct ImageLimits {
+  int max_side = kMaxImageSide;
+  int64_t max_pixels = kMaxImagePixels;
+};
+
 struct LumaImage {
   int width = 0;
   int height = 0;
@@ -25,7 +33,8 @@ struct LumaImage {
 // Luminance is Rec. 601 (0.299 R + 0.587 G + 0.114 B), the ITU weights PIL's "L" mode
 // uses; transparent pixels are composited onto white, as image viewers show them.
 // On failure returns false and sets `error` to one line starting with `path`.
-bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error);
+bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error,
+                   const ImageLimits& limits = ImageLimits());
 
 // Reads a whole regular file (at most `max_bytes`), for images and model files alike.
 bool ReadRegularFile(const std::string& path, size_t max_bytes, std::vector<uint8_t>* bytes,

@@ -80,6 +80,39 @@ TEST(RuntimeDemoBadInput, TruncatedPng) {
                   "cut.png"});
 }
 
+// A PGM or BMP whose pixels stop short of what its header says (stb_image would hand back
+// the missing pixels uninitialised, or read zeros): refused, and the line says why. For
+// 16-bit PGM samples (maximum value over 255) one byte per pixel is half of what is needed.
+TEST(RuntimeDemoBadInput, TruncatedPgmAndBmp) {
+  const std::vector<uint8_t> full = Pgm(28, 28, std::vector<uint8_t>(28 * 28, 200));
+  ExpectRejected({"truncated pgm",
+                  [&full](const TempDir& dir) {
+                    WriteBytes(dir / "cut.pgm", FirstBytes(full, full.size() - 1));
+                  },
+                  {"cut.pgm"},
+                  "pixel data truncated (783 of 784 bytes)"});
+  ExpectRejected({"8-bit data in a 16-bit pgm",
+                  [](const TempDir& dir) {
+                    std::vector<uint8_t> bytes = {'P',  '5', '\n', '2', '8', ' ', '2', '8',
+                                                  '\n', '6', '5',  '5', '3', '5', '\n'};
+                    bytes.resize(bytes.size() + 28 * 28, 0x80);
+                    WriteBytes(dir / "short16.pgm", bytes);
+                  },
+                  {"short16.pgm"},
+                  "pixel data truncated (784 of 1568 bytes)"});
+  ExpectRejected({"truncated bmp",
+                  [](const TempDir& dir) {
+                    DecodedImage digit;
+                    ASSERT_TRUE(DecodeImage(dir / "digit_0_noisy.png", &digit));
+                    ASSERT_TRUE(WriteBmp(dir / "whole.bmp", digit));
+                    const std::vector<uint8_t> whole = ReadBytes(dir / "whole.bmp");
+                    std::filesystem::remove(dir / "whole.bmp");
+                    WriteBytes(dir / "cut.bmp", FirstBytes(whole, whole.size() - 1));
+                  },
+                  {"cut.bmp"},
+                  "BMP pixel data truncated (2351 of 2352 bytes)"});
+}
+
 TEST(RuntimeDemoBadInput, HugePngHeader) {
   ExpectRejected(
       {"huge",

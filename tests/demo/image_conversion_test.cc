@@ -44,6 +44,25 @@ TEST(RuntimeDemoConversion, MnistSizedGrayImageIsUnchanged) {
   EXPECT_EQ(run.out.find("inverted"), std::string::npos) << run.out;
 }
 
+// A 16-bit PGM (two bytes a sample, big-endian) is read at full length, not taken as
+// truncated: 0xFFFF is white, 0x0000 black.
+TEST(RuntimeDemoConversion, SixteenBitPgmIsRead) {
+  std::vector<uint8_t> bytes = {'P', '5', ' ',  '2', '8', ' ', '2', '8', ' ', '#',
+                                ' ', 'c', '\n', '6', '5', '5', '3', '5', '\n'};
+  for (int i = 0; i < kSide * kSide; ++i) {
+    const uint8_t level = i % 2 == 0 ? 0xFF : 0x00;
+    bytes.push_back(level);
+    bytes.push_back(level);
+  }
+  TempDir dir;
+  WriteBytes(dir / "deep.pgm", bytes);
+  DemoResult run;
+  const DecodedImage converted = ConvertedInput(dir, "deep.pgm", &run);
+  std::vector<uint8_t> expected(size_t(kSide * kSide));
+  for (size_t i = 0; i < expected.size(); ++i) expected[i] = i % 2 == 0 ? 255 : 0;
+  ExpectPixelsNear(converted, expected, 0);
+}
+
 // A dark square on a wide white page: padded to a square with white, halved by area
 // averaging, inverted because the border is light.
 TEST(RuntimeDemoConversion, WhitePageIsPaddedResizedAndInverted) {
