@@ -65,10 +65,17 @@ IMAGES_PER_PASS = 8             # runtime/src/onednn/onednn_backend.cc, kMaxImag
 
 def auto_threads(asked, batch, cores):
     """What the runtime's `threads` option runs a batch on (runtime_bench sets max_batch to
-    the batch): 0 (auto) is one thread for passes of up to 3 images, the cores from 4."""
+    the batch): 0 (auto) is one thread for passes of up to 3 images, and from 4 the cores
+    or one thread, whichever has lately been faster (runtime/src/adaptive_threads.h)."""
     if asked != 0:
         return asked
     return cores if min(batch, IMAGES_PER_PASS) >= AUTO_THREADED_MIN_IMAGES else 1
+
+
+def threads_label(asked, batch, cores):
+    """auto_threads as the tables show it: auto's threaded passes may run on one thread."""
+    threads = auto_threads(asked, batch, cores)
+    return f"{threads} or 1, by pass times" if asked == 0 and threads > 1 else str(threads)
 
 
 def slowdown_text(ratio):
@@ -104,8 +111,9 @@ def load_section(results, cores):
              "taken, a job on both cores cannot do better than about 2x). \"old\" is the "
              "fixed choice before (2 threads; the trainer with libgomp's default waits, which "
              "spin 300,000 times before sleeping), \"new\" the default now: the runtime's "
-             "`threads` auto (one thread for passes of up to 3 images, the usable cores from "
-             "4; `dnz.h`), host_train's threads on the cores idle when it starts "
+             "`threads` auto (one thread for passes of up to 3 images; from 4, the usable "
+             "cores or one thread, whichever has lately been faster: "
+             "`runtime/src/adaptive_threads.h`), host_train's threads on the cores idle when it starts "
              "(`host_train/cli/idle_cores.h`: its loaded run sees one idle core and takes one "
              "thread) with short spins (GOMP_SPINCOUNT=10000, "
              "`host_train/cli/omp_wait_policy.h`). The runtime keeps libgomp's default waits "
@@ -121,7 +129,7 @@ def load_section(results, cores):
             key = ("onednn", batch, asked)
             if key not in idle or key not in loaded:
                 continue
-            threads = auto_threads(asked, batch, cores)
+            threads = threads_label(asked, batch, cores)
             lines.append(f"| runtime `onednn`, batch {batch} | {name} | {threads} | "
                          f"{idle[key]:.3f} ms | {loaded[key]:.3f} ms | "
                          f"{slowdown_text(loaded[key] / idle[key])} |")
@@ -226,7 +234,8 @@ def main(results, target):
              "last column is the share of the measured int8 peak those executed MACs use (a "
              "share counted with the model's MACs could pass 100%: it is not shown). Threads "
              "\"auto (n)\" is the session's default (`threads` 0 in `dnz_session_options`): "
-             "one thread for a pass of up to 3 images, the usable cores from 4.", "",
+             "one thread for a pass of up to 3 images, the usable cores from 4 (or one "
+             "thread while that has lately been faster; idle, it tries one thread one pass in 64).", "",
              "| backend | batch | threads | ms per batch | images/s | PyTorch images/s | speed-up | GMAC/s (55.3 M/image) | executed MACs, of int8 peak |",
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (backend, batch, asked), b in sorted(ours.items()):

@@ -183,6 +183,31 @@ TEST_F(ThreadsOnednn, AutoRunsOneImageWithoutOpenMpAndFullPassesOnTheCores) {
   }
 }
 
+// auto on several cores keeps a one-thread twin of the full pass and looks at it from the
+// third pass on, whatever the timings (runtime/src/adaptive_threads.h): within 8 full passes
+// some run threaded and some start no OpenMP region, and every one gives the same bytes.
+TEST_F(ThreadsOnednn, AutoFullPassesAlsoRunOnOneThreadWithTheSameBytes) {
+  if (UsableThreads() < 2) GTEST_SKIP() << "one usable core: no threaded pass to compare";
+  Runner eight(bytes_, DNZ_BACKEND_ONEDNN, 8, 0);
+  ASSERT_EQ(eight.status, DNZ_OK) << dnz_session_error(&eight.session);
+  const std::vector<uint8_t> input = Pixels(8);
+  std::vector<uint8_t> first;
+  int threaded = 0, serial = 0;
+  for (int pass = 0; pass < 8; ++pass) {
+    std::vector<uint8_t> output(input.size());
+    g_regions = 0;
+    g_wide_regions = 0;
+    ASSERT_EQ(dnz_run_u8(&eight.session, input.data(), output.data(), 8), DNZ_OK);
+    if (g_regions.load() == 0) ++serial;
+    if (g_wide_regions.load() > 0) ++threaded;
+    if (pass == 0) first = output;
+    EXPECT_EQ(output, first) << "pass " << pass;
+  }
+  EXPECT_GE(threaded, 1);
+  EXPECT_GE(serial, 2);  // its warm-up and its first timed look
+  EXPECT_EQ(threaded + serial, 8);
+}
+
 // An explicit count holds for every pass: 1 keeps a full pass out of OpenMP, 3 runs even
 // one image on 3 threads (no region wider than asked).
 TEST_F(ThreadsOnednn, ExplicitCountHoldsForEveryPass) {

@@ -21,10 +21,13 @@
 // (../threads.h: by default one thread for a pass of up to 3 images, the usable cores
 // for 4 to 8). oneDNN fixes a convolution's threads when it creates the primitive (the
 // OpenMP count at that moment), so the count is set while each instance is made, and
-// again around each pass for what oneDNN and our kernels ask at execution. The arena
+// again around each pass for what oneDNN and our kernels ask at execution. With `auto`
+// and more than one usable core, a third set runs a full pass on one thread, and each
+// full pass runs whichever of the two has lately been faster (../adaptive_threads.h). The arena
 // holds the planned activation tensors, the s32 accumulators, the upsample buffer and
 // oneDNN's user scratchpad. This file is built with exceptions (oneDNN's C++ API throws);
 // none leaves it.
+#include <chrono>
 #include <cstring>
 #include <dnnl.hpp>
 #include <memory>
@@ -32,6 +35,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "../adaptive_threads.h"
 #include "../backend.h"
 #include "../polyphase.h"
 #include "../ref/maxpool.h"
@@ -73,6 +77,8 @@ struct State {
   dnnl::engine engine{dnnl::engine::kind::cpu, 0};
   dnnl::stream stream{engine};
   Instance full, single;
+  Instance full_serial;  // auto on several cores: a full pass on one thread (batch 0 if none)
+  PassVariantChooser chooser;
   std::vector<Requant32> requant;  // [op]
   // [op]: the four 2x2 parity kernels (OHWI, [py][px]) of an upsample conv that
   // runs polyphase; empty otherwise. Kept only until the primitives are made.
@@ -224,9 +230,10 @@ void PlanScratch(dnz_session* session, State& state) {
     materialize_upsample[i] = model.ops[i].kind == DNZ_OP_CONV &&
                               model.ops[i].fused_upsample_input && !state.polyphase[i];
   }
-  const size_t scratchpad = state.full.scratchpad_bytes > state.single.scratchpad_bytes
-                                ? state.full.scratchpad_bytes
-                                : state.single.scratchpad_bytes;
+  size_t scratchpad = 0;
+  for (const Instance* instance : {&state.full, &state.single, &state.full_serial}) {
+    if (instance->scratchpad_bytes > scratchpad) scratchpad = instance->scratchpad_bytes;
+  }
   const ConvScratchPlan plan = PlanConvScratch(
       model, PassImages(session), session->plan.activation_bytes, materialize_upsample, scratchpad);
   state.accumulator_offset = plan.accumulator_offset;
@@ -255,6 +262,9 @@ dnz_status Init(dnz_session* session) {
     state->single = MakeInstance(*state, model, 1, PassThreads(session->threads, 1, usable));
     if (full > 1) {
       state->full = MakeInstance(*state, model, full, PassThreads(session->threads, full, usable));
+      if (session->threads == 0 && state->full.threads > 1) {
+        state->full_serial = MakeInstance(*state, model, full, 1);
+      }
     }
     state->polyphase_kernels.clear();  // reordered into the primitives' own memory
     PlanScratch(session, *state);
@@ -289,6 +299,7 @@ dnz_status BindArena(dnz_session* session) {
   try {
     BindInstance(session, state, state.single);
     if (state.full.batch > 1) BindInstance(session, state, state.full);
+    if (state.full_serial.batch > 1) BindInstance(session, state, state.full_serial);
     return DNZ_OK;
   } catch (const std::exception& e) {
     return DNZ_FAIL(session, DNZ_ERR_BACKEND, "onednn: %s", e.what());
@@ -322,9 +333,8 @@ void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* outp
   });
 }
 
-dnz_status RunPass(dnz_session* session, uint32_t count) {
+dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count) {
   State& state = StateOf(session);
-  Instance& instance = count == state.single.batch ? state.single : state.full;
   const int threads = instance.threads;
   const ScopedOmpThreads omp_threads(threads);
   const dnz_model& model = *session->model;
@@ -369,6 +379,20 @@ dnz_status RunPass(dnz_session* session, uint32_t count) {
   FlipSign(arena + plan.tensor_offset[model.num_ops],
            TensorImageBytes(model, model.num_ops, 1) * count);
   return DNZ_OK;
+}
+
+// A full pass with a single-threaded twin runs the variant the chooser names, timed.
+dnz_status RunPass(dnz_session* session, uint32_t count) {
+  State& state = StateOf(session);
+  if (count == state.single.batch) return RunInstance(session, state.single, count);
+  if (state.full_serial.batch == 0) return RunInstance(session, state.full, count);
+  const PassVariantChooser::Variant variant = state.chooser.Next();
+  Instance& instance = variant == PassVariantChooser::kSerial ? state.full_serial : state.full;
+  const auto start = std::chrono::steady_clock::now();
+  const dnz_status status = RunInstance(session, instance, count);
+  const auto took = std::chrono::steady_clock::now() - start;
+  state.chooser.Record(variant, std::chrono::duration_cast<std::chrono::nanoseconds>(took).count());
+  return status;
 }
 
 uint32_t ImagesPerPass(const dnz_session* session) { return PassImages(session); }
