@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark side by side with the PyTorch peer (bench/pytorch_peer.py) in one go,
 # after measuring the machine's peak (build/bench/peak_bench). The raw results go to
-# bench/results/ (committed: peak.json, runtime.json, peer_infer.txt, train.txt,
-# peer_train.txt, and from scripts/run_load_benchmark.sh, run last, load_*) and
+# bench/results/ (committed: peak.json, runtime.json, runtime_no_vnni.json, peer_infer.txt,
+# train.txt, peer_train.txt, and from scripts/run_load_benchmark.sh, run last, load_*) and
 # docs/benchmarks.md is written from them. Needs a build (scripts/build.sh), MNIST, and for
 # the peer Debian's python3-torch (installed here if missing). Takes about 13 minutes.
 #   scripts/run_benchmarks.sh [MODEL]      (default: models/default.dnz)
@@ -22,6 +22,11 @@ echo "bench: machine peak (int8 VNNI, f32 FMA, bf16; all threads and one)"
 echo "bench: runtime (Google Benchmark)"
 "$root/build/bench/runtime_bench" --model "$model" --benchmark_repetitions=5 \
   --benchmark_report_aggregates_only=true --benchmark_format=json >"$out/runtime.json"
+echo "bench: runtime as on a CPU without VNNI (ONEDNN_MAX_CPU_ISA=AVX2: onednn splits)"
+ONEDNN_MAX_CPU_ISA=AVX2 "$root/build/bench/runtime_bench" --model "$model" \
+  --benchmark_filter='denoise/(onednn/batch:(1|128)/threads:(0|1)|ref)/' \
+  --benchmark_repetitions=5 --benchmark_report_aggregates_only=true \
+  --benchmark_format=json >"$out/runtime_no_vnni.json"
 echo "bench: PyTorch peer, inference"
 { /usr/bin/python3 "$peer" --mnist "$root/data/mnist" info | grep '^PEER info'
   /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer; } | tee "$out/peer_infer.txt"

@@ -93,6 +93,33 @@ def median_runtimes(path):
     return times
 
 
+def no_vnni_section(results):
+    """The "CPUs without VNNI" section, from runtime_no_vnni.json (if present)."""
+    path = os.path.join(results, "runtime_no_vnni.json")
+    if not os.path.exists(path):
+        return []
+    times = median_runtimes(path)
+    ref = times.get(("ref", 1, 1))
+    lines = ["## CPUs without VNNI (oneDNN limited to AVX2)", "",
+             "Many users' CPUs have no VNNI (AVX2 only, or AVX-512 before Cascade Lake). There "
+             "oneDNN's int8 convolutions add pairs of products in int16 with saturation, so "
+             "the `onednn` backend runs every conv twice, on its input's low 7 bits and on its "
+             "top bit, and adds (`runtime/src/onednn/split_int8.h`): the bytes stay `ref`'s. "
+             "Measured on this machine in the same run with `ONEDNN_MAX_CPU_ISA=AVX2`, so that "
+             "oneDNN takes its AVX2 kernels (`jit_uni_int8:avx2`); our own x86 kernels still "
+             "use the CPU's best variant, so a real AVX2 CPU would be somewhat slower. Medians "
+             "of 5 repetitions.", "",
+             "| backend | batch | threads | ms per batch | images/s | vs `ref` |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for (backend, batch, asked), ms in sorted(times.items()):
+        per_image = ms / batch
+        versus = f"{ref / per_image:.0f}x" if ref else "-"
+        label = "auto" if asked == 0 else str(asked)
+        lines.append(f"| {backend} | {batch} | {label} | {ms:.3f} | {batch / (ms / 1e3):.0f} | "
+                     f"{versus} |")
+    return lines + [""]
+
+
 def load_section(results, cores):
     """The "Under load" section, from scripts/run_load_benchmark.sh's files (if present)."""
     idle_path = os.path.join(results, "load_runtime_idle.json")
@@ -282,6 +309,7 @@ def main(results, target):
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
     lines += ["```", ""]
+    lines += no_vnni_section(results)
     lines += load_section(results, cores)
     tmp = target + ".tmp"
     with open(tmp, "w") as f:

@@ -31,8 +31,9 @@ const Backend& McuBackend();  // mcu/mcu_backend.cc
 const Backend& OnednnBackend();
 // Whether the onednn backend can run this model (else AUTO falls back to ref).
 bool OnednnSupports(const dnz_model& model, char* why, size_t why_size);
-// Whether oneDNN's int8 convolutions give ref's bytes on this CPU (they need VNNI).
-bool OnednnExactOnThisCpu(char* why, size_t why_size);
+// Whether oneDNN's int8 convolutions give ref's bytes on this CPU by themselves (with
+// VNNI); elsewhere the backend splits each conv's input into 7-bit halves.
+bool OnednnInt8IsExact();
 #endif
 
 }  // namespace dnz

@@ -55,24 +55,32 @@ void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images
 }
 
 ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
-                                const bool* materialize_upsample, size_t scratchpad_bytes) {
-  size_t accumulator_bytes = 0, upsample_bytes = 0;
+                                const bool* materialize_upsample, size_t scratchpad_bytes,
+                                bool split_inputs) {
+  size_t accumulator_bytes = 0, upsample_bytes = 0, input_bytes = 0;
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     const dnz_op& op = model.ops[i];
     if (op.kind != DNZ_OP_CONV) continue;
     const size_t acc = size_t(images) * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
                        size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
     if (acc > accumulator_bytes) accumulator_bytes = acc;
-    if (materialize_upsample[i]) {
-      const size_t up = size_t(images) * 4 * TensorImageBytes(model, i, 1);
-      if (up > upsample_bytes) upsample_bytes = up;
-    }
+    const size_t stored = size_t(images) * TensorImageBytes(model, i, 1);
+    const size_t read = materialize_upsample[i] ? 4 * stored : stored;
+    if (materialize_upsample[i] && read > upsample_bytes) upsample_bytes = read;
+    if (read > input_bytes) input_bytes = read;
   }
   ConvScratchPlan plan;
   plan.accumulator_offset = AlignUp(activation_bytes, DNZ_ARENA_ALIGNMENT);
   plan.upsample_offset = AlignUp(plan.accumulator_offset + accumulator_bytes, DNZ_ARENA_ALIGNMENT);
   plan.scratchpad_offset = AlignUp(plan.upsample_offset + upsample_bytes, DNZ_ARENA_ALIGNMENT);
-  plan.arena_bytes = AlignUp(plan.scratchpad_offset + scratchpad_bytes, DNZ_ARENA_ALIGNMENT);
+  size_t end = plan.scratchpad_offset + scratchpad_bytes;
+  if (split_inputs) {
+    plan.high_input_offset = AlignUp(end, DNZ_ARENA_ALIGNMENT);
+    plan.high_accumulator_offset =
+        AlignUp(plan.high_input_offset + input_bytes, DNZ_ARENA_ALIGNMENT);
+    end = plan.high_accumulator_offset + accumulator_bytes;
+  }
+  plan.arena_bytes = AlignUp(end, DNZ_ARENA_ALIGNMENT);
   return plan;
 }
 

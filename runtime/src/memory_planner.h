@@ -40,14 +40,18 @@ void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images
 
 // The arena of a backend that runs convs through a library (onednn), after the
 // activations: the int32 accumulators of the largest conv, the buffer an upsample
-// that is not fused away is materialized into, and the library's scratchpad.
+// that is not fused away is materialized into, and the library's scratchpad. A backend
+// that splits u8 inputs into 7-bit halves (onednn without VNNI) also gets the largest
+// conv input's top bits and a second set of accumulators.
 struct ConvScratchPlan {
   size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
+  size_t high_input_offset = 0, high_accumulator_offset = 0;  // split only
   size_t arena_bytes = 0;
 };
 // materialize_upsample[op]: conv `op` reads an upsampled copy of its input.
 ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
-                                const bool* materialize_upsample, size_t scratchpad_bytes);
+                                const bool* materialize_upsample, size_t scratchpad_bytes,
+                                bool split_inputs = false);
 
 inline size_t AlignUp(size_t value, size_t alignment) {
   return (value + alignment - 1) / alignment * alignment;

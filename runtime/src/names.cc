@@ -82,8 +82,7 @@ extern "C" int dnz_backend_available(dnz_backend backend) {
       return 1;
     case DNZ_BACKEND_ONEDNN: {
 #if DNZ_HAVE_ONEDNN
-      char why[DNZ_ERROR_CHARS];
-      return dnz::OnednnExactOnThisCpu(why, sizeof why) ? 1 : 0;
+      return 1;
 #else
       return 0;
 #endif

@@ -133,7 +133,7 @@ class ThreadsOnednn : public ::testing::Test {
  protected:
   void SetUp() override {
     if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) {
-      GTEST_SKIP() << "onednn not available here (a CPU without VNNI)";
+      GTEST_SKIP() << "onednn not built in";
     }
   }
   const std::vector<uint8_t> bytes_ = RandomSeedModelBytes(3);

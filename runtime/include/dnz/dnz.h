@@ -189,8 +189,8 @@ const char* dnz_status_string(dnz_status status);
 const char* dnz_backend_name(dnz_backend backend);
 /* Parses "auto", "ref", "onednn", "float", "mcu"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */
 dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend);
-/* 1 when the backend is compiled into this library and can run on this CPU (onednn needs
- * VNNI to give ref's bytes exactly). */
+/* 1 when the backend is compiled into this library (onednn: on x86 hosts built with oneDNN;
+ * it gives ref's bytes on every x86-64 CPU, with or without VNNI). */
 int dnz_backend_available(dnz_backend backend);
 
 #ifdef __cplusplus

@@ -23,11 +23,14 @@
 // OpenMP count at that moment), so the count is set while each instance is made, and
 // again around each pass for what oneDNN and our kernels ask at execution. With `auto`
 // and more than one usable core, a third set runs a full pass on one thread, and each
-// full pass runs whichever of the two has lately been faster (../adaptive_threads.h). The arena
-// holds the planned activation tensors, the s32 accumulators, the upsample buffer and
-// oneDNN's user scratchpad. This file is built with exceptions (oneDNN's C++ API throws);
-// none leaves it.
+// full pass runs whichever of the two has lately been faster (../adaptive_threads.h).
+// Without VNNI every oneDNN conv runs twice, on the input's low 7 bits and on its top
+// bit, so that oneDNN's int16 pair sums cannot saturate (split_int8.h). The arena holds
+// the planned activation tensors, the s32 accumulators, the upsample buffer, oneDNN's
+// user scratchpad and, when split, the top bits and their accumulators. This file is built with
+// exceptions (oneDNN's C++ API throws); none leaves it.
 #include <chrono>
+#include <cstdio>
 #include <cstring>
 #include <dnnl.hpp>
 #include <memory>
@@ -43,6 +46,7 @@
 #include "../threads.h"
 #include "../x86/conv_single_output.h"
 #include "../x86/requantize_output.h"
+#include "split_int8.h"
 
 namespace dnz {
 namespace {
@@ -51,14 +55,22 @@ using dnnl::memory;
 using tag = memory::format_tag;
 using dt = memory::data_type;
 
-// One oneDNN convolution: the whole conv, or one parity of a polyphase conv.
-struct ConvPart {
+// One oneDNN convolution primitive, its weights reordered once (owned by oneDNN) and its
+// arguments, bound to the arena in bind_arena.
+struct Primitive {
   dnnl::convolution_forward primitive;
-  memory weights;  // reordered once, owned by oneDNN
+  memory weights;
+  size_t scratchpad_bytes = 0;
+  std::unordered_map<int, memory> args;
+};
+
+// One convolution: the whole conv, or one parity of a polyphase conv. Without VNNI
+// (split_int8.h) `main` runs on the inputs' low 7 bits and `high`, without the bias, on
+// their top bit.
+struct ConvPart {
+  Primitive main, high;
   memory::desc src_desc, dst_desc;
   size_t dst_offset = 0;  // bytes into the accumulator region
-  size_t scratchpad_bytes = 0;
-  std::unordered_map<int, memory> args;  // bound to the arena in bind_arena
 };
 
 struct ConvStage {
@@ -84,7 +96,8 @@ struct State {
   // runs polyphase; empty otherwise. Kept only until the primitives are made.
   std::vector<std::vector<int8_t>> polyphase_kernels;
   std::vector<bool> polyphase;  // [op]
-  size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
+  bool split = false;           // no VNNI: every oneDNN conv runs on 7-bit halves
+  ConvScratchPlan arena;        // the regions after the activations
 };
 
 constexpr uint32_t kMaxImagesPerPass = 8;
@@ -116,32 +129,48 @@ struct PartShape {
   const int8_t* weights;  // OHWI
 };
 
-ConvPart MakeConvPart(State& state, const PartShape& shape, const int32_t* bias) {
+// A primitive for `shape`, with `bias` or (nullptr) without one.
+Primitive MakePrimitive(State& state, const PartShape& shape, const memory::desc& src_desc,
+                        const memory::desc& dst_desc, const int32_t* bias) {
   const memory::dim oc = shape.dst[1], ic = shape.src[1];
-  ConvPart part;
-  part.src_desc = memory::desc(shape.src, dt::u8, tag::nhwc);
-  part.dst_desc = memory::desc(shape.dst, dt::s32, tag::nhwc);
   const memory::desc weights_any({oc, ic, shape.kernel[0], shape.kernel[1]}, dt::s8, tag::any);
   const memory::desc bias_desc({oc}, dt::s32, tag::x);
-  const dnnl::convolution_forward::desc desc(
-      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, part.src_desc,
-      weights_any, bias_desc, part.dst_desc, {1, 1}, shape.pad_before, shape.pad_after);
+  const auto desc =
+      bias != nullptr
+          ? dnnl::convolution_forward::desc(
+                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
+                weights_any, bias_desc, dst_desc, {1, 1}, shape.pad_before, shape.pad_after)
+          : dnnl::convolution_forward::desc(
+                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
+                weights_any, dst_desc, {1, 1}, shape.pad_before, shape.pad_after);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::convolution_forward::primitive_desc pd(desc, attr, state.engine);
   PreferDirectJit(pd);
-  part.primitive = dnnl::convolution_forward(pd);
-  part.scratchpad_bytes = pd.scratchpad_desc().get_size();
+  Primitive made;
+  made.primitive = dnnl::convolution_forward(pd);
+  made.scratchpad_bytes = pd.scratchpad_desc().get_size();
 
   // OHWI weights, reordered once into the layout the primitive chose.
   const memory::desc ohwi({oc, ic, shape.kernel[0], shape.kernel[1]}, dt::s8, tag::ohwi);
   memory source(ohwi, state.engine, const_cast<int8_t*>(shape.weights));
-  part.weights = memory(pd.weights_desc(), state.engine);
-  dnnl::reorder(source, part.weights).execute(state.stream, source, part.weights);
+  made.weights = memory(pd.weights_desc(), state.engine);
+  dnnl::reorder(source, made.weights).execute(state.stream, source, made.weights);
   state.stream.wait();
 
-  part.args[DNNL_ARG_WEIGHTS] = part.weights;
-  part.args[DNNL_ARG_BIAS] = memory(bias_desc, state.engine, const_cast<int32_t*>(bias));
+  made.args[DNNL_ARG_WEIGHTS] = made.weights;
+  if (bias != nullptr) {
+    made.args[DNNL_ARG_BIAS] = memory(bias_desc, state.engine, const_cast<int32_t*>(bias));
+  }
+  return made;
+}
+
+ConvPart MakeConvPart(State& state, const PartShape& shape, const int32_t* bias) {
+  ConvPart part;
+  part.src_desc = memory::desc(shape.src, dt::u8, tag::nhwc);
+  part.dst_desc = memory::desc(shape.dst, dt::s32, tag::nhwc);
+  part.main = MakePrimitive(state, shape, part.src_desc, part.dst_desc, bias);
+  if (state.split) part.high = MakePrimitive(state, shape, part.src_desc, part.dst_desc, nullptr);
   return part;
 }
 
@@ -191,8 +220,10 @@ Instance MakeInstance(State& state, const dnz_model& model, uint32_t batch, int 
     }
     instance.convs[i] = MakeConvStage(state, model, i, batch);
     for (const ConvPart& part : instance.convs[i].parts) {
-      if (part.scratchpad_bytes > instance.scratchpad_bytes) {
-        instance.scratchpad_bytes = part.scratchpad_bytes;
+      for (const Primitive* primitive : {&part.main, &part.high}) {
+        if (primitive->scratchpad_bytes > instance.scratchpad_bytes) {
+          instance.scratchpad_bytes = primitive->scratchpad_bytes;
+        }
       }
     }
   }
@@ -234,12 +265,9 @@ void PlanScratch(dnz_session* session, State& state) {
   for (const Instance* instance : {&state.full, &state.single, &state.full_serial}) {
     if (instance->scratchpad_bytes > scratchpad) scratchpad = instance->scratchpad_bytes;
   }
-  const ConvScratchPlan plan = PlanConvScratch(
-      model, PassImages(session), session->plan.activation_bytes, materialize_upsample, scratchpad);
-  state.accumulator_offset = plan.accumulator_offset;
-  state.upsample_offset = plan.upsample_offset;
-  state.scratchpad_offset = plan.scratchpad_offset;
-  session->plan.arena_bytes = plan.arena_bytes;
+  state.arena = PlanConvScratch(model, PassImages(session), session->plan.activation_bytes,
+                                materialize_upsample, scratchpad, state.split);
+  session->plan.arena_bytes = state.arena.arena_bytes;
 }
 
 dnz_status Init(dnz_session* session) {
@@ -249,6 +277,7 @@ dnz_status Init(dnz_session* session) {
   }
   try {
     auto state = std::make_unique<State>();
+    state->split = !OnednnInt8IsExact();
     PlanActivations(session, 1, PassImages(session));
     const dnz_model& model = *session->model;
     state->requant.resize(model.num_ops);
@@ -278,18 +307,25 @@ dnz_status Init(dnz_session* session) {
 void BindInstance(dnz_session* session, State& state, Instance& instance) {
   const dnz_model& model = *session->model;
   uint8_t* arena = session->arena;
+  const ConvScratchPlan& regions = state.arena;
   const memory::desc scratch_desc({dnnl::memory::dim(instance.scratchpad_bytes)}, dt::u8, tag::x);
-  const memory scratchpad(scratch_desc, state.engine, arena + state.scratchpad_offset);
+  const memory scratchpad(scratch_desc, state.engine, arena + regions.scratchpad_offset);
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV || instance.convs[i].single_output) continue;
     const bool upsampled = model.ops[i].fused_upsample_input && !state.polyphase[i];
     uint8_t* src =
-        upsampled ? arena + state.upsample_offset : arena + session->plan.tensor_offset[i];
+        upsampled ? arena + regions.upsample_offset : arena + session->plan.tensor_offset[i];
     for (ConvPart& part : instance.convs[i].parts) {
-      part.args[DNNL_ARG_SRC] = memory(part.src_desc, state.engine, src);
-      part.args[DNNL_ARG_DST] =
-          memory(part.dst_desc, state.engine, arena + state.accumulator_offset + part.dst_offset);
-      part.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
+      part.main.args[DNNL_ARG_SRC] = memory(part.src_desc, state.engine, src);
+      part.main.args[DNNL_ARG_DST] =
+          memory(part.dst_desc, state.engine, arena + regions.accumulator_offset + part.dst_offset);
+      part.main.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
+      if (!state.split) continue;
+      part.high.args[DNNL_ARG_SRC] =
+          memory(part.src_desc, state.engine, arena + regions.high_input_offset);
+      part.high.args[DNNL_ARG_DST] = memory(
+          part.dst_desc, state.engine, arena + regions.high_accumulator_offset + part.dst_offset);
+      part.high.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
     }
   }
 }
@@ -333,6 +369,24 @@ void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* outp
   });
 }
 
+// Without VNNI: x = low + 128 * high, with low = x & 127 left in place and high = x >> 7
+// written to `high`, one image per thread (split_int8.h says why).
+void SplitTopBit(uint8_t* input, uint8_t* high, size_t image_bytes, uint32_t n, int threads) {
+  ParallelFor(threads, int64_t(n), [&](int64_t image) {
+    SplitImageTopBit(input + size_t(image) * image_bytes, high + size_t(image) * image_bytes,
+                     image_bytes);
+  });
+}
+
+// accumulators += 128 * high_sums: the conv of the whole input, bias included once.
+void AddTopBitSums(const int32_t* high_sums, int32_t* accumulators, size_t image_outputs,
+                   uint32_t n, int threads) {
+  ParallelFor(threads, int64_t(n), [&](int64_t image) {
+    const size_t at = size_t(image) * image_outputs;
+    AddTopBitSumsOfImage(high_sums + at, accumulators + at, image_outputs);
+  });
+}
+
 dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count) {
   State& state = StateOf(session);
   const int threads = instance.threads;
@@ -352,22 +406,37 @@ dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count)
       } else if (op.kind == DNZ_OP_MAXPOOL) {
         MaxPool2x2U8(in, input, output, count, threads);
       } else {
-        const uint8_t* conv_input = input;
-        if (op.fused_upsample_input && !state.polyphase[i]) {
-          Upsample2xU8(in, input, arena + state.upsample_offset, count, threads);
-          conv_input = arena + state.upsample_offset;
+        const ConvScratchPlan& regions = state.arena;
+        uint8_t* conv_input = input;
+        const bool upsampled = op.fused_upsample_input && !state.polyphase[i];
+        if (upsampled) {
+          Upsample2xU8(in, input, arena + regions.upsample_offset, count, threads);
+          conv_input = arena + regions.upsample_offset;
         }
         ConvStage& stage = instance.convs[i];
-        auto* accumulators = reinterpret_cast<int32_t*>(arena + state.accumulator_offset);
+        auto* accumulators = reinterpret_cast<int32_t*>(arena + regions.accumulator_offset);
         if (stage.single_output) {
           const int up = op.fused_upsample_input ? 2 : 1;
           ConvSingleOutputU8(op, in.height * up, in.width * up, in.channels, conv_input,
                              accumulators, count, threads);
-        } else {
+        } else if (!state.split) {
           for (ConvPart& part : stage.parts) {
-            part.primitive.execute(state.stream, part.args);
+            part.main.primitive.execute(state.stream, part.main.args);
             state.stream.wait();
           }
+        } else {
+          // The input is this conv's alone (a chain), so its low bits can replace it.
+          const size_t input_bytes = TensorImageBytes(model, i, 1) * (upsampled ? 4 : 1);
+          SplitTopBit(conv_input, arena + regions.high_input_offset, input_bytes, count, threads);
+          for (ConvPart& part : stage.parts) {
+            part.main.primitive.execute(state.stream, part.main.args);
+            part.high.primitive.execute(state.stream, part.high.args);
+            state.stream.wait();
+          }
+          const size_t outputs =
+              size_t(op.conv_out_h) * size_t(op.conv_out_w) * size_t(model.tensors[i + 1].channels);
+          AddTopBitSums(reinterpret_cast<const int32_t*>(arena + regions.high_accumulator_offset),
+                        accumulators, outputs, count, threads);
         }
         RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators,
                          state.polyphase[i], output, count, threads);
@@ -404,27 +473,15 @@ void Destroy(dnz_session* session) {
 
 }  // namespace
 
-bool OnednnExactOnThisCpu(char* why, size_t why_size) {
-  // oneDNN's int8 convolutions are exact only with VNNI (vpdpbusd adds u8 x s8 products
-  // straight into int32). Without it they use vpmaddubsw, which saturates each pair of
-  // products in int16 (oneDNN's "int8 computation aspects"): found by running the
-  // byte-identity tests with ONEDNN_MAX_CPU_ISA=AVX2. The backend then declines and
-  // `auto` runs `ref`.
+bool OnednnInt8IsExact() {
+  // oneDNN's int8 convolutions are exact on their own only with VNNI (vpdpbusd adds u8 x
+  // s8 products straight into int32); elsewhere the backend splits (split_int8.h).
   const int isa = int(dnnl::get_effective_cpu_isa());
-  const bool vnni =
-      (isa & int(dnnl::cpu_isa::avx512_core_vnni)) == int(dnnl::cpu_isa::avx512_core_vnni) ||
-      isa == int(dnnl::cpu_isa::avx2_vnni);
-  if (!vnni) {
-    std::snprintf(why, why_size,
-                  "this CPU (oneDNN ISA 0x%x) has no VNNI; oneDNN's int8 convolutions could "
-                  "saturate and differ from ref",
-                  unsigned(isa));
-  }
-  return vnni;
+  return (isa & int(dnnl::cpu_isa::avx512_core_vnni)) == int(dnnl::cpu_isa::avx512_core_vnni) ||
+         isa == int(dnnl::cpu_isa::avx2_vnni);
 }
 
 bool OnednnSupports(const dnz_model& model, char* why, size_t why_size) {
-  if (!OnednnExactOnThisCpu(why, why_size)) return false;
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind == DNZ_OP_CONV && model.tensors[i].zero_point != -128) {
       std::snprintf(why, why_size, "op %u: input zero point %d (onednn needs -128)", i,
