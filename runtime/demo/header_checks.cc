@@ -124,6 +124,32 @@ std::string BmpTruncation(const std::vector<uint8_t>& bytes) {
   return have < need ? Truncated("BMP", have, need) : std::string();
 }
 
+uint32_t Big(const std::vector<uint8_t>& bytes, size_t at) {
+  return uint32_t(bytes[at]) << 24 | uint32_t(bytes[at + 1]) << 16 | uint32_t(bytes[at + 2]) << 8 |
+         uint32_t(bytes[at + 3]);
+}
+
+// A PNG chunk (up to IEND) whose length runs past the end of the file. stb would grow its
+// compressed-data buffer to that length before reading (up to 2 GB for a 60-byte file).
+std::string PngTruncation(const std::vector<uint8_t>& bytes) {
+  static const uint8_t kSignature[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
+  if (bytes.size() < 8 || !std::equal(kSignature, kSignature + 8, bytes.begin())) return "";
+  constexpr size_t kFraming = 12;  // length, type, CRC
+  for (size_t at = 8; at + 8 <= bytes.size();) {
+    const uint64_t length = Big(bytes, at);
+    if (std::equal(bytes.begin() + std::ptrdiff_t(at + 4), bytes.begin() + std::ptrdiff_t(at + 8),
+                   "IEND")) {
+      return "";
+    }
+    if (at + kFraming + length > bytes.size()) {
+      return "PNG data truncated (a chunk at byte " + std::to_string(at) + " claims " +
+             std::to_string(length) + " bytes; the file has " + std::to_string(bytes.size()) + ")";
+    }
+    at += kFraming + size_t(length);
+  }
+  return "";
+}
+
 }  // namespace
 
 std::string HeaderNumberProblem(const std::vector<uint8_t>& bytes) {
@@ -137,7 +163,8 @@ std::string HeaderNumberProblem(const std::vector<uint8_t>& bytes) {
 std::string TruncationProblem(const std::vector<uint8_t>& bytes) {
   PnmHeader pnm;
   if (ReadPnmHeader(bytes, &pnm)) return PnmTruncation(bytes, pnm);
-  return BmpTruncation(bytes);
+  const std::string png = PngTruncation(bytes);
+  return png.empty() ? BmpTruncation(bytes) : png;
 }
 
 }  // namespace dnz::demo

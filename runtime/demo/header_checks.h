@@ -4,8 +4,13 @@
 //   - PGM/PPM pixel data shorter than the header says (stb hands back the pixel buffer
 //     uninitialised);
 //   - uncompressed BMP pixel data shorter than the header says (stb reads zeros past the
-//     end, so 54 bytes decode as a black 8192 x 8192 picture, 2 s and 470 MB of work).
-// All found by the image fuzzer. Each returns "" when there is nothing to refuse, else the
+//     end, so 54 bytes decode as a black 8192 x 8192 picture, 2 s and 470 MB of work);
+//   - a PNG chunk longer than the rest of the file (stb would first grow its buffer to the
+//     claimed length, up to 2 GB).
+// (Memory errors inside stb's JPEG decoder are patched in its copy instead:
+// cmake/DnzHardenedStb.cmake.)
+// The first three were found by the image fuzzer, the PNG one in upstream's later fixes.
+// Each returns "" when there is nothing to refuse, else the
 // reason as a phrase without the file's name.
 #ifndef DNZ_RUNTIME_DEMO_HEADER_CHECKS_H_
 #define DNZ_RUNTIME_DEMO_HEADER_CHECKS_H_

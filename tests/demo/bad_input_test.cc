@@ -80,10 +80,10 @@ TEST(RuntimeDemoBadInput, TruncatedPng) {
                   "cut.png"});
 }
 
-// A PGM or BMP whose pixels stop short of what its header says (stb_image would hand back
+// A PGM, BMP or PNG whose pixels stop short of what its header says (stb_image would hand back
 // the missing pixels uninitialised, or read zeros): refused, and the line says why. For
 // 16-bit PGM samples (maximum value over 255) one byte per pixel is half of what is needed.
-TEST(RuntimeDemoBadInput, TruncatedPgmAndBmp) {
+TEST(RuntimeDemoBadInput, TruncatedPgmBmpAndPng) {
   const std::vector<uint8_t> full = Pgm(28, 28, std::vector<uint8_t>(28 * 28, 200));
   ExpectRejected({"truncated pgm",
                   [&full](const TempDir& dir) {
@@ -111,6 +111,17 @@ TEST(RuntimeDemoBadInput, TruncatedPgmAndBmp) {
                   },
                   {"cut.bmp"},
                   "BMP pixel data truncated (2351 of 2352 bytes)"});
+  // A PNG whose IDAT chunk claims 1 GiB in a 60-byte file (stb would first grow its buffer
+  // to that size).
+  ExpectRejected({"png chunk past the end",
+                  [](const TempDir& dir) {
+                    std::vector<uint8_t> png = PngHeaderOnly(28, 28);
+                    png.resize(png.size() - 12);  // drop IEND
+                    png.insert(png.end(), {0x40, 0, 0, 0, 'I', 'D', 'A', 'T', 1, 2, 3, 4, 5});
+                    WriteBytes(dir / "long_idat.png", png);
+                  },
+                  {"long_idat.png"},
+                  "PNG data truncated (a chunk at byte 33 claims 1073741824 bytes"});
 }
 
 TEST(RuntimeDemoBadInput, HugePngHeader) {
