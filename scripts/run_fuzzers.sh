@@ -25,7 +25,7 @@ for target in "${targets[@]}"; do
   cp "$root/tests/fuzz/corpus/$target"/* "$corpus/" 2>/dev/null || true
   case "$target" in
     model_loader) cp "$root/models/default.dnz" "$corpus/shipped_model" ;;
-    image) cp "$root/examples/"*.png "$corpus/" ;;
+    image) cp "$root/examples/"*.png "$root/examples/"*.jpg "$corpus/" ;;
   esac
   log="$build/fuzz_$target.log"
   echo "run_fuzzers: $target for $seconds s"
