@@ -267,7 +267,7 @@ def main(results, target):
              "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for (backend, batch, asked), b in sorted(ours.items()):
         threads = auto_threads(asked, batch, cores)
-        label = f"auto ({threads})" if asked == 0 else str(threads)
+        label = f"auto ({threads_label(asked, batch, cores)})" if asked == 0 else str(threads)
         ms = milliseconds(b)
         ips = batch / (ms / 1e3)
         p = peer.get((threads, batch))
