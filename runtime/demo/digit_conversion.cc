@@ -72,14 +72,16 @@ std::vector<float> PadAndResize(const LumaImage& image, DigitConversion* convers
     digit = AverageCanvasOnto(image, conversion->background, side, left, top, kDigitSide);
   } else {
     std::vector<float> square = PadToSquare(image, conversion->background, side, left, top);
-    digit.resize(kDigitPixels);
     if (side == kDigitSide) {
       digit = std::move(square);
-    } else if (!stbir_resize_float_generic(square.data(), side, side, 0, digit.data(), kDigitSide,
-                                           kDigitSide, 0, 1, STBIR_ALPHA_CHANNEL_NONE, 0,
-                                           STBIR_EDGE_CLAMP, STBIR_FILTER_BOX,
-                                           STBIR_COLORSPACE_LINEAR, nullptr)) {
-      return {};
+    } else {
+      digit.resize(kDigitPixels);
+      if (!stbir_resize_float_generic(square.data(), side, side, 0, digit.data(), kDigitSide,
+                                      kDigitSide, 0, 1, STBIR_ALPHA_CHANNEL_NONE, 0,
+                                      STBIR_EDGE_CLAMP, STBIR_FILTER_BOX, STBIR_COLORSPACE_LINEAR,
+                                      nullptr)) {
+        return {};
+      }
     }
   }
   for (float& v : digit) {

@@ -27,8 +27,8 @@
 // Without VNNI every oneDNN conv runs twice, on the input's low 7 bits and on its top
 // bit, so that oneDNN's int16 pair sums cannot saturate (split_int8.h). The arena holds
 // the planned activation tensors, the s32 accumulators, the upsample buffer, oneDNN's
-// user scratchpad and, when split, the top bits and their accumulators. This file is built with
-// exceptions (oneDNN's C++ API throws); none leaves it.
+// user scratchpad and, when split, the top bits and their accumulators. This file is
+// built with exceptions (oneDNN's C++ API throws); none leaves it.
 #include <chrono>
 #include <cstdio>
 #include <cstring>
@@ -134,15 +134,12 @@ Primitive MakePrimitive(State& state, const PartShape& shape, const memory::desc
                         const memory::desc& dst_desc, const int32_t* bias) {
   const memory::dim oc = shape.dst[1], ic = shape.src[1];
   const memory::desc weights_any({oc, ic, shape.kernel[0], shape.kernel[1]}, dt::s8, tag::any);
-  const memory::desc bias_desc({oc}, dt::s32, tag::x);
-  const auto desc =
-      bias != nullptr
-          ? dnnl::convolution_forward::desc(
-                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
-                weights_any, bias_desc, dst_desc, {1, 1}, shape.pad_before, shape.pad_after)
-          : dnnl::convolution_forward::desc(
-                dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
-                weights_any, dst_desc, {1, 1}, shape.pad_before, shape.pad_after);
+  // A zero descriptor is oneDNN's "no bias".
+  const memory::desc bias_desc =
+      bias != nullptr ? memory::desc({oc}, dt::s32, tag::x) : memory::desc();
+  const dnnl::convolution_forward::desc desc(
+      dnnl::prop_kind::forward_inference, dnnl::algorithm::convolution_direct, src_desc,
+      weights_any, bias_desc, dst_desc, {1, 1}, shape.pad_before, shape.pad_after);
   dnnl::primitive_attr attr;
   attr.set_scratchpad_mode(dnnl::scratchpad_mode::user);
   dnnl::convolution_forward::primitive_desc pd(desc, attr, state.engine);
