@@ -51,6 +51,11 @@ int main(int argc, char** argv) {
                  "CPU, bf16 or f16 on the GPU. Master weights, Adam and loss stay f32")
       ->check(CLI::IsMember({"f32", "bf16", "f16", "auto"}))
       ->capture_default_str();
+  app.add_option("--cuda-graph", options.cuda_graph,
+                 "GPU: replay each training step as one CUDA graph (on) or launch its kernels "
+                 "one by one (off); the results are the same")
+      ->check(CLI::IsMember({"on", "off"}))
+      ->capture_default_str();
   app.add_option("--out", options.out, "run folder: checkpoint, log, pictures")
       ->capture_default_str();
   app.add_option("--data", options.data, "folder with the MNIST IDX files")->capture_default_str();

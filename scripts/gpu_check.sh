@@ -85,11 +85,16 @@ grep -h "needs a GPU\|SKIPPED" "$out/gpu_tests.log" | head -5 | tee -a "$summary
 # 2. Speed: our training steps, then the PyTorch peer on the same GPU.
 train="$build/host_train/host_train --data $root/data/mnist"
 say "-- training speed (batch 128)"
-for precision in f32 f16 bf16; do
-  $train --device cuda --precision "$precision" --bench-steps 200 --out "$out/bench_$precision" \
-    > "$out/bench_$precision.log" 2>&1 || status=1
-  grep '^BENCH' "$out/bench_$precision.log" | tee -a "$summary" \
-    || tail -3 "$out/bench_$precision.log" | tee -a "$summary"
+# Each precision with its steps replayed as CUDA graphs (the default), then each launching
+# every kernel directly: the difference is the launch overhead the graphs save.
+for graph in on off; do
+  for precision in f32 f16 bf16; do
+    name="bench_${precision}_graph_$graph"
+    $train --device cuda --precision "$precision" --cuda-graph "$graph" --bench-steps 200 \
+      --out "$out/$name" > "$out/$name.log" 2>&1 || status=1
+    grep -E '^BENCH|CUDA graph' "$out/$name.log" | tee -a "$summary" \
+      || tail -3 "$out/$name.log" | tee -a "$summary"
+  done
 done
 if [ "${DNZ_GPU_SKIP_PEER:-0}" != "1" ]; then
   timeout "${DNZ_GPU_PEER_SECONDS:-240}" python3 "$root/bench/pytorch_peer.py" --mnist "$root/data/mnist" --device cuda \
@@ -106,7 +111,7 @@ if timeout "${DNZ_GPU_TRAIN_SECONDS:-480}" $train --device cuda --precision "$pr
      --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1 &&
    $train --out "$out/run" --export "$out/run/model.dnz" > "$out/export.log" 2>&1; then
   say "trained in $(( $(date +%s) - start )) s"
-  grep -E '^epoch [0-9]+/[0-9]+  train' "$out/train.log" | tail -2 | tee -a "$summary"
+  grep -E '^epoch [0-9]+/[0-9]+  train|CUDA graph' "$out/train.log" | tail -3 | tee -a "$summary"
   grep -iE 'psnr|bce' "$out/export.log" | tail -6 | tee -a "$summary"
 else
   status=1

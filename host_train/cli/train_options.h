@@ -20,6 +20,7 @@ struct TrainOptions {
   int threads = 0;  // 0: oneDNN/OpenMP default
   std::string device = "auto";
   std::string precision = "f32";  // f32 | bf16 (bf16 kernels, f32 master weights)
+  std::string cuda_graph = "on";  // on | off: replay GPU steps as one CUDA graph each
   std::string out = "runs/latest";
   std::string data = "data/mnist";
   bool resume = false;

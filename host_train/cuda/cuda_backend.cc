@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
+#include <cstdio>
 #include <type_traits>
 #include <vector>
 
@@ -14,6 +15,7 @@
 #include "cuda/device_buffer.h"
 #include "cuda/kernels.h"
 #include "cuda/polyphase_taps.h"
+#include "cuda/step_graph.h"
 #include "network/seed_network.h"
 
 namespace dnz::train {
@@ -66,6 +68,7 @@ class CudaBackend final : public TrainBackend {
   static constexpr bool kLossScaling = std::is_same<T, __half>::value;
 
   ~CudaBackend() override {
+    graphs_.Clear();  // before the stream and the buffers they were captured on
     if (cudnn_ != nullptr) cudnnDestroy(cudnn_);
     if (stream_ != nullptr) cudaStreamDestroy(stream_);
   }
@@ -79,6 +82,7 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     device_ = cuda::DescribeDevice();
+    graphs_.set_enabled(cuda_options.step_graph);
     const ParamLayout& layout = SeedParamLayout();
     for (int i = 0; i < kNumConvs; ++i) {
       Layer<T>& layer = layers_[static_cast<size_t>(i)];
@@ -218,12 +222,33 @@ class CudaBackend final : public TrainBackend {
     }
     // One Philox key per (run, epoch); the image index picks the stream within it.
     const unsigned long long seed = noise_seed ^ (noise_epoch * 0x9E3779B97F4A7C15ULL);
-    return Prepare(batch, error) &&
-           CudaOk(cuda::NoisyBatch(train_set_.get(), order_.get(), first, batch, kImagePixels,
-                                   static_cast<float>(noise), seed, noisy_.get(), clean_.get(),
-                                   stream_),
-                  "noise kernel", error) &&
-           ForwardPass(batch, error) && BackwardPass(batch, running_loss_.get(), error);
+    // The batch changes every step, so its kernel runs outside the step's graph; the
+    // forward and backward passes read and write the same buffers every step.
+    const bool ok =
+        Prepare(batch, error) &&
+        CudaOk(
+            cuda::NoisyBatch(train_set_.get(), order_.get(), first, batch, kImagePixels,
+                             static_cast<float>(noise), seed, noisy_.get(), clean_.get(), stream_),
+            "noise kernel", error) &&
+        graphs_.Run(
+            batch, stream_,
+            [this, batch](std::string* e) {
+              return ForwardPass(batch, e) && BackwardPass(batch, running_loss_.get(), e);
+            },
+            error);
+    if (!graphs_.disabled_reason().empty() && !graph_failure_reported_) {
+      std::fprintf(stderr, "host_train: %s\n", graphs_.disabled_reason().c_str());
+      graph_failure_reported_ = true;
+    }
+    if (!ok) return false;
+    last_batch_ = batch;  // a replayed graph does not run ForwardPass's host code
+    has_gradients_ = true;
+    return true;
+  }
+
+  std::string StepLaunchMode() const override {
+    if (!graphs_.disabled_reason().empty()) return "direct (" + graphs_.disabled_reason() + ")";
+    return graphs_.enabled() && graphs_.replays() > 0 ? "graph" : "direct";
   }
 
   bool TakeLossSum(double* sum, std::string* error) override {
@@ -353,8 +378,12 @@ class CudaBackend final : public TrainBackend {
       if (!layer.conv.Prepare(cudnn_, batch, &bytes, error)) return false;
       workspace = std::max(workspace, bytes);
     }
+    const size_t workspace_before = workspace_.size();
     if (!workspace_.Reserve(std::max<size_t>(workspace, 1), error)) return false;
+    // Captured steps name the buffers they were captured with: growing one voids them.
+    if (workspace_.size() != workspace_before) graphs_.Clear();
     if (batch <= capacity_) return true;
+    graphs_.Clear();
     const size_t n = static_cast<size_t>(batch);
     const size_t image = kImagePixels;
     if (!noisy_.Reserve(n * image, error) || !clean_.Reserve(n * image, error) ||
@@ -566,6 +595,8 @@ class CudaBackend final : public TrainBackend {
   int last_batch_ = 0;
   int64_t adam_step_ = 0;
   bool has_gradients_ = false;
+  cuda::StepGraphs graphs_;  // declared last: destroyed first
+  bool graph_failure_reported_ = false;
 };
 
 }  // namespace

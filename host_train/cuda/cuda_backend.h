@@ -18,6 +18,9 @@ namespace dnz::train {
 
 struct CudaBackendOptions {
   bool polyphase_upsample = true;
+  // Device-resident steps replayed as a CUDA graph (cuda/step_graph.h); off: one launch per
+  // kernel, the path the graph is tested against.
+  bool step_graph = true;
 };
 
 // Null with `error` set (one line naming the CUDA or cuDNN status) when no GPU is usable.

@@ -83,10 +83,11 @@ bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const flo
   std::sort(step_ms.begin(), step_ms.end());
   std::printf(
       "BENCH train backend=%s device=\"%s\" batch=%d img_per_s=%.1f median_step_ms=%.3f "
-      "omp_wait=%s data=%s\n",
+      "omp_wait=%s data=%s%s\n",
       backend.Name().c_str(), backend.Device().c_str(), count,
       1e3 * count * static_cast<double>(step_ms.size()) / total_ms, step_ms[step_ms.size() / 2],
-      OpenMpWaitPolicy().c_str(), on_device ? "device" : "host");
+      OpenMpWaitPolicy().c_str(), on_device ? "device" : "host",
+      on_device ? (" launch=\"" + backend.StepLaunchMode() + "\"").c_str() : "");
   return true;
 }
 

@@ -141,6 +141,7 @@ bool Run::Setup() {
   // sums of the gradients, and so the last bits of a run, depend on it.
   o_.threads = backend_options.threads;
   backend_options.precision = o_.precision;
+  backend_options.cuda_graph = o_.cuda_graph != "off";
   backend_options.train_batch = std::min(o_.batch, train_.count);
   std::string device_note;
   backend_ = CreateBackend(backend_options, &error_, &device_note);

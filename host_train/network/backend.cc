@@ -27,7 +27,9 @@ std::unique_ptr<TrainBackend> CreateCpuBackend(const BackendOptions& options, st
 
 std::unique_ptr<TrainBackend> CreateGpuBackend(const BackendOptions& options, std::string* error) {
 #ifdef DNZ_TRAIN_WITH_CUDA
-  return CreateCudaBackend(options, CudaBackendOptions{}, error);
+  CudaBackendOptions cuda_options;
+  cuda_options.step_graph = options.cuda_graph;
+  return CreateCudaBackend(options, cuda_options, error);
 #else
   (void)options;
   *error =

@@ -61,6 +61,9 @@ class TrainBackend {
                                         uint64_t noise_epoch, std::string* error);
   // The sum of loss * images since the last call (one synchronisation); then resets it.
   virtual bool TakeLossSum(double* sum, std::string* error);
+  // How device-resident steps have been launched, for benchmarks and tests: "direct" (one
+  // launch per kernel) or "graph" (replayed as one CUDA graph); a failed capture adds why.
+  virtual std::string StepLaunchMode() const { return "direct"; }
 
   // Fraction of positive outputs of the single-channel bottleneck conv (layer 13,
   // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient reaches
@@ -74,6 +77,7 @@ struct BackendOptions {
   int train_batch = 128;          // the batch size primitives are tuned for first
   std::string precision = "f32";  // f32 | bf16 (bf16 activations and kernels, f32 master
                                   // weights, Adam and loss; CPU only so far)
+  bool cuda_graph = true;         // GPU: replay each training step as a CUDA graph
 };
 
 // Makes the backend for `options.device`; null with `error` set when unavailable. For

@@ -143,12 +143,15 @@ TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
   cudnnDestroy(handle);
 }
 
-std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase) {
+std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase, bool step_graph = true,
+                                             const std::string& precision = "f32") {
   BackendOptions options;
   options.device = "cuda";
   options.train_batch = batch;
+  options.precision = precision;
   CudaBackendOptions cuda_options;
   cuda_options.polyphase_upsample = polyphase;
+  cuda_options.step_graph = step_graph;
   std::string error;
   auto backend = CreateCudaBackend(options, cuda_options, &error);
   EXPECT_TRUE(backend) << error;
@@ -292,6 +295,67 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
       << error;
   EXPECT_NEAR(again, first, 1e-9);
   EXPECT_NE(other_epoch, first);
+}
+
+// Device-resident steps replayed from CUDA graphs give the results of launching every
+// kernel directly: three epochs of a 7-image set in batches of 3, 3 and 1 (two graphs, one
+// per batch size), with a larger host batch in between that moves the buffers the graphs
+// were captured with. f32, and f16 for its loss scale kept on the GPU.
+TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
+  const int count = 7, batch = 3;
+  const TinyBatch b = MakeBatch(count);
+  const std::vector<double> start = AliveParams(b, count);
+  const std::vector<float> params(start.begin(), start.end());
+  const AdamConfig adam;
+  for (const char* precision : {"f32", "f16"}) {
+    SCOPED_TRACE(precision);
+    auto direct = MakeGpuBackend(batch, true, false, precision);
+    auto graph = MakeGpuBackend(batch, true, true, precision);
+    ASSERT_TRUE(direct && graph);
+    std::vector<double> direct_losses, graph_losses;
+    for (TrainBackend* backend : {direct.get(), graph.get()}) {
+      std::vector<double>& losses = backend == direct.get() ? direct_losses : graph_losses;
+      std::string error;
+      ASSERT_TRUE(backend->SetParameters(params, &error) &&
+                  backend->UploadTrainingSet(b.clean.data(), count, &error))
+          << error;
+      for (int epoch = 1; epoch <= 3; ++epoch) {
+        std::vector<int> order = {6, 2, 4, 0, 5, 1, 3};
+        std::rotate(order.begin(), order.begin() + epoch, order.end());
+        ASSERT_TRUE(backend->SetEpochOrder(order, &error)) << error;
+        for (int first = 0; first < count; first += batch) {
+          const int n = std::min(batch, count - first);
+          ASSERT_TRUE(backend->ComputeGradientsOnDevice(first, n, 0.7, 11, epoch, &error) &&
+                      backend->ApplyAdam(adam, &error))
+              << error;
+        }
+        double sum = 0.0;
+        ASSERT_TRUE(backend->TakeLossSum(&sum, &error)) << error;
+        losses.push_back(sum);
+        if (epoch == 2) {  // a host batch of all 7 images: the buffers grow and move
+          double loss = 0.0;
+          ASSERT_TRUE(
+              backend->ComputeGradients(b.noisy.data(), b.clean.data(), count, &loss, &error) &&
+              backend->ApplyAdam(adam, &error))
+              << error;
+          losses.push_back(loss);
+        }
+      }
+    }
+    EXPECT_EQ(direct->StepLaunchMode(), "direct");
+    EXPECT_EQ(graph->StepLaunchMode(), "graph");
+    ASSERT_EQ(graph_losses.size(), direct_losses.size());
+    for (size_t i = 0; i < direct_losses.size(); ++i) {
+      EXPECT_NEAR(graph_losses[i], direct_losses[i], 1e-9 * std::fabs(direct_losses[i])) << i;
+    }
+    std::vector<float> want, got;
+    std::string error;
+    ASSERT_TRUE(direct->GetParameters(&want, &error) && graph->GetParameters(&got, &error))
+        << error;
+    for (size_t i = 0; i < want.size(); ++i) {
+      ASSERT_NEAR(got[i], want[i], 1e-6 * std::max(1.0f, std::fabs(want[i]))) << i;
+    }
+  }
 }
 
 // One Adam step on the GPU against the CPU's update from the same gradients and state.
