@@ -61,9 +61,10 @@ if(NOT DNZ_WITH_CUDA STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
                  ${CUDAToolkit_LIBRARY_DIR} PATH_SUFFIXES lib64 lib)
     if(CUDAToolkit_FOUND AND DNZ_CUDNN_INCLUDE AND DNZ_CUDNN_LIBRARY)
       set(DNZ_HAVE_CUDA ON)
-      add_library(dnz_cudnn UNKNOWN IMPORTED)
-      set_target_properties(dnz_cudnn PROPERTIES IMPORTED_LOCATION "${DNZ_CUDNN_LIBRARY}"
-                            INTERFACE_INCLUDE_DIRECTORIES "${DNZ_CUDNN_INCLUDE}")
+      # Headers only: the trainer loads the library at run time (host_train/cuda/cudnn_library.h),
+      # trying DNZ_CUDNN_LIBRARY last.
+      add_library(dnz_cudnn INTERFACE)
+      target_include_directories(dnz_cudnn INTERFACE "${DNZ_CUDNN_INCLUDE}")
     endif()
   endif()
   if(DNZ_WITH_CUDA STREQUAL "ON" AND NOT DNZ_HAVE_CUDA)

@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "cuda/cudnn_library.h"
+
 namespace dnz::train::cuda {
 
 bool CudaOk(cudaError_t status, const char* what, std::string* error) {
@@ -18,6 +20,7 @@ bool CudnnOk(cudnnStatus_t status, const char* what, std::string* error) {
 }
 
 bool CudaUsable(std::string* why) {
+  if (!CudnnLibraryLoaded(why)) return false;
   int devices = 0;
   if (!CudaOk(cudaGetDeviceCount(&devices), "cudaGetDeviceCount", why)) return false;
   if (devices == 0) {

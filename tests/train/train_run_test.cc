@@ -5,6 +5,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <csignal>
 #include <cstdio>
@@ -282,6 +283,50 @@ TEST(HostTrainRun, OpenMpSpinsBrieflyUnlessTheUserChose) {
   EXPECT_NE(r.output.find("GOMP_SPINCOUNT = '30000000000'"), std::string::npos) << r.output;
   EXPECT_NE(r.output.find("omp_wait=active"), std::string::npos) << r.output;
 }
+
+#ifdef DNZ_TRAIN_WITH_CUDA
+// cuDNN is loaded at run time (host_train/cuda/cudnn_library.h): the binary starts where it
+// is missing, --device cuda says so in one line, and --device auto trains on the CPU.
+TEST(HostTrainCudnn, BinaryDoesNotNeedCudnnToStart) {
+  const std::string command = std::string("readelf -d ") + DNZ_HOST_TRAIN_BIN;
+  FILE* pipe = ::popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string dynamic;
+  char buffer[4096];
+  for (size_t n; (n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;) dynamic.append(buffer, n);
+  ASSERT_EQ(::pclose(pipe), 0) << command;
+  EXPECT_NE(dynamic.find("(NEEDED)"), std::string::npos) << dynamic;
+  EXPECT_EQ(dynamic.find("libcudnn"), std::string::npos) << dynamic;
+}
+
+TEST(HostTrainCudnn, UnloadableCudnnIsOneLineAndAutoFallsBackToTheCpu) {
+  if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
+  ::setenv("DNZ_CUDNN_LIBRARY", "/nonexistent/libcudnn.so.9", 1);
+  const std::vector<std::string> data = {"--data",      DNZ_MNIST_DIR, "--train-limit", "256",
+                                         "--val-limit", "64",          "--bench-steps", "1"};
+  std::vector<std::string> cuda = {"--device", "cuda"}, automatic = {"--device", "auto"};
+  cuda.insert(cuda.end(), data.begin(), data.end());
+  automatic.insert(automatic.end(), data.begin(), data.end());
+  const Result gpu = RunHostTrain(cuda);
+  const Result any = RunHostTrain(automatic);
+  ::unsetenv("DNZ_CUDNN_LIBRARY");
+
+  const std::string why = "cudnn: cannot load DNZ_CUDNN_LIBRARY: /nonexistent/libcudnn.so.9";
+  EXPECT_EQ(gpu.exit_code, 1) << gpu.output;
+  EXPECT_NE(gpu.output.find("host_train: no usable GPU: " + why), std::string::npos) << gpu.output;
+  EXPECT_EQ(std::count(gpu.output.begin(), gpu.output.end(), '\n'), 1) << gpu.output;
+  std::string cpu_why;
+  if (CreateBackend(BackendOptions{"cpu"}, &cpu_why) != nullptr) {
+    EXPECT_EQ(any.exit_code, 0) << any.output;
+    EXPECT_NE(any.output.find("--device auto: training on the CPU (GPU: " + why), std::string::npos)
+        << any.output;
+    EXPECT_NE(any.output.find("BENCH train backend=onednn"), std::string::npos) << any.output;
+  } else {  // a CUDA-only build: nothing to fall back to, and it says both reasons
+    EXPECT_EQ(any.exit_code, 1) << any.output;
+    EXPECT_NE(any.output.find(why), std::string::npos) << any.output;
+  }
+}
+#endif
 
 }  // namespace
 }  // namespace dnz::train
