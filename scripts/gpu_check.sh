@@ -11,6 +11,9 @@
 #                                    PyTorch peer, a full 50-epoch run with export. Logs, the
 #                                    model and a summary go to OUT (default $OUT/gpu_check or
 #                                    ./gpu_check); the summary is printed at the end.
+#   scripts/gpu_check.sh import DIR  back on the build machine, with DIR the OUT folder that
+#                                    came back: copies its small files into bench/results/gpu/
+#                                    and rewrites docs/benchmarks.md with its figures.
 #
 # Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run, DNZ_GPU_PRECISION
 # (default auto) sets its precision and DNZ_GPU_TRAIN_SECONDS (default 480) bounds it;
@@ -33,6 +36,21 @@ if [ "${1:-}" = "prepare" ]; then
   find "$build" -name '*.o' -delete
   echo "gpu_check: send build-gpu and data/mnist-gz ($(du -sh "$build" "$root/data/mnist-gz" \
     | awk '{print $1}' | paste -sd+) ), then run scripts/gpu_check.sh there"
+  exit 0
+fi
+
+if [ "${1:-}" = "import" ]; then
+  set -e
+  from="${2:?usage: scripts/gpu_check.sh import DIR}"
+  [ -f "$from/summary.txt" ] || { echo "gpu_check import: no summary.txt in $from" >&2; exit 1; }
+  results="$root/bench/results"
+  rm -rf "$results/gpu" && mkdir -p "$results/gpu"
+  for f in summary.txt nvidia-smi.txt gpu_tests.log pytorch_peer.log train.log export.log \
+           bench_*.log; do
+    for path in "$from"/$f; do [ -f "$path" ] && cp "$path" "$results/gpu/"; done
+  done
+  /usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$results" "$root/docs/benchmarks.md"
+  echo "gpu_check import: bench/results/gpu/ and docs/benchmarks.md updated"
   exit 0
 fi
 

@@ -8,6 +8,8 @@ import platform
 import re
 import sys
 
+from gpu_benchmarks_md import gpu_section
+
 # Compute counts, from docs/reference.md ("Compute per image").
 MACS_PER_IMAGE = 55_271_312          # inference, every tap of the model (55.3 M)
 ONEDNN_EXECUTED_MACS = 29_056_912    # the onednn backend, upsample convs polyphase (29.1 M)
@@ -309,6 +311,7 @@ def main(results, target):
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
     lines += ["```", ""]
+    lines += gpu_section(os.path.join(results, "gpu"))
     lines += no_vnni_section(results)
     lines += load_section(results, cores)
     tmp = target + ".tmp"
