@@ -73,12 +73,18 @@ for gz in "$root"/data/mnist-gz/*.gz; do
   [ -f "$plain" ] || gunzip -c "$gz" > "$plain"
 done
 
-# cuDNN: the toolkit's, or the one PyTorch's environment ships.
+# cuDNN (loaded at run time: host_train/cuda/cudnn_library.h): the system's, else the one
+# PyTorch's environment ships as the nvidia-cudnn wheel. Its folder and those of the other
+# NVIDIA wheels (cuBLAS, which cuDNN loads) go on LD_LIBRARY_PATH, and DNZ_CUDNN_LIBRARY names
+# the file, so that a cuDNN that cannot be found fails loudly instead of skipping the tests.
 if ! ldconfig -p 2>/dev/null | grep -q 'libcudnn.so.9'; then
-  cudnn_dir=$(python3 -c 'import nvidia.cudnn, os; print(os.path.join(list(nvidia.cudnn.__path__)[0], "lib"))' 2>/dev/null \
-    || dirname "$(find / -name 'libcudnn.so.9*' 2>/dev/null | head -1)")
+  wheel_libs=$(python3 -c 'import nvidia, os; print(":".join(os.path.join(p, d, "lib") for p in nvidia.__path__ for d in sorted(os.listdir(p)) if os.path.isdir(os.path.join(p, d, "lib"))))' 2>/dev/null || true)
   torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)
-  export LD_LIBRARY_PATH="${cudnn_dir}:${torch_lib}:${LD_LIBRARY_PATH:-}"
+  export LD_LIBRARY_PATH="${wheel_libs}:${torch_lib}:${LD_LIBRARY_PATH:-}"
+  cudnn_file=$(echo "$wheel_libs" | tr ':' '\n' | sed 's|$|/libcudnn.so.9|' \
+    | xargs -r ls 2>/dev/null | head -1)
+  [ -n "$cudnn_file" ] || cudnn_file=$(find / -name 'libcudnn.so.9' 2>/dev/null | head -1)
+  [ -z "$cudnn_file" ] || export DNZ_CUDNN_LIBRARY="$cudnn_file"
 fi
 
 say "== gpu_check $(date -u +%FT%TZ) =="
@@ -98,7 +104,13 @@ else
   grep -E '^\s*[0-9]+ - |Failure|Expected|Which is|at [0-9]+' "$out/gpu_tests.log" | head -30 \
     | tee -a "$summary"
 fi
-grep -h "needs a GPU\|SKIPPED" "$out/gpu_tests.log" | head -5 | tee -a "$summary"
+# On a GPU machine a skipped GPU test means the setup is broken (no device, no cuDNN).
+if grep -q "needs a GPU" "$out/gpu_tests.log"; then
+  status=1
+  say "gpu tests SKIPPED on a GPU machine:"
+  grep -h "needs a GPU" "$out/gpu_tests.log" | sort -u | head -3 | tee -a "$summary"
+fi
+say "cuDNN: ${DNZ_CUDNN_LIBRARY:-found by the loader}"
 
 # 2. Speed: our training steps, then the PyTorch peer on the same GPU.
 train="$build/host_train/host_train --data $root/data/mnist"

@@ -119,6 +119,11 @@ class CudaBackend final : public TrainBackend {
            m_.Reserve(total, error) && v_.Reserve(total, error) &&
            CudaOk(cudaMemsetAsync(grads_.get(), 0, total * sizeof(float), stream_), "cudaMemset",
                   error) &&
+           // Adam's moments start at zero (AdamState{}); cudaMalloc does not clear memory.
+           CudaOk(cudaMemsetAsync(m_.get(), 0, total * sizeof(float), stream_), "cudaMemset",
+                  error) &&
+           CudaOk(cudaMemsetAsync(v_.get(), 0, total * sizeof(float), stream_), "cudaMemset",
+                  error) &&
            counter_.Reserve(1, error) && loss_sum_.Reserve(1, error) &&
            running_loss_.Reserve(1, error) &&
            CudaOk(cudaMemsetAsync(running_loss_.get(), 0, sizeof(double), stream_), "cudaMemset",

@@ -131,15 +131,54 @@ bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes
   plan.forward = f->algo;
   plan.backward_data = d->algo;
   plan.backward_filter = w->algo;
-  plan.workspace_bytes = std::max({f->memory, d->memory, w->memory});
+  plan.forward_math = MathOf(f->mathType);
+  plan.backward_data_math = MathOf(d->mathType);
+  plan.backward_filter_math = MathOf(w->mathType);
+  // The workspace each choice needs under the math type it will run with: the ranking's
+  // figure, or cuDNN's answer for that exact configuration if larger.
+  size_t forward_bytes = 0, data_bytes = 0, filter_bytes = 0;
+  if (!CudnnOk(cudnnSetConvolutionMathType(conv_, plan.forward_math), "set math type", error) ||
+      !CudnnOk(cudnnGetConvolutionForwardWorkspaceSize(handle, plan.x, filter_, conv_, plan.y,
+                                                       plan.forward, &forward_bytes),
+               "forward workspace size", error) ||
+      !CudnnOk(cudnnSetConvolutionMathType(conv_, plan.backward_data_math), "set math type",
+               error) ||
+      !CudnnOk(cudnnGetConvolutionBackwardDataWorkspaceSize(handle, filter_, plan.y, conv_, plan.x,
+                                                            plan.backward_data, &data_bytes),
+               "backward-data workspace size", error) ||
+      !CudnnOk(cudnnSetConvolutionMathType(conv_, plan.backward_filter_math), "set math type",
+               error) ||
+      !CudnnOk(cudnnGetConvolutionBackwardFilterWorkspaceSize(
+                   handle, plan.x, plan.y, conv_, filter_, plan.backward_filter, &filter_bytes),
+               "backward-filter workspace size", error)) {
+    return discard();
+  }
+  plan.workspace_bytes =
+      std::max({f->memory, d->memory, w->memory, forward_bytes, data_bytes, filter_bytes});
   *workspace_bytes = plan.workspace_bytes;
   plans_.push_back(plan);
   return true;
 }
 
+cudnnMathType_t CudnnConv::MathOf(cudnnMathType_t ranked) const {
+  return tensor_cores_ ? ranked : CUDNN_FMA_MATH;
+}
+
+const CudnnConv::Plan* CudnnConv::UsePlan(int batch, cudnnMathType_t Plan::*math,
+                                          std::string* error) {
+  const Plan* plan = FindPlan(batch);
+  if (plan == nullptr) {
+    *error = "internal: convolution not prepared for batch " + std::to_string(batch);
+    return nullptr;
+  }
+  // Host-side descriptor state only: allowed while a CUDA graph is being captured.
+  return CudnnOk(cudnnSetConvolutionMathType(conv_, plan->*math), "set math type", error) ? plan
+                                                                                          : nullptr;
+}
+
 bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const void* x, const void* w, void* y,
                         void* workspace, size_t workspace_bytes, std::string* error) {
-  const Plan* plan = FindPlan(batch);
+  const Plan* plan = UsePlan(batch, &Plan::forward_math, error);
   const float one = 1.0f, zero = 0.0f;
   return plan != nullptr &&
          CudnnOk(cudnnConvolutionForward(handle, &one, plan->x, x, filter_, w, conv_, plan->forward,
@@ -150,7 +189,7 @@ bool CudnnConv::Forward(cudnnHandle_t handle, int batch, const void* x, const vo
 bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const void* w, const void* dy,
                              void* dx, void* workspace, size_t workspace_bytes,
                              std::string* error) {
-  const Plan* plan = FindPlan(batch);
+  const Plan* plan = UsePlan(batch, &Plan::backward_data_math, error);
   const float one = 1.0f, zero = 0.0f;
   return plan != nullptr &&
          CudnnOk(cudnnConvolutionBackwardData(handle, &one, filter_, w, plan->y, dy, conv_,
@@ -162,7 +201,7 @@ bool CudnnConv::BackwardData(cudnnHandle_t handle, int batch, const void* w, con
 bool CudnnConv::BackwardFilter(cudnnHandle_t handle, int batch, const void* x, const void* dy,
                                void* dw, void* workspace, size_t workspace_bytes,
                                std::string* error) {
-  const Plan* plan = FindPlan(batch);
+  const Plan* plan = UsePlan(batch, &Plan::backward_filter_math, error);
   const float one = 1.0f, zero = 0.0f;
   return plan != nullptr &&
          CudnnOk(cudnnConvolutionBackwardFilter(handle, &one, plan->x, x, plan->y, dy, conv_,

@@ -60,9 +60,16 @@ class CudnnConv {
     cudnnConvolutionFwdAlgo_t forward{};
     cudnnConvolutionBwdDataAlgo_t backward_data{};
     cudnnConvolutionBwdFilterAlgo_t backward_filter{};
+    // Each algorithm runs with the math type cuDNN ranked it under (set on the descriptor
+    // before each call): the heuristics list tensor-core and plain forms of an algorithm.
+    cudnnMathType_t forward_math{}, backward_data_math{}, backward_filter_math{};
     size_t workspace_bytes = 0;
   };
   const Plan* FindPlan(int batch) const;
+  // The plan for `batch` with the descriptor set to `math`; null with `error` set if none.
+  const Plan* UsePlan(int batch, cudnnMathType_t Plan::*math, std::string* error);
+  // The math type to run a ranked candidate under: its own, but always FMA in f32.
+  cudnnMathType_t MathOf(cudnnMathType_t ranked) const;
 
   ConvShape shape_;
   cudnnDataType_t data_type_ = CUDNN_DATA_FLOAT;

@@ -158,6 +158,24 @@ DNZ_CUDNN_STATUS(cudnnGetConvolutionBackwardFilterAlgorithm_v7,
                   cudnnConvolutionBwdFilterAlgoPerf_t* perf),
                  (handle, x, dy, conv, dw, requested, returned, perf))
 
+DNZ_CUDNN_STATUS(cudnnGetConvolutionForwardWorkspaceSize,
+                 (cudnnHandle_t handle, const cudnnTensorDescriptor_t x,
+                  const cudnnFilterDescriptor_t w, const cudnnConvolutionDescriptor_t conv,
+                  const cudnnTensorDescriptor_t y, cudnnConvolutionFwdAlgo_t algo, size_t* bytes),
+                 (handle, x, w, conv, y, algo, bytes))
+DNZ_CUDNN_STATUS(cudnnGetConvolutionBackwardDataWorkspaceSize,
+                 (cudnnHandle_t handle, const cudnnFilterDescriptor_t w,
+                  const cudnnTensorDescriptor_t dy, const cudnnConvolutionDescriptor_t conv,
+                  const cudnnTensorDescriptor_t dx, cudnnConvolutionBwdDataAlgo_t algo,
+                  size_t* bytes),
+                 (handle, w, dy, conv, dx, algo, bytes))
+DNZ_CUDNN_STATUS(cudnnGetConvolutionBackwardFilterWorkspaceSize,
+                 (cudnnHandle_t handle, const cudnnTensorDescriptor_t x,
+                  const cudnnTensorDescriptor_t dy, const cudnnConvolutionDescriptor_t conv,
+                  const cudnnFilterDescriptor_t dw, cudnnConvolutionBwdFilterAlgo_t algo,
+                  size_t* bytes),
+                 (handle, x, dy, conv, dw, algo, bytes))
+
 DNZ_CUDNN_STATUS(cudnnConvolutionForward,
                  (cudnnHandle_t handle, const void* alpha, const cudnnTensorDescriptor_t x_desc,
                   const void* x, const cudnnFilterDescriptor_t w_desc, const void* w,

@@ -279,7 +279,12 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
               device->TakeLossSum(&device_sum, &error) && device->GetGradients(&got, &error))
       << error;
   EXPECT_NEAR(device_sum, loss * batch, 1e-9 * batch);
-  EXPECT_EQ(got, want);
+  // Equal when cuDNN's chosen algorithms are deterministic (preferred, cudnn_conv.cc); where
+  // a shape has none, sums may differ in their last bits.
+  ASSERT_EQ(got.size(), want.size());
+  float largest = 0.0f;
+  for (float g : want) largest = std::max(largest, std::fabs(g));
+  for (size_t i = 0; i < got.size(); ++i) ASSERT_NEAR(got[i], want[i], 1e-6 * largest) << i;
 
   // With noise the loss differs from the clean one, is the same for the same images in
   // another order, and changes with the epoch.
@@ -300,7 +305,9 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
 // Device-resident steps replayed from CUDA graphs give the results of launching every
 // kernel directly: three epochs of a 7-image set in batches of 3, 3 and 1 (two graphs, one
 // per batch size), with a larger host batch in between that moves the buffers the graphs
-// were captured with. f32, and f16 for its loss scale kept on the GPU.
+// were captured with. f32, and f16 for its loss scale kept on the GPU. The margins allow for
+// a non-deterministic cuDNN algorithm (cudnn_conv.cc prefers deterministic ones); a graph
+// that read a stale buffer would miss them by orders of magnitude.
 TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
   const int count = 7, batch = 3;
   const TinyBatch b = MakeBatch(count);
@@ -346,14 +353,14 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
     EXPECT_EQ(graph->StepLaunchMode(), "graph");
     ASSERT_EQ(graph_losses.size(), direct_losses.size());
     for (size_t i = 0; i < direct_losses.size(); ++i) {
-      EXPECT_NEAR(graph_losses[i], direct_losses[i], 1e-9 * std::fabs(direct_losses[i])) << i;
+      EXPECT_NEAR(graph_losses[i], direct_losses[i], 1e-7 * std::fabs(direct_losses[i])) << i;
     }
     std::vector<float> want, got;
     std::string error;
     ASSERT_TRUE(direct->GetParameters(&want, &error) && graph->GetParameters(&got, &error))
         << error;
     for (size_t i = 0; i < want.size(); ++i) {
-      ASSERT_NEAR(got[i], want[i], 1e-6 * std::max(1.0f, std::fabs(want[i]))) << i;
+      ASSERT_NEAR(got[i], want[i], 1e-5 * std::max(1.0f, std::fabs(want[i]))) << i;
     }
   }
 }
