@@ -102,8 +102,24 @@ class CudaBackend final : public TrainBackend {
       }
     }
     const size_t total = layout.total;
-    if (!kFloat &&
-        (!weights_lp_.Reserve(total, error) || !weight_grads_lp_.Reserve(total, error))) {
+    // The weights cuDNN reads and the gradients it writes, one copy at aligned offsets
+    // (flat offsets are only 4-byte aligned, 2-byte in 16 bits: layer 14 starts at 333,313).
+    // Polyphase layers have their own kernels and are left out.
+    static_assert(kNumConvs <= cuda::WeightSegments::kMax, "one segment per conv");
+    int64_t end = 0;
+    for (int i = 0; i < kNumConvs; ++i) {
+      if (layers_[static_cast<size_t>(i)].polyphase) continue;
+      const int64_t at = (end + kAlignElements - 1) / kAlignElements * kAlignElements;
+      conv_offset_[static_cast<size_t>(i)] = at;
+      end = at + static_cast<int64_t>(layout.weight_count[i]);
+      const int k = weight_segments_.count++;
+      weight_segments_.from[k] = static_cast<int64_t>(layout.weight_offset[i]);
+      weight_segments_.to[k] = at;
+      weight_segments_.size[k] = static_cast<int64_t>(layout.weight_count[i]);
+      weight_segments_.total += weight_segments_.size[k];
+    }
+    if (!conv_weights_.Reserve(static_cast<size_t>(end), error) ||
+        !conv_weight_grads_.Reserve(static_cast<size_t>(end), error)) {
       return false;
     }
     if (kLossScaling) {
@@ -431,23 +447,15 @@ class CudaBackend final : public TrainBackend {
     Layer<T>& prev = layers_[static_cast<size_t>(i - 1)];
     return prev.spec.pool_after ? prev.pooled_grad.get() : prev.act_grad.get();
   }
-  // The conv weights as the convolutions read them: the float parameters, or their T copy.
-  T* Weights(int i) const {
-    if constexpr (kFloat) {
-      return params_.get() + SeedParamLayout().weight_offset[i];
-    } else {
-      return weights_lp_.get() + SeedParamLayout().weight_offset[i];
-    }
-  }
+  // The conv weights as cuDNN reads them: their aligned copy in T (not for polyphase layers).
+  T* Weights(int i) const { return conv_weights_.get() + conv_offset_[static_cast<size_t>(i)]; }
   float* MasterWeights(int i) const { return params_.get() + SeedParamLayout().weight_offset[i]; }
   float* Bias(int i) const { return params_.get() + SeedParamLayout().bias_offset[i]; }
 
   // The forward pass on noisy_ (its first `batch` images); logits end in the last act.
   bool ForwardPass(int batch, std::string* error) {
-    if (!kFloat &&
-        !CudaOk(cuda::ConvertFromFloat(params_.get(), static_cast<int64_t>(SeedParamLayout().total),
-                                       weights_lp_.get(), stream_),
-                "round the weights", error)) {
+    if (!CudaOk(cuda::GatherWeights(params_.get(), weight_segments_, conv_weights_.get(), stream_),
+                "copy the conv weights", error)) {
       return false;
     }
     void* ws = workspace_.get();
@@ -546,16 +554,15 @@ class CudaBackend final : public TrainBackend {
     } else {
       const T* x = l.upsample ? l.upsampled.get() : Input(i);
       T* x_grad = first ? nullptr : (l.upsample ? l.upsampled_grad.get() : InputGrad(i));
-      // The conv writes its weight gradient in T: in place for float, else through the T
-      // buffer into the float gradients with the loss scale divided out.
-      void* conv_weight_grad = weight_grad;
-      if constexpr (!kFloat) conv_weight_grad = weight_grads_lp_.get() + layout.weight_offset[i];
+      // The conv writes its weight gradient in T into the aligned copy; from there into the
+      // float gradients, with the loss scale divided out.
+      T* conv_weight_grad = conv_weight_grads_.get() + conv_offset_[static_cast<size_t>(i)];
       if (!l.conv.BackwardFilter(cudnn_, batch, x, l.act_grad.get(), conv_weight_grad, ws, ws_bytes,
                                  error) ||
-          (!kFloat && !CudaOk(cuda::ConvertToFloat(static_cast<const T*>(conv_weight_grad),
-                                                   static_cast<int64_t>(layout.weight_count[i]),
-                                                   LossScale(), weight_grad, stream_),
-                              "convert the weight gradients", error)) ||
+          !CudaOk(
+              cuda::ConvertToFloat(conv_weight_grad, static_cast<int64_t>(layout.weight_count[i]),
+                                   LossScale(), weight_grad, stream_),
+              "convert the weight gradients", error) ||
           (!first && !l.conv.BackwardData(cudnn_, batch, Weights(i), l.act_grad.get(), x_grad, ws,
                                           ws_bytes, error))) {
         return false;
@@ -586,7 +593,11 @@ class CudaBackend final : public TrainBackend {
   const cuda::PolyphaseTaps taps_ = cuda::MakePolyphaseTaps();
   std::array<Layer<T>, kNumConvs> layers_;
   DeviceBuffer<float> params_, grads_, m_, v_;
-  DeviceBuffer<T> weights_lp_, weight_grads_lp_;   // f16/bf16: the weights and their gradients
+  // cuDNN's weights and weight gradients, each conv at an offset aligned to kAlignElements.
+  static constexpr int64_t kAlignElements = 64;
+  DeviceBuffer<T> conv_weights_, conv_weight_grads_;
+  std::array<int64_t, kNumConvs> conv_offset_{};
+  cuda::WeightSegments weight_segments_;           // params_ -> conv_weights_
   DeviceBuffer<cuda::LossScaleState> loss_scale_;  // f16 only
   DeviceBuffer<T> noisy_;
   DeviceBuffer<float> clean_, staging_;

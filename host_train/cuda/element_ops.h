@@ -210,6 +210,30 @@ DNZ_HD void AdamElement(float lr_t, float beta1, float beta2, float epsilon, int
   params[i] -= lr_t * mi / (sqrtf(vi) + epsilon);
 }
 
+// ---- Segments of the parameters into another buffer -------------------------------------
+
+// Pieces of the flat parameters copied to other offsets (the conv weights into their aligned
+// copy for cuDNN, cuda_backend.cc): piece k is size[k] values from from[k] to to[k].
+struct WeightSegments {
+  static constexpr int kMax = 16;
+  int count = 0;
+  int64_t from[kMax] = {};
+  int64_t to[kMax] = {};
+  int64_t size[kMax] = {};
+  int64_t total = 0;  // sum of size[0 .. count)
+};
+
+// Where element e (0 <= e < total) of the pieces laid end to end comes from and goes to.
+DNZ_HD void SegmentElement(const WeightSegments& s, int64_t e, int64_t* from, int64_t* to) {
+  int k = 0;
+  while (k + 1 < s.count && e >= s.size[k]) {
+    e -= s.size[k];
+    ++k;
+  }
+  *from = s.from[k] + e;
+  *to = s.to[k] + e;
+}
+
 }  // namespace dnz::train::cuda
 
 #endif  // DNZ_HOST_TRAIN_CUDA_ELEMENT_OPS_H_

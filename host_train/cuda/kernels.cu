@@ -220,6 +220,16 @@ cudaError_t NoisyBatch(const float* set, const int* order, int first, int batch,
 }
 
 template <typename T>
+cudaError_t GatherWeights(const float* params, WeightSegments segments, T* out,
+                          cudaStream_t stream) {
+  return Launch(segments.total, stream, [=] __device__(int64_t e) {
+    int64_t from = 0, to = 0;
+    SegmentElement(segments, e, &from, &to);
+    out[to] = Store<T>(params[from]);
+  });
+}
+
+template <typename T>
 cudaError_t ConvertFromFloat(const float* in, int64_t count, T* out, cudaStream_t stream) {
   return Launch(count, stream, [=] __device__(int64_t i) { out[i] = Store<T>(in[i]); });
 }
@@ -294,6 +304,7 @@ cudaError_t CountPositive(const T* values, int64_t count, unsigned long long* co
                                      double*, double*, double*, cudaStream_t);                    \
   template cudaError_t NoisyBatch<T>(const float*, const int*, int, int, int, float,              \
                                      unsigned long long, T*, float*, cudaStream_t);               \
+  template cudaError_t GatherWeights<T>(const float*, WeightSegments, T*, cudaStream_t);          \
   template cudaError_t ConvertFromFloat<T>(const float*, int64_t, T*, cudaStream_t);              \
   template cudaError_t ConvertToFloat<T>(const T*, int64_t, const LossScaleState*, float*,        \
                                          cudaStream_t);                                           \

@@ -91,6 +91,11 @@ cudaError_t NoisyBatch(const float* set, const int* order, int first, int batch,
                        float factor, unsigned long long seed, T* noisy, float* clean,
                        cudaStream_t stream);
 
+// out[to[k] + j] = params[from[k] + j] for every piece k of `segments`, in T (one launch).
+template <typename T>
+cudaError_t GatherWeights(const float* params, WeightSegments segments, T* out,
+                          cudaStream_t stream);
+
 // Host-side images (float) into the activations' type.
 template <typename T>
 cudaError_t ConvertFromFloat(const float* in, int64_t count, T* out, cudaStream_t stream);

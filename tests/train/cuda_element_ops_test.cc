@@ -177,6 +177,32 @@ TEST(CudaElementOps, LossAndAdamMatchTheCpuTrainer) {
   }
 }
 
+// The conv weights' aligned copy (cuda_backend.cc): every element of every piece lands once,
+// at its piece's offset, whatever the gaps and the pieces' sizes (one of 1, like layer 14's
+// 9-value kernel next to large ones).
+TEST(CudaElementOps, WeightSegmentsMoveEveryValueOnce) {
+  WeightSegments segments;
+  const int64_t from[] = {0, 320, 333313, 400};
+  const int64_t to[] = {0, 320, 384, 448};
+  const int64_t size[] = {288, 1, 9, 50};
+  for (int k = 0; k < 4; ++k) {
+    segments.from[k] = from[k];
+    segments.to[k] = to[k];
+    segments.size[k] = size[k];
+    segments.total += size[k];
+    ++segments.count;
+  }
+  std::vector<int64_t> source(segments.total), target(segments.total);
+  for (int64_t e = 0; e < segments.total; ++e) SegmentElement(segments, e, &source[e], &target[e]);
+  int64_t e = 0;
+  for (int k = 0; k < 4; ++k) {
+    for (int64_t j = 0; j < size[k]; ++j, ++e) {
+      ASSERT_EQ(source[e], from[k] + j) << k << " " << j;
+      ASSERT_EQ(target[e], to[k] + j) << k << " " << j;
+    }
+  }
+}
+
 #ifdef DNZ_TRAIN_WITH_CUDA
 // The 16-bit storage types (half_types.h) through the same element steps: values that f16
 // and bf16 hold exactly give the float results, and stores round to nearest.
