@@ -32,10 +32,16 @@ if [ "${1:-}" = "prepare" ]; then
            t10k-labels-idx1-ubyte; do
     gzip -9 -n -c "$root/data/mnist/$f" > "$root/data/mnist-gz/$f.gz"
   done
-  # Object files are not needed there: send the binaries, CTest's files and the libraries.
-  find "$build" -name '*.o' -delete
-  echo "gpu_check: send build-gpu and data/mnist-gz ($(du -sh "$build" "$root/data/mnist-gz" \
-    | awk '{print $1}' | paste -sd+) ), then run scripts/gpu_check.sh there"
+  # Only the binaries and CTest's files are needed there; what the carry may hold is 64 MiB
+  # with the working tree. Drop objects, static libraries (linked in already), generated
+  # sources (the embedded model is in runtime_demo), dependency files and CMake's compiler
+  # probes.
+  find "$build" \( -name '*.o' -o -name '*.a' -o -name '*.d' -o -name 'compiler_depend.*' \
+    -o -name 'embedded_model.cc' \) -type f -delete
+  rm -rf "$build"/CMakeFiles/[0-9]*/CompilerId*
+  mib=$(du -scm "$build" "$root/data/mnist-gz" | tail -1 | cut -f1)
+  echo "gpu_check: send build-gpu and data/mnist-gz (${mib} MiB), then run scripts/gpu_check.sh there"
+  [ "$mib" -le 56 ] || { echo "gpu_check: over 56 MiB: the carry holds 64 MiB with the tree" >&2; exit 1; }
   exit 0
 fi
 
@@ -77,13 +83,14 @@ done
 # PyTorch's environment ships as the nvidia-cudnn wheel. Its folder and those of the other
 # NVIDIA wheels (cuBLAS, which cuDNN loads) go on LD_LIBRARY_PATH, and DNZ_CUDNN_LIBRARY names
 # the file, so that a cuDNN that cannot be found fails loudly instead of skipping the tests.
-if ! ldconfig -p 2>/dev/null | grep -q 'libcudnn.so.9'; then
+# (grep reads all of ldconfig's output: with -q, pipefail could see ldconfig's SIGPIPE.)
+if ! ldconfig -p 2>/dev/null | grep 'libcudnn.so.9' > /dev/null; then
   wheel_libs=$(python3 -c 'import nvidia, os; print(":".join(os.path.join(p, d, "lib") for p in nvidia.__path__ for d in sorted(os.listdir(p)) if os.path.isdir(os.path.join(p, d, "lib"))))' 2>/dev/null || true)
   torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)
   export LD_LIBRARY_PATH="${wheel_libs}:${torch_lib}:${LD_LIBRARY_PATH:-}"
   cudnn_file=$(echo "$wheel_libs" | tr ':' '\n' | sed 's|$|/libcudnn.so.9|' \
     | xargs -r ls 2>/dev/null | head -1)
-  [ -n "$cudnn_file" ] || cudnn_file=$(find / -name 'libcudnn.so.9' 2>/dev/null | head -1)
+  [ -n "$cudnn_file" ] || cudnn_file=$(find /usr /opt -name 'libcudnn.so.9' 2>/dev/null | head -1)
   [ -z "$cudnn_file" ] || export DNZ_CUDNN_LIBRARY="$cudnn_file"
 fi
 
@@ -105,10 +112,12 @@ else
     | tee -a "$summary"
 fi
 # On a GPU machine a skipped GPU test means the setup is broken (no device, no cuDNN).
-if grep -q "needs a GPU" "$out/gpu_tests.log"; then
+if grep -q "(Skipped)" "$out/gpu_tests.log"; then
   status=1
-  say "gpu tests SKIPPED on a GPU machine:"
-  grep -h "needs a GPU" "$out/gpu_tests.log" | sort -u | head -3 | tee -a "$summary"
+  say "gpu tests SKIPPED on a GPU machine (the reason: run the test binary):"
+  grep -h "(Skipped)" "$out/gpu_tests.log" | sort -u | head -8 | tee -a "$summary"
+  "$build/tests/train/dnz_cuda_backend_test" --gtest_filter='*AdamStep*' 2>&1 \
+    | grep -m1 "needs a GPU" | tee -a "$summary"
 fi
 say "cuDNN: ${DNZ_CUDNN_LIBRARY:-found by the loader}"
 
@@ -146,7 +155,7 @@ if timeout "${DNZ_GPU_TRAIN_SECONDS:-480}" $train --device cuda --precision "$pr
 else
   status=1
   say "training or export FAILED"
-  tail -5 "$out/train.log" "$out/export.log" | tee -a "$summary"
+  tail -n 5 "$out/train.log" "$out/export.log" 2>&1 | tee -a "$summary"
 fi
 say "== gpu_check done: exit $status; logs in $out =="
 exit $status
