@@ -191,6 +191,10 @@ def gpu_section(gpu_dir):
                          f"{e['ssim']:.4f} |")
         lines += ["", f"int8 costs {loss:.2f} dB of PSNR (goal: at most 0.15 dB); float test BCE "
                   f"{export['float']['bce']:.4f} (goal: at most 0.110)."]
+        if read(os.path.join(gpu_dir, "export.log")).startswith("exported by gpu_check import"):
+            lines.append("The export (quantization and evaluation, CPU work) ran on the build "
+                         "machine, from the GPU run's checkpoint: it did not finish on the GPU "
+                         "machine within the run's time.")
     lines.append("")
     if skips:
         lines += ["PyTorch cases that did not run:", "", "```"] + skips + ["```", ""]
