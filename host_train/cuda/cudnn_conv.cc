@@ -56,10 +56,7 @@ bool CudnnConv::Init(const ConvShape& shape, Precision precision, std::string* e
                  error) &&
          CudnnOk(cudnnSetConvolution2dDescriptor(conv_, shape.padding, shape.padding, 1, 1, 1, 1,
                                                  CUDNN_CROSS_CORRELATION, CUDNN_DATA_FLOAT),
-                 "set convolution descriptor", error) &&
-         CudnnOk(cudnnSetConvolutionMathType(conv_,
-                                             tensor_cores_ ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH),
-                 "set math type", error);
+                 "set convolution descriptor", error);
 }
 
 const CudnnConv::Plan* CudnnConv::FindPlan(int batch) const {
@@ -95,6 +92,11 @@ bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes
     return discard();
   }
 
+  // Rank under the precision's math type: an earlier plan leaves the descriptor set to the
+  // math type of its last chosen algorithm, which would narrow this ranking.
+  if (!CudnnOk(cudnnSetConvolutionMathType(conv_, RankingMath()), "set math type", error)) {
+    return discard();
+  }
   int count = 0;
   cudnnConvolutionFwdAlgoPerf_t forward[CUDNN_CONVOLUTION_FWD_ALGO_COUNT];
   if (!CudnnOk(
@@ -158,6 +160,10 @@ bool CudnnConv::Prepare(cudnnHandle_t handle, int batch, size_t* workspace_bytes
   *workspace_bytes = plan.workspace_bytes;
   plans_.push_back(plan);
   return true;
+}
+
+cudnnMathType_t CudnnConv::RankingMath() const {
+  return tensor_cores_ ? CUDNN_TENSOR_OP_MATH : CUDNN_FMA_MATH;
 }
 
 cudnnMathType_t CudnnConv::MathOf(cudnnMathType_t ranked) const {

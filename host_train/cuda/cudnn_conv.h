@@ -68,6 +68,8 @@ class CudnnConv {
   const Plan* FindPlan(int batch) const;
   // The plan for `batch` with the descriptor set to `math`; null with `error` set if none.
   const Plan* UsePlan(int batch, cudnnMathType_t Plan::*math, std::string* error);
+  // The math type cuDNN ranks algorithms under: tensor cores in f16/bf16, FMA in f32.
+  cudnnMathType_t RankingMath() const;
   // The math type to run a ranked candidate under: its own, but always FMA in f32.
   cudnnMathType_t MathOf(cudnnMathType_t ranked) const;
 
