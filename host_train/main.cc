@@ -3,6 +3,7 @@
 //   host_train --out runs/a --resume           continue from runs/a/checkpoint.dnzckpt
 //   host_train --out runs/a --export m.dnz     quantize the checkpoint into a model file
 //   host_train --bench-steps 20 --threads 2    training throughput, nothing written
+//   host_train --bench-steps 20 --bench-profile  the same, then time per layer and stage
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
@@ -62,8 +63,13 @@ int main(int argc, char** argv) {
   app.add_flag("--resume", options.resume, "continue from OUT/checkpoint.dnzckpt");
   app.add_option("--export", export_path,
                  "write a quantized dnz model from OUT/checkpoint.dnzckpt to this path, then exit");
-  app.add_option("--bench-steps", options.bench_steps,
-                 "time this many training steps after 3 warm-up steps, print img/s, write nothing");
+  CLI::Option* bench_steps = app.add_option(
+      "--bench-steps", options.bench_steps,
+      "time this many training steps after 3 warm-up steps, print img/s, write nothing");
+  app.add_flag("--bench-profile", options.bench_profile,
+               "with --bench-steps: then time the same steps again stage by stage (each layer's "
+               "forward and backward, the loss, Adam) and print a PROFILE line per stage")
+      ->needs(bench_steps);
   bool no_pictures = false;
   app.add_flag("--no-pictures", no_pictures, "skip the loss curve and the digit grid");
   try {

@@ -79,6 +79,43 @@ def peer_rows(gpu_dir):
     return rows, skips
 
 
+def stage_profile(text):
+    """host_train --bench-profile's PROFILE lines: ({stage: (ms per step, share %)}, stage
+    order, the total line's fields); empty where the text has none."""
+    stages, order, total = {}, [], {}
+    for line in text.splitlines():
+        if not line.startswith("PROFILE "):
+            continue
+        f = fields(line)
+        if f.get("stage") == "total":
+            total = f
+        elif "stage" in f:
+            stages[f["stage"]] = (float(f["ms_per_step"]), float(f["share"].rstrip("%")))
+            order.append(f["stage"])
+    return stages, order, total
+
+
+def stage_table(columns):
+    """A Markdown table of stage times, one column per (label, stage_profile(...)) with
+    PROFILE lines; the total row sets the stage-timed step beside the untimed one."""
+    columns = [(label, p) for label, p in columns if p[0]]
+    if not columns:
+        return []
+    order = columns[0][1][1]
+    lines = ["| stage | " + " | ".join(label for label, _ in columns) + " |",
+             "| --- |" + " --- |" * len(columns)]
+    for stage in order:
+        cells = []
+        for _, (stages, _, _) in columns:
+            ms, share = stages.get(stage, (float("nan"), float("nan")))
+            cells.append(f"{ms:.3f} ms ({share:.1f}%)")
+        lines.append(f"| {stage} | " + " | ".join(cells) + " |")
+    totals = [f"{float(t.get('ms_per_step', 'nan')):.3f} ms (untimed "
+              f"{float(t.get('untimed_step_ms', 'nan')):.3f} ms)" for _, (_, _, t) in columns]
+    lines.append("| **step** | " + " | ".join(totals) + " |")
+    return lines + [""]
+
+
 def gpu_name(gpu_dir):
     first = read(os.path.join(gpu_dir, "nvidia-smi.txt")).splitlines()
     return first[0].split(",")[0].strip() if first else "unknown GPU"
@@ -160,6 +197,18 @@ def gpu_section(gpu_dir):
                 lines.append(f"- {precision}: CUDA graphs {on['img_per_s'] / off['img_per_s']:.2f}x "
                              "the direct launches.")
         lines.append("")
+    profiles = [(p, stage_profile(read(os.path.join(gpu_dir, f"bench_{p}_graph_off.log"))))
+                for p in ("f32", "f16", "bf16")]
+    table = stage_table(profiles)
+    if table:
+        lines += ["### Where a step's time goes", "",
+                  "`host_train --bench-profile` on the direct-launch runs above: the same steps "
+                  "again, each stage between two CUDA events (GPU time per step, its share of "
+                  "the stages' sum). A layer's forward holds its upsample, bias, activation and "
+                  "pool; its backward runs down to the gradient at the previous conv's output; "
+                  "setup is the batch's noise and the weights' aligned copy. The step row sets "
+                  "the stages' sum beside the untimed step, which also holds the gaps between "
+                  "kernels.", ""] + table
     f16 = next((r for r in measured if r["precision"] == "f16" and r["graph"] == "on"), None)
     if f16 and peaks:
         compute = peaks[2] / T4[2]
@@ -200,7 +249,7 @@ def gpu_section(gpu_dir):
         lines += ["PyTorch cases that did not run:", "", "```"] + skips + ["```", ""]
     raw = [l for r in ("on", "off") for p in ("f32", "f16", "bf16")
            for l in read(os.path.join(gpu_dir, f"bench_{p}_graph_{r}.log")).splitlines()
-           if l.startswith("BENCH") or "CUDA graph" in l]
+           if l.startswith("BENCH") or "CUDA graph" in l or 'stage="total"' in l]
     raw += [l for l in read(os.path.join(gpu_dir, "pytorch_peer.log")).splitlines()
             if l.startswith("PEER")]
     if raw:

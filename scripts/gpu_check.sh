@@ -137,13 +137,17 @@ say "cuDNN: ${DNZ_CUDNN_LIBRARY:-found by the loader}"
 train="$build/host_train/host_train --data $root/data/mnist"
 say "-- training speed (batch 128)"
 # Each precision with its steps replayed as CUDA graphs (the default), then each launching
-# every kernel directly: the difference is the launch overhead the graphs save.
+# every kernel directly: the difference is the launch overhead the graphs save. The direct
+# runs then time the same steps stage by stage (--bench-profile: PROFILE lines, each
+# layer's forward and backward between CUDA events), to show where a step's time goes.
 for graph in on off; do
+  profile=()
+  [ "$graph" = off ] && profile=(--bench-profile)
   for precision in f32 f16 bf16; do
     name="bench_${precision}_graph_$graph"
     $train --device cuda --precision "$precision" --cuda-graph "$graph" --bench-steps 200 \
-      --out "$out/$name" > "$out/$name.log" 2>&1 || status=1
-    grep -E '^BENCH|CUDA graph' "$out/$name.log" | tee -a "$summary" \
+      "${profile[@]}" --out "$out/$name" > "$out/$name.log" 2>&1 || status=1
+    grep -E '^BENCH|CUDA graph|^PROFILE.*stage="total"' "$out/$name.log" | tee -a "$summary" \
       || tail -3 "$out/$name.log" | tee -a "$summary"
   done
 done

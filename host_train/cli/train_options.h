@@ -24,7 +24,8 @@ struct TrainOptions {
   std::string out = "runs/latest";
   std::string data = "data/mnist";
   bool resume = false;
-  int bench_steps = 0;  // > 0: time this many steps, print img/s, write nothing
+  int bench_steps = 0;         // > 0: time this many steps, print img/s, write nothing
+  bool bench_profile = false;  // with bench_steps: then time them again stage by stage
   bool pictures = true;
   // Names of the options the user gave explicitly (checked against a resumed checkpoint).
   std::set<std::string> given;

@@ -15,6 +15,7 @@
 #include "cuda/device_buffer.h"
 #include "cuda/kernels.h"
 #include "cuda/polyphase_taps.h"
+#include "cuda/stage_events.h"
 #include "cuda/step_graph.h"
 #include "network/seed_network.h"
 
@@ -186,7 +187,7 @@ class CudaBackend final : public TrainBackend {
 
   bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
                         std::string* error) override {
-    if (!Prepare(batch, error) || !Upload(clean, batch, clean_.get(), error) ||
+    if (!Prepare(batch, error) || !StartStep(error) || !Upload(clean, batch, clean_.get(), error) ||
         !UploadNoisy(noisy, batch, error) || !ForwardPass(batch, error) ||
         !BackwardPass(batch, nullptr, error)) {
       return false;
@@ -244,19 +245,17 @@ class CudaBackend final : public TrainBackend {
     // One Philox key per (run, epoch); the image index picks the stream within it.
     const unsigned long long seed = noise_seed ^ (noise_epoch * 0x9E3779B97F4A7C15ULL);
     // The batch changes every step, so its kernel runs outside the step's graph; the
-    // forward and backward passes read and write the same buffers every step.
-    const bool ok =
-        Prepare(batch, error) &&
-        CudaOk(
-            cuda::NoisyBatch(train_set_.get(), order_.get(), first, batch, kImagePixels,
-                             static_cast<float>(noise), seed, noisy_.get(), clean_.get(), stream_),
-            "noise kernel", error) &&
-        graphs_.Run(
-            batch, stream_,
-            [this, batch](std::string* e) {
-              return ForwardPass(batch, e) && BackwardPass(batch, running_loss_.get(), e);
-            },
-            error);
+    // forward and backward passes read and write the same buffers every step. Timed stages
+    // run directly: a graph would be one stage.
+    const auto passes = [this, batch](std::string* e) {
+      return ForwardPass(batch, e) && BackwardPass(batch, running_loss_.get(), e);
+    };
+    const bool ok = Prepare(batch, error) && StartStep(error) &&
+                    CudaOk(cuda::NoisyBatch(train_set_.get(), order_.get(), first, batch,
+                                            kImagePixels, static_cast<float>(noise), seed,
+                                            noisy_.get(), clean_.get(), stream_),
+                           "noise kernel", error) &&
+                    (stage_timing_ ? passes(error) : graphs_.Run(batch, stream_, passes, error));
     if (!graphs_.disabled_reason().empty() && !graph_failure_reported_) {
       std::fprintf(stderr, "host_train: %s\n", graphs_.disabled_reason().c_str());
       graph_failure_reported_ = true;
@@ -295,22 +294,17 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     ++adam_step_;
-    const int64_t total = static_cast<int64_t>(SeedParamLayout().total);
-    if (kLossScaling) {
-      constexpr int kGrowthInterval = 2000;  // good steps before the scale doubles
-      return CudaOk(
-                 cuda::UpdateLossScale(grads_.get(), total, config.learning_rate, config.beta1,
-                                       config.beta2, kGrowthInterval, loss_scale_.get(), stream_),
-                 "loss-scale kernel", error) &&
-             CudaOk(
-                 cuda::AdamScaled(loss_scale_.get(), config.beta1, config.beta2, config.epsilon,
-                                  total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
-                 "Adam kernel", error);
-    }
-    return CudaOk(
-        cuda::Adam(AdamStepSize(config, adam_step_), config.beta1, config.beta2, config.epsilon,
-                   total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
-        "Adam kernel", error);
+    return StartStages(error) && AdamUpdate(config, error) && MarkStage(kAdamStage, error);
+  }
+
+  bool SetStageTiming(bool on, std::string* error) override {
+    StageTimes discarded;
+    if (!stage_events_.Take(&discarded, error)) return false;
+    stage_timing_ = on;
+    return true;
+  }
+  bool TakeStageTimes(StageTimes* times, std::string* error) override {
+    return stage_events_.Take(times, error);
   }
 
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
@@ -348,6 +342,38 @@ class CudaBackend final : public TrainBackend {
   }
 
  private:
+  bool AdamUpdate(const AdamConfig& config, std::string* error) {
+    const int64_t total = static_cast<int64_t>(SeedParamLayout().total);
+    if (kLossScaling) {
+      constexpr int kGrowthInterval = 2000;  // good steps before the scale doubles
+      return CudaOk(
+                 cuda::UpdateLossScale(grads_.get(), total, config.learning_rate, config.beta1,
+                                       config.beta2, kGrowthInterval, loss_scale_.get(), stream_),
+                 "loss-scale kernel", error) &&
+             CudaOk(
+                 cuda::AdamScaled(loss_scale_.get(), config.beta1, config.beta2, config.epsilon,
+                                  total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
+                 "Adam kernel", error);
+    }
+    return CudaOk(
+        cuda::Adam(AdamStepSize(config, adam_step_), config.beta1, config.beta2, config.epsilon,
+                   total, params_.get(), grads_.get(), m_.get(), v_.get(), stream_),
+        "Adam kernel", error);
+  }
+
+  // Stage timing (SetStageTiming): no-ops while it is off. A step opens with StartStep, its
+  // Adam update with StartStages.
+  bool StartStep(std::string* error) {
+    if (stage_timing_) stage_events_.CountStep();
+    return StartStages(error);
+  }
+  bool StartStages(std::string* error) {
+    return !stage_timing_ || stage_events_.Start(stream_, error);
+  }
+  bool MarkStage(int stage, std::string* error) {
+    return !stage_timing_ || stage_events_.Mark(stage, stream_, error);
+  }
+
   bool CheckSize(size_t size, std::string* error) const {
     if (size == SeedParamLayout().total) return true;
     *error = "parameter vector has " + std::to_string(size) + " values, the network " +
@@ -455,7 +481,8 @@ class CudaBackend final : public TrainBackend {
   // The forward pass on noisy_ (its first `batch` images); logits end in the last act.
   bool ForwardPass(int batch, std::string* error) {
     if (!CudaOk(cuda::GatherWeights(params_.get(), weight_segments_, conv_weights_.get(), stream_),
-                "copy the conv weights", error)) {
+                "copy the conv weights", error) ||
+        !MarkStage(kSetupStage, error)) {
       return false;
     }
     void* ws = workspace_.get();
@@ -492,7 +519,7 @@ class CudaBackend final : public TrainBackend {
                                   l.pooled.get(), l.argmax.get(), stream_),
                     "max-pool kernel", error);
       }
-      if (!ok) return false;
+      if (!ok || !MarkStage(ForwardStage(i), error)) return false;
     }
     last_batch_ = batch;
     return true;
@@ -505,11 +532,12 @@ class CudaBackend final : public TrainBackend {
     if (!CudaOk(cuda::SigmoidBce(last.act.get(), clean_.get(), batch, kImagePixels, LossScale(),
                                  last.act_grad.get(), per_image_.get(), loss_sum_.get(),
                                  running_sum, stream_),
-                "sigmoid-BCE kernel", error)) {
+                "sigmoid-BCE kernel", error) ||
+        !MarkStage(kLossStage, error)) {
       return false;
     }
     for (int i = kNumConvs - 1; i >= 0; --i) {
-      if (!Backward(i, batch, error)) return false;
+      if (!Backward(i, batch, error) || !MarkStage(BackwardStage(i), error)) return false;
     }
     has_gradients_ = true;
     return true;
@@ -611,6 +639,8 @@ class CudaBackend final : public TrainBackend {
   int last_batch_ = 0;
   int64_t adam_step_ = 0;
   bool has_gradients_ = false;
+  bool stage_timing_ = false;
+  cuda::StageEvents stage_events_;
   cuda::StepGraphs graphs_;  // declared last: destroyed first
   bool graph_failure_reported_ = false;
 };

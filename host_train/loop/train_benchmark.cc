@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "cli/omp_wait_policy.h"
+#include "network/step_stages.h"
 #include "optimize/adam.h"
 
 namespace dnz::train {
@@ -68,16 +69,49 @@ bool TimeDeviceSteps(TrainBackend& backend, const float* clean, int count, int s
   return true;
 }
 
+bool TimeSteps(TrainBackend& backend, const float* noisy, const float* clean, int count, int steps,
+               std::vector<double>* step_ms, std::string* error) {
+  return backend.SupportsDeviceData()
+             ? TimeDeviceSteps(backend, clean, count, steps, step_ms, error)
+             : TimeHostSteps(backend, noisy, clean, count, steps, step_ms, error);
+}
+
+// The steps again, stage by stage: a PROFILE line per stage, then their total.
+bool ProfileSteps(TrainBackend& backend, const float* noisy, const float* clean, int count,
+                  int steps, double untimed_step_ms, std::string* error) {
+  std::vector<double> step_ms;
+  StageTimes times;
+  if (!backend.SetStageTiming(true, error) ||
+      !TimeSteps(backend, noisy, clean, count, steps, &step_ms, error) ||
+      !backend.TakeStageTimes(&times, error) || !backend.SetStageTiming(false, error)) {
+    return false;
+  }
+  if (times.steps <= 0) {
+    *error = "stage timing: no step was timed";
+    return false;
+  }
+  double total_ms = 0.0;
+  for (double ms : times.ms) total_ms += ms;
+  const double per_step = 1.0 / static_cast<double>(times.steps);
+  const std::string head =
+      "PROFILE backend=" + backend.Name() + " steps=" + std::to_string(times.steps) + " stage=\"";
+  for (int stage = 0; stage < kStageCount; ++stage) {
+    const double ms = times.ms[static_cast<size_t>(stage)];
+    std::printf("%s%s\" ms_per_step=%.4f share=%.1f%%\n", head.c_str(), StageName(stage).c_str(),
+                ms * per_step, total_ms > 0.0 ? 100.0 * ms / total_ms : 0.0);
+  }
+  std::printf("%stotal\" ms_per_step=%.4f share=100.0%% untimed_step_ms=%.3f\n", head.c_str(),
+              total_ms * per_step, untimed_step_ms);
+  return true;
+}
+
 }  // namespace
 
 bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const float* clean,
-                            int count, int steps, std::string* error) {
+                            int count, int steps, bool profile, std::string* error) {
   const bool on_device = backend.SupportsDeviceData();
   std::vector<double> step_ms;
-  if (on_device ? !TimeDeviceSteps(backend, clean, count, steps, &step_ms, error)
-                : !TimeHostSteps(backend, noisy, clean, count, steps, &step_ms, error)) {
-    return false;
-  }
+  if (!TimeSteps(backend, noisy, clean, count, steps, &step_ms, error)) return false;
   double total_ms = 0.0;
   for (double ms : step_ms) total_ms += ms;
   std::sort(step_ms.begin(), step_ms.end());
@@ -88,7 +122,9 @@ bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const flo
       1e3 * count * static_cast<double>(step_ms.size()) / total_ms, step_ms[step_ms.size() / 2],
       OpenMpWaitPolicy().c_str(), on_device ? "device" : "host",
       on_device ? (" launch=\"" + backend.StepLaunchMode() + "\"").c_str() : "");
-  return true;
+  if (!profile) return true;
+  std::fflush(stdout);
+  return ProfileSteps(backend, noisy, clean, count, steps, step_ms[step_ms.size() / 2], error);
 }
 
 }  // namespace dnz::train

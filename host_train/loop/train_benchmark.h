@@ -6,6 +6,13 @@
 // omp_wait: the OpenMP waits in force (cli/omp_wait_policy.h). data: host batches, or
 // device-resident ones as a GPU epoch runs (noise drawn on the device, the loss read every
 // 20 steps, so a step is timed as its group of 20 over 20).
+//
+// With `profile`, the same steps then run again with stage timing on
+// (TrainBackend::SetStageTiming) and a line per stage of network/step_stages.h follows, then
+// their total beside the untimed median step:
+//   PROFILE backend=cudnn-bf16 steps=200 stage="layer 4 backward" ms_per_step=0.052 share=7.3%
+//   PROFILE backend=cudnn-bf16 steps=200 stage="total" ms_per_step=0.71 share=100.0%
+//           untimed_step_ms=0.52
 #ifndef DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 #define DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 
@@ -16,7 +23,7 @@
 namespace dnz::train {
 
 bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const float* clean,
-                            int count, int steps, std::string* error);
+                            int count, int steps, bool profile, std::string* error);
 
 }  // namespace dnz::train
 

@@ -63,6 +63,7 @@ bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::str
   saved->device = given.device;
   saved->resume = true;
   saved->bench_steps = given.bench_steps;
+  saved->bench_profile = given.bench_profile;
   return true;
 }
 
@@ -418,7 +419,8 @@ int Run::ExecuteOrFail() {
     FillBatch(EpochPermutation(state_.shuffle_seed, 0, train_.count), 0, 0,
               std::min(o_.batch, train_.count));
     return BenchmarkTrainingSteps(*backend_, batch_noisy_.data(), batch_clean_.data(),
-                                  std::min(o_.batch, train_.count), o_.bench_steps, &error_)
+                                  std::min(o_.batch, train_.count), o_.bench_steps,
+                                  o_.bench_profile, &error_)
                ? kExitOk
                : kExitError;
   }

@@ -58,6 +58,16 @@ bool TrainBackend::ComputeGradientsOnDevice(int, int, double, uint64_t, uint64_t
 }
 bool TrainBackend::TakeLossSum(double*, std::string* error) { return NoDeviceData(error); }
 
+bool TrainBackend::SetStageTiming(bool, std::string* error) {
+  *error = "stage timing: the " + Name() + " backend does not have it";
+  return false;
+}
+bool TrainBackend::TakeStageTimes(StageTimes* times, std::string* error) {
+  *times = StageTimes{};
+  *error = "stage timing: the " + Name() + " backend does not have it";
+  return false;
+}
+
 bool CudaBuiltIn() {
 #ifdef DNZ_TRAIN_WITH_CUDA
   return true;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "network/step_stages.h"
 #include "optimize/adam.h"
 
 namespace dnz::train {
@@ -64,6 +65,14 @@ class TrainBackend {
   // How device-resident steps have been launched, for benchmarks and tests: "direct" (one
   // launch per kernel) or "graph" (replayed as one CUDA graph); a failed capture adds why.
   virtual std::string StepLaunchMode() const { return "direct"; }
+
+  // ---- Stage timing (host_train --bench-profile; network/step_stages.h) ----
+  // While on, the time of each stage of every step is added up; TakeStageTimes returns the
+  // sums since the last call and resets them. Results do not change. On the GPU the steps
+  // then run directly rather than as graphs, each stage between two CUDA events. A backend
+  // without it returns false with why.
+  virtual bool SetStageTiming(bool on, std::string* error);
+  virtual bool TakeStageTimes(StageTimes* times, std::string* error);
 
   // Fraction of positive outputs of the single-channel bottleneck conv (layer 13,
   // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient reaches

@@ -110,10 +110,16 @@ class OnednnBackend final : public TrainBackend {
                         std::string* error) override {
     return Guard(error, [&] {
       SeedGraph& graph = Graph(batch, /*training=*/true);
-      graph.Forward(stream_, noisy);
+      SeedGraph::StageDone done = nullptr;
+      if (stage_timing_) {
+        stage_clock_.Start();
+        done = [this](int stage) { stage_clock_.Mark(stage, &stage_times_); };
+        ++stage_times_.steps;
+      }
+      graph.Forward(stream_, noisy, done);
       *loss = SigmoidBceMean(graph.logits(), clean, static_cast<size_t>(batch), kImagePixels,
                              graph.diff_logits());
-      graph.Backward(stream_);
+      graph.Backward(stream_, done);
       last_ = &graph;
       has_gradients_ = true;
       return true;
@@ -138,6 +144,7 @@ class OnednnBackend final : public TrainBackend {
       return false;
     }
     ++adam_step_;
+    if (stage_timing_) stage_clock_.Start();
     for (ConvParams& p : params_) {
       // Whole blocked buffers, padding included: padded gradients are zero, so padded
       // weights stay zero.
@@ -150,8 +157,23 @@ class OnednnBackend final : public TrainBackend {
     }
     return Guard(error, [&] {
       for (ConvParams& p : params_) p.RefreshKernelWeights(stream_);
+      if (stage_timing_) {
+        stream_.wait();
+        stage_clock_.Mark(kAdamStage, &stage_times_);
+      }
       return true;
     });
+  }
+
+  bool SetStageTiming(bool on, std::string*) override {
+    stage_timing_ = on;
+    stage_times_ = StageTimes{};
+    return true;
+  }
+  bool TakeStageTimes(StageTimes* times, std::string*) override {
+    *times = stage_times_;
+    stage_times_ = StageTimes{};
+    return true;
   }
 
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
@@ -231,6 +253,9 @@ class OnednnBackend final : public TrainBackend {
   SeedGraph* last_ = nullptr;
   bool has_gradients_ = false;
   int64_t adam_step_ = 0;
+  bool stage_timing_ = false;
+  HostStageClock stage_clock_;
+  StageTimes stage_times_;
 };
 
 }  // namespace

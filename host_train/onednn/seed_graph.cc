@@ -111,10 +111,23 @@ const memory& SeedGraph::PreviousOutput(int i) const {
   return convs_[i - 1]->dst();
 }
 
-void SeedGraph::Forward(dnnl::stream& stream, const float* noisy) {
+namespace {
+
+// Reports a stage done once the stream has finished it (CPU primitives run as they are
+// executed; the wait makes that explicit).
+void Done(dnnl::stream& stream, const SeedGraph::StageDone& done, int stage) {
+  if (!done) return;
+  stream.wait();
+  done(stage);
+}
+
+}  // namespace
+
+void SeedGraph::Forward(dnnl::stream& stream, const float* noisy, const StageDone& done) {
   std::memcpy(input_plain_.get_data_handle(), noisy,
               sizeof(float) * static_cast<size_t>(batch_) * kImagePixels);
   if (reorder_input_) input_reorder_.execute(stream, input_plain_, input_);
+  Done(stream, done, kSetupStage);
   for (int i = 0; i < kNumConvs; ++i) {
     if (upsamples_[i]) {
       const memory& up_src = (i > 0 && pools_[i - 1]) ? pools_[i - 1]->dst() : convs_[i - 1]->dst();
@@ -126,20 +139,26 @@ void SeedGraph::Forward(dnnl::stream& stream, const float* noisy) {
     }
     convs_[i]->Forward(stream, ConvInput(i));
     if (pools_[i]) pools_[i]->Forward(stream, convs_[i]->dst());
+    if (i < kNumConvs - 1) Done(stream, done, ForwardStage(i));
   }
   if (reorder_logits_) {
     logits_reorder_.execute(
         stream, {{DNNL_ARG_FROM, convs_[kNumConvs - 1]->dst()}, {DNNL_ARG_TO, logits_plain_}});
   }
   stream.wait();
+  Done(stream, done, ForwardStage(kNumConvs - 1));
 }
 
-void SeedGraph::Backward(dnnl::stream& stream) {
+void SeedGraph::Backward(dnnl::stream& stream, const StageDone& done) {
   if (reorder_logits_) diff_logits_reorder_.execute(stream, diff_logits_plain_, diff_logits_);
+  Done(stream, done, kLossStage);
   const memory* grad = &diff_logits_;
   for (int i = kNumConvs - 1; i >= 0; --i) {
     convs_[i]->Backward(stream, ConvInput(i), *grad);
-    if (i == 0) break;
+    if (i == 0) {
+      Done(stream, done, BackwardStage(0));
+      break;
+    }
     grad = &convs_[i]->diff_src();
     if (adapt_[i]) {
       diff_reorder_[i].execute(stream, {{DNNL_ARG_FROM, *grad}, {DNNL_ARG_TO, adapted_diff_[i]}});
@@ -153,6 +172,7 @@ void SeedGraph::Backward(dnnl::stream& stream) {
       pools_[i - 1]->Backward(stream, *grad);
       grad = &pools_[i - 1]->diff_src();
     }
+    Done(stream, done, BackwardStage(i));
   }
   stream.wait();
 }

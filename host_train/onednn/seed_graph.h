@@ -5,10 +5,12 @@
 #define DNZ_HOST_TRAIN_ONEDNN_SEED_GRAPH_H_
 
 #include <array>
+#include <functional>
 #include <memory>
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "network/seed_network.h"
+#include "network/step_stages.h"
 #include "onednn/conv_layer.h"
 #include "onednn/pool_layer.h"
 #include "onednn/upsample_conv_layer.h"
@@ -28,12 +30,16 @@ class SeedGraph {
   int batch() const { return batch_; }
   bool training() const { return training_; }
 
+  // Called with a stage of network/step_stages.h when its work is done (host_train
+  // --bench-profile); null: no calls.
+  using StageDone = std::function<void(int stage)>;
+
   // `noisy`: [batch][28][28]. Leaves the logits in logits().
-  void Forward(dnnl::stream& stream, const float* noisy);
+  void Forward(dnnl::stream& stream, const float* noisy, const StageDone& done = nullptr);
   const float* logits() const { return static_cast<const float*>(logits_plain_.get_data_handle()); }
   // Fill with dloss/dlogits ([batch][28][28]) before Backward.
   float* diff_logits() { return static_cast<float*>(diff_logits_plain_.get_data_handle()); }
-  void Backward(dnnl::stream& stream);
+  void Backward(dnnl::stream& stream, const StageDone& done = nullptr);
 
   // Fraction of positive bottleneck-conv outputs in the last forward pass.
   double BottleneckPositiveFraction(dnnl::stream& stream);

@@ -12,13 +12,18 @@ from gpu_benchmarks_md import gpu_section  # noqa: E402
 BENCH = ('BENCH train backend=cudnn-{p} device="cuda NVIDIA H100 80GB HBM3 (sm_90, 79 GiB), '
          'cuDNN 9.10.2" batch=128 img_per_s={ips} median_step_ms={ms} omp_wait=default '
          'data=device launch="{launch}"')
+PROFILE = 'PROFILE backend=cudnn-f16 steps=203 stage="{stage}" ms_per_step={ms} share={share}%'
 FILES = {
     "nvidia-smi.txt": "NVIDIA H100 80GB HBM3, 81559 MiB, 550.54.15, 1980 MHz\n",
     "summary.txt": "== gpu_check 2026-12-01T10:00:00Z ==\n== gpu_check done: exit 0 ==\n",
     "bench_f32_graph_on.log": BENCH.format(p="f32", ips="120000.0", ms="1.067", launch="graph"),
     "bench_f16_graph_on.log": BENCH.format(p="f16", ips="240000.0", ms="0.533", launch="graph"),
     "bench_bf16_graph_on.log": "host_train: cuda: cudaMalloc: cudaErrorMemoryAllocation (out of memory)\n",
-    "bench_f16_graph_off.log": BENCH.format(p="f16", ips="160000.0", ms="0.800", launch="direct"),
+    "bench_f16_graph_off.log": BENCH.format(p="f16", ips="160000.0", ms="0.800", launch="direct")
+    + "\n" + "\n".join(PROFILE.format(stage=stage, ms=ms, share=share) for stage, ms, share in (
+        ("setup", "0.0100", "1.3"), ("layer 1 forward", "0.0500", "6.3"),
+        ("layer 12 backward", "0.7300", "92.4")))
+    + "\n" + PROFILE.format(stage="total", ms="0.7900", share="100.0") + " untimed_step_ms=0.800\n",
     "pytorch_peer.log": "PEER cuda-train precision=f16 mode=eager batch=128 steps=468 "
                         "img_per_s=60000.0 s_per_epoch=1.000 step_ms=2.133\n"
                         "PEER skip cuda-train precision=f16 mode=compile reason: RuntimeError: x\n",
@@ -56,6 +61,9 @@ def main():
         "| int8 (onednn) | 0.1100 | 18.58 dB | 0.8170 |",
         "int8 costs 0.12 dB of PSNR (goal: at most 0.15 dB); float test BCE 0.1079",
         "PEER skip cuda-train precision=f16 mode=compile",
+        "| stage | f16 |",
+        "| layer 12 backward | 0.730 ms (92.4%) |",
+        "| **step** | 0.790 ms (untimed 0.800 ms) |",
     ]
     missing = [e for e in expected if e not in text]
     if missing:

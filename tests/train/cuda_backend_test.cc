@@ -23,6 +23,7 @@
 #include "data/noise.h"
 #include "network/backend.h"
 #include "network/seed_network.h"
+#include "network/step_stages.h"
 #include "optimize/adam.h"
 #include "optimize/bce_loss.h"
 #include "reference/reference_layers.h"
@@ -362,6 +363,53 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
     for (size_t i = 0; i < want.size(); ++i) {
       ASSERT_NEAR(got[i], want[i], 1e-5 * std::max(1.0f, std::fabs(want[i]))) << i;
     }
+  }
+}
+
+// Stage timing (host_train --bench-profile): device-resident steps and a host batch timed
+// stage by stage between CUDA events give the parameters of untimed steps (replayed as
+// graphs: the same margins as above), and every stage has a time.
+TEST_F(CudaBackendTest, StageTimingCoversEveryStageAndChangesNothing) {
+  const int count = 6, batch = 3;
+  const TinyBatch b = MakeBatch(count);
+  const std::vector<double> start = AliveParams(b, count);
+  const std::vector<float> params(start.begin(), start.end());
+  std::vector<std::vector<float>> results;
+  for (bool timed : {false, true}) {
+    SCOPED_TRACE(timed ? "timed" : "untimed");
+    auto backend = MakeGpuBackend(batch, true);
+    ASSERT_TRUE(backend);
+    std::string error;
+    ASSERT_TRUE(backend->SetParameters(params, &error) &&
+                backend->UploadTrainingSet(b.clean.data(), count, &error) &&
+                backend->SetEpochOrder({5, 0, 3, 1, 4, 2}, &error) &&
+                backend->SetStageTiming(timed, &error))
+        << error;
+    for (int step = 0; step < 4; ++step) {
+      ASSERT_TRUE(backend->ComputeGradientsOnDevice(step % 2 * batch, batch, 0.7, 5, 1, &error) &&
+                  backend->ApplyAdam(AdamConfig{}, &error))
+          << error;
+    }
+    double loss = 0.0;
+    ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error) &&
+                backend->ApplyAdam(AdamConfig{}, &error))
+        << error;
+    StageTimes times;
+    ASSERT_TRUE(backend->TakeStageTimes(&times, &error)) << error;
+    results.emplace_back();
+    ASSERT_TRUE(backend->GetParameters(&results.back(), &error)) << error;
+    if (!timed) {
+      EXPECT_EQ(backend->StepLaunchMode(), "graph");
+      EXPECT_EQ(times.steps, 0);
+      continue;
+    }
+    EXPECT_EQ(times.steps, 5);
+    for (int stage = 0; stage < kStageCount; ++stage) {
+      EXPECT_GT(times.ms[static_cast<size_t>(stage)], 0.0) << StageName(stage);
+    }
+  }
+  for (size_t i = 0; i < results[0].size(); ++i) {
+    ASSERT_NEAR(results[1][i], results[0][i], 1e-5 * std::max(1.0f, std::fabs(results[0][i]))) << i;
   }
 }
 

@@ -284,6 +284,38 @@ TEST(HostTrainRun, OpenMpSpinsBrieflyUnlessTheUserChose) {
   EXPECT_NE(r.output.find("omp_wait=active"), std::string::npos) << r.output;
 }
 
+// --bench-profile: a PROFILE line per stage of network/step_stages.h, in step order, whose
+// shares add up to the total; and it needs --bench-steps.
+TEST(HostTrainRun, BenchProfilePrintsEveryStage) {
+  if (!HaveMnist()) GTEST_SKIP() << "no MNIST: scripts/fetch_mnist.sh";
+  Result r = RunHostTrain({"--bench-steps", "2", "--bench-profile", "--batch", "16", "--threads",
+                           "2", "--data", DNZ_MNIST_DIR});
+  ASSERT_EQ(r.exit_code, 0) << r.output;
+  std::vector<std::string> stages;
+  double shares = 0.0;
+  for (size_t at = r.output.find("PROFILE "); at != std::string::npos;
+       at = r.output.find("PROFILE ", at + 1)) {
+    const std::string line = r.output.substr(at, r.output.find('\n', at) - at);
+    const size_t name = line.find("stage=\"") + 7;
+    stages.push_back(line.substr(name, line.find('"', name) - name));
+    const size_t share = line.find("share=");
+    ASSERT_NE(share, std::string::npos) << line;
+    if (stages.back() != "total") shares += std::stod(line.substr(share + 6));
+    EXPECT_NE(line.find("steps=5 "), std::string::npos) << line;  // 3 warm-up + 2 timed
+  }
+  ASSERT_EQ(stages.size(), static_cast<size_t>(kStageCount) + 1) << r.output;
+  for (int stage = 0; stage < kStageCount; ++stage) {
+    EXPECT_EQ(stages[static_cast<size_t>(stage)], StageName(stage));
+  }
+  EXPECT_EQ(stages.back(), "total");
+  EXPECT_NEAR(shares, 100.0, 0.1 * kStageCount);  // each share is rounded to 0.1
+  EXPECT_NE(r.output.find("untimed_step_ms="), std::string::npos) << r.output;
+
+  r = RunHostTrain({"--bench-profile", "--data", DNZ_MNIST_DIR});
+  EXPECT_NE(r.exit_code, 0);
+  EXPECT_NE(r.output.find("--bench-profile requires --bench-steps"), std::string::npos) << r.output;
+}
+
 #ifdef DNZ_TRAIN_WITH_CUDA
 // cuDNN is loaded at run time (host_train/cuda/cudnn_library.h): the binary starts where it
 // is missing, --device cuda says so in one line, and --device auto trains on the CPU.
