@@ -7,31 +7,48 @@ namespace dnz::train::onednn {
 namespace {
 
 // The kernels, for a compile-time block so the inner loop is one SIMD register (B = 16).
+// The forward pass makes X neighbouring outputs of a row at once: X independent sums per
+// weight load, where one sum alone waits on each multiply-add before the next. Each output
+// still adds its terms in the same order, so the result does not depend on X.
+template <int B, int X>
+inline __attribute__((always_inline)) void ForwardOutputs(const SingleOutputConvShape& s,
+                                                          const float* src, const float* weights,
+                                                          float bias, int y, int x0, float* dst) {
+  const int k = s.kernel, in = s.in_side, out = s.out_side, pad = s.padding;
+  float acc[X][B] = {};
+  for (int cb = 0; cb < s.channel_blocks; ++cb) {
+    for (int ky = 0; ky < k; ++ky) {
+      const int iy = y + ky - pad;
+      if (iy < 0 || iy >= in) continue;
+      const float* row = src + (static_cast<size_t>(cb) * in + iy) * in * B;
+      for (int kx = 0; kx < k; ++kx) {
+        const float* wp = weights + ((static_cast<size_t>(cb) * k + ky) * k + kx) * B;
+        for (int i = 0; i < X; ++i) {
+          const int ix = x0 + i + kx - pad;
+          if (ix < 0 || ix >= in) continue;
+          const float* sp = row + static_cast<size_t>(ix) * B;
+          for (int b = 0; b < B; ++b) acc[i][b] += sp[b] * wp[b];
+        }
+      }
+    }
+  }
+  for (int i = 0; i < X; ++i) {
+    float sum = bias;
+    for (int b = 0; b < B; ++b) sum += acc[i][b];
+    dst[y * out + x0 + i] = (s.relu && sum < 0.0f) ? 0.0f : sum;
+  }
+}
+
 template <int B>
 inline __attribute__((always_inline)) void ForwardImage(const SingleOutputConvShape& s,
                                                         const float* src, const float* weights,
                                                         float bias, float* dst) {
-  const int k = s.kernel, in = s.in_side, out = s.out_side, pad = s.padding;
+  constexpr int kX = 4;
+  const int out = s.out_side;
   for (int y = 0; y < out; ++y) {
-    for (int x = 0; x < out; ++x) {
-      float acc[B] = {};
-      for (int cb = 0; cb < s.channel_blocks; ++cb) {
-        for (int ky = 0; ky < k; ++ky) {
-          const int iy = y + ky - pad;
-          if (iy < 0 || iy >= in) continue;
-          for (int kx = 0; kx < k; ++kx) {
-            const int ix = x + kx - pad;
-            if (ix < 0 || ix >= in) continue;
-            const float* sp = src + ((static_cast<size_t>(cb) * in + iy) * in + ix) * B;
-            const float* wp = weights + ((static_cast<size_t>(cb) * k + ky) * k + kx) * B;
-            for (int b = 0; b < B; ++b) acc[b] += sp[b] * wp[b];
-          }
-        }
-      }
-      float sum = bias;
-      for (int b = 0; b < B; ++b) sum += acc[b];
-      dst[y * out + x] = (s.relu && sum < 0.0f) ? 0.0f : sum;
-    }
+    int x = 0;
+    for (; x + kX <= out; x += kX) ForwardOutputs<B, kX>(s, src, weights, bias, y, x, dst);
+    for (; x < out; ++x) ForwardOutputs<B, 1>(s, src, weights, bias, y, x, dst);
   }
 }
 
