@@ -294,6 +294,7 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     ++adam_step_;
+    step_timed_ = stage_timing_;
     return StartStages(error) && AdamUpdate(config, error) && MarkStage(kAdamStage, error);
   }
 
@@ -309,6 +310,7 @@ class CudaBackend final : public TrainBackend {
 
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
     const int64_t count = static_cast<int64_t>(batch) * kImagePixels;
+    step_timed_ = false;  // validation and export: not a training step's stages
     if (!Prepare(batch, error) || !UploadNoisy(noisy, batch, error) || !ForwardPass(batch, error)) {
       return false;
     }
@@ -361,17 +363,19 @@ class CudaBackend final : public TrainBackend {
         "Adam kernel", error);
   }
 
-  // Stage timing (SetStageTiming): no-ops while it is off. A step opens with StartStep, its
-  // Adam update with StartStages.
+  // Stage timing (SetStageTiming) of training steps: a step opens with StartStep, its Adam
+  // update sets step_timed_ and opens with StartStages. No-ops for untimed work (timing off,
+  // or a forward-only pass).
   bool StartStep(std::string* error) {
-    if (stage_timing_) stage_events_.CountStep();
+    step_timed_ = stage_timing_;
+    if (step_timed_) stage_events_.CountStep();
     return StartStages(error);
   }
   bool StartStages(std::string* error) {
-    return !stage_timing_ || stage_events_.Start(stream_, error);
+    return !step_timed_ || stage_events_.Start(stream_, error);
   }
   bool MarkStage(int stage, std::string* error) {
-    return !stage_timing_ || stage_events_.Mark(stage, stream_, error);
+    return !step_timed_ || stage_events_.Mark(stage, stream_, error);
   }
 
   bool CheckSize(size_t size, std::string* error) const {
@@ -639,7 +643,8 @@ class CudaBackend final : public TrainBackend {
   int last_batch_ = 0;
   int64_t adam_step_ = 0;
   bool has_gradients_ = false;
-  bool stage_timing_ = false;
+  bool stage_timing_ = false;  // SetStageTiming
+  bool step_timed_ = false;    // the work being enqueued is a timed training step's
   cuda::StageEvents stage_events_;
   cuda::StepGraphs graphs_;  // declared last: destroyed first
   bool graph_failure_reported_ = false;
