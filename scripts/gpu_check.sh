@@ -67,7 +67,8 @@ if [ "${1:-}" = "import" ]; then
     } > "$results/gpu/export.log" 2>&1
     echo "gpu_check import: model in $run_copy/model.dnz"
   fi
-  /usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$results" "$root/docs/benchmarks.md"
+  /usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$results" "$root/docs/benchmarks.md" \
+    "$root/README.md"
   echo "gpu_check import: bench/results/gpu/ and docs/benchmarks.md updated"
   exit 0
 fi

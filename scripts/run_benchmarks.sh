@@ -34,13 +34,14 @@ echo "bench: trainer"
 : >"$out/train.txt"
 for precision in f32 bf16; do
   for t in 1 2; do
-    "$root/build/host_train/host_train" --bench-steps 20 --threads "$t" --precision "$precision" \
-      --data "$root/data/mnist" | tee -a "$out/train.txt"
+    "$root/build/host_train/host_train" --bench-steps 20 --bench-profile --threads "$t" \
+      --precision "$precision" --data "$root/data/mnist" | tee -a "$out/train.txt"
   done
 done
 echo "bench: PyTorch peer, training"
 /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 --steps 20 train \
   | tee "$out/peer_train.txt"
 "$root/scripts/run_load_benchmark.sh" "$model"
-/usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md"
+/usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md" \
+  "$root/README.md"
 echo "bench: wrote docs/benchmarks.md"

@@ -81,5 +81,6 @@ for variant in old new passive one; do
   stop_load
 done
 
-/usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md"
+/usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md" \
+  "$root/README.md"
 echo "bench: wrote bench/results/load_* and docs/benchmarks.md"

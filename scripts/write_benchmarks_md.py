@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
-"""Turns the raw results of scripts/run_benchmarks.sh (bench/results/) into docs/benchmarks.md.
-  scripts/write_benchmarks_md.py RESULTS_DIR TARGET_MD
+"""Turns the raw results of scripts/run_benchmarks.sh (bench/results/) into docs/benchmarks.md,
+and, given README.md, rewrites the figures of its table between the markers
+<!-- figures: begin --> and <!-- figures: end --> (the rows of the other figures stay).
+  scripts/write_benchmarks_md.py RESULTS_DIR TARGET_MD [README_MD]
 """
 import json
 import os
@@ -8,7 +10,7 @@ import platform
 import re
 import sys
 
-from gpu_benchmarks_md import gpu_section
+from gpu_benchmarks_md import gpu_section, stage_profile, stage_table
 
 # Compute counts, from docs/reference.md ("Compute per image").
 MACS_PER_IMAGE = 55_271_312          # inference, every tap of the model (55.3 M)
@@ -213,7 +215,79 @@ def peer_torch_version(path):
     return None
 
 
-def main(results, target):
+def cpu_stage_section(train_path):
+    """Where a CPU training step goes: the PROFILE lines that follow each BENCH line of
+    train.txt (run_benchmarks.sh runs host_train with --bench-profile)."""
+    runs, current = [], None
+    for line in open(train_path):
+        if line.startswith("BENCH train"):
+            backend = re.search(r"backend=(\S+)", line)[1]
+            threads = re.search(r"(\d+ threads?)\b", line)[1]
+            current = [f"{backend}, {threads}", []]
+            runs.append(current)
+        elif line.startswith("PROFILE") and current:
+            current[1].append(line)
+    table = stage_table([(label, stage_profile("".join(text))) for label, text in runs])
+    if not table:
+        return []
+    return ["", "### Where a CPU training step goes", "",
+            "`host_train --bench-profile`: after the timed steps above, the same steps again, "
+            "each stage timed on the host clock (ms per step, and its share of the stages' "
+            "sum). A layer's forward holds its upsample, bias, activation and pool; its "
+            "backward runs down to the gradient at the previous conv's output.", ""] + table
+
+
+README_BEGIN = "<!-- figures: begin (scripts/write_benchmarks_md.py writes these rows) -->"
+README_END = "<!-- figures: end -->"
+
+
+def readme_rows(results):
+    """The README's runtime and training rows, from the same results as docs/benchmarks.md."""
+    ours = {}
+    for b in json.load(open(os.path.join(results, "runtime.json")))["benchmarks"]:
+        m = re.match(r"denoise/(\w+)/batch:(\d+)/threads:(\d+)", b["name"])
+        if m and b.get("aggregate_name") == "median":
+            ours[(m[1], int(m[2]), int(m[3]))] = milliseconds(b)
+    peer = peer_lines(os.path.join(results, "peer_infer.txt"), "infer")
+    rows = []
+    for threads in (1, 2):
+        ms, peer_ms = ours[("onednn", 1, threads)], float(peer[(threads, 1)]["median_ms"])
+        rows.append(f"| denoise one digit, batch 1, `onednn` int8, {threads} "
+                    f"thread{'s' if threads > 1 else ''} | {ms:.3f} ms | {peer_ms:.1f} ms "
+                    f"(PyTorch) | {peer_ms / ms:.0f}x |")
+    for threads in (2, 1):
+        ips = 128e3 / ours[("onednn", 128, threads)]
+        peer_ips = float(peer[(threads, 128)]["img_per_s"])
+        rows.append(f"| denoise, batch 128, `onednn` int8, {threads} "
+                    f"thread{'s' if threads > 1 else ''} | {ips:,.0f} images/s | "
+                    f"{peer_ips:,.0f} images/s (PyTorch) | {ips / peer_ips:.1f}x |")
+    tpeer = peer_lines(os.path.join(results, "peer_train.txt"), "train")
+    for line in open(os.path.join(results, "train.txt")):
+        if line.startswith("BENCH train") and " 2 threads" in line:
+            precision = re.search(r"backend=onednn-(\S+)", line)[1]
+            ips = float(re.search(r"img_per_s=([\d.]+)", line)[1])
+            peer_ips = float(tpeer[(2, 128)]["img_per_s"])
+            rows.append(f"| train, batch 128, {precision}, 2 threads | {ips:,.0f} images/s | "
+                        f"{peer_ips:,.0f} images/s (PyTorch) | {ips / peer_ips:.1f}x |")
+    return rows
+
+
+def rewrite_readme_figures(text, rows):
+    """README text with the rows between the markers replaced: the table's header and the
+    rows that are not runtime or training figures stay where they are."""
+    begin, end = text.find(README_BEGIN), text.find(README_END)
+    if begin < 0 or end < begin:
+        sys.exit(f"write_benchmarks_md: the README has no figure markers ({README_BEGIN} ... "
+                 f"{README_END})")
+    block = text[begin + len(README_BEGIN):end].strip("\n").splitlines()
+    ours = ("| denoise", "| train,")
+    header = [l for l in block if l.startswith("| what") or l.startswith("| ---")]
+    others = [l for l in block if l.startswith("|") and l not in header and not l.startswith(ours)]
+    return (text[:begin] + README_BEGIN + "\n" + "\n".join(header + rows + others) + "\n" +
+            text[end:])
+
+
+def main(results, target, readme=None):
     peak_json = json.load(open(os.path.join(results, "peak.json")))
     int8_peak = Peak(peak_json, INT8_PEAK_KEYS)
     f32_peak = Peak(peak_json, F32_PEAK_KEYS)
@@ -307,6 +381,7 @@ def main(results, target):
             share += " of bf16" if peak is bf16_peak else " of f32"
         lines.append(f"| host_train {precision} | {threads} | {ips:.0f} | {pips:.0f} | "
                      f"{ips / pips:.2f}x | {gflops:.0f} | {share} |")
+    lines += cpu_stage_section(os.path.join(results, "train.txt"))
     lines += ["", "Raw lines:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
@@ -314,11 +389,19 @@ def main(results, target):
     lines += gpu_section(os.path.join(results, "gpu"))
     lines += no_vnni_section(results)
     lines += load_section(results, cores)
-    tmp = target + ".tmp"
+    write_atomically(target, "\n".join(lines))
+    if readme:
+        write_atomically(readme, rewrite_readme_figures(open(readme).read(), readme_rows(results)))
+
+
+def write_atomically(path, text):
+    tmp = path + ".tmp"
     with open(tmp, "w") as f:
-        f.write("\n".join(lines))
-    os.replace(tmp, target)
+        f.write(text)
+    os.replace(tmp, path)
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    if len(sys.argv) not in (3, 4):
+        sys.exit(__doc__)
+    main(*sys.argv[1:])
