@@ -67,10 +67,7 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   const ReferenceCase ref = MakeReferenceCase(batch);
 
   std::string error;
-  BackendOptions options;
-  options.device = "cpu";
-  options.train_batch = batch;
-  auto backend = CreateBackend(options, &error);
+  auto backend = MakeCpuBackend(batch, "f32", &error);
   ASSERT_TRUE(backend) << error;
   ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
   double loss = 0.0;
@@ -110,11 +107,7 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   const int batch = 2;
   const ReferenceCase ref = MakeReferenceCase(batch);
   std::string error;
-  BackendOptions options;
-  options.device = "cpu";
-  options.train_batch = batch;
-  options.precision = "bf16";
-  auto backend = CreateBackend(options, &error);
+  auto backend = MakeCpuBackend(batch, "bf16", &error);
   if (!backend) GTEST_SKIP() << "no bf16 on this CPU: " << error;
   ASSERT_EQ(backend->Name(), "onednn-bf16");
   ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;

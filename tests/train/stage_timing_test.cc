@@ -40,10 +40,7 @@ TEST(StageTiming, OnednnTimesEveryStageAndChangesNothing) {
   StageTimes times;
   for (bool timed : {false, true}) {
     std::string error;
-    BackendOptions options;
-    options.device = "cpu";
-    options.train_batch = batch;
-    auto backend = CreateBackend(options, &error);
+    auto backend = MakeCpuBackend(batch, "f32", &error);
     ASSERT_TRUE(backend) << error;
     ASSERT_TRUE(backend->SetParameters(params, &error) && backend->SetStageTiming(timed, &error))
         << error;

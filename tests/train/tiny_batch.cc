@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "data/noise.h"
+#include "network/backend.h"
 #include "network/seed_network.h"
 #include "reference/reference_network.h"
 
@@ -65,6 +66,15 @@ void ExpectLayerGradientsAlign(const std::vector<float>& got, const std::vector<
     EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, length_tolerance)
         << "layer " << SeedConvs()[i].layer;
   }
+}
+
+std::unique_ptr<TrainBackend> MakeCpuBackend(int batch, const std::string& precision,
+                                             std::string* error) {
+  BackendOptions options;
+  options.device = "cpu";
+  options.train_batch = batch;
+  options.precision = precision;
+  return CreateBackend(options, error);
 }
 
 }  // namespace dnz::train

@@ -3,7 +3,11 @@
 #ifndef DNZ_TESTS_TRAIN_TINY_BATCH_H_
 #define DNZ_TESTS_TRAIN_TINY_BATCH_H_
 
+#include <memory>
+#include <string>
 #include <vector>
+
+#include "network/backend.h"
 
 namespace dnz::train {
 
@@ -29,6 +33,11 @@ struct ReferenceCase {
   std::vector<float> FloatParams() const { return {params.begin(), params.end()}; }
 };
 ReferenceCase MakeReferenceCase(int batch);
+
+// The CPU backend for batches of `batch` in `precision`; null with *error set where this
+// build or CPU has none.
+std::unique_ptr<TrainBackend> MakeCpuBackend(int batch, const std::string& precision,
+                                             std::string* error);
 
 // Each layer's gradient points the reference's way (cosine above `min_cosine`) with a
 // length within `length_tolerance` of the reference's: how 16-bit backends are checked.
