@@ -7,7 +7,7 @@
 #                                    gzips MNIST into data/mnist-gz/; prints what to send.
 #   scripts/gpu_check.sh [OUT]       on the GPU machine, from the repository root, with
 #                                    build-gpu/ and data/mnist-gz/ beside it: nvidia-smi, the
-#                                    GPU tests (ctest -L gpu), the epoch benchmark against the
+#                                    GPU tests (ctest -L '^gpu$'), the epoch benchmark against the
 #                                    PyTorch peer, a full 50-epoch run with export (beside
 #                                    the peer: the export is CPU work). Logs, the
 #                                    model and a summary go to OUT (default $OUT/gpu_check or
@@ -27,7 +27,7 @@ build="$root/build-gpu"
 if [ "${1:-}" = "prepare" ]; then
   set -e
   cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDNZ_WITH_ONEDNN=OFF \
-    -DDNZ_WITH_CUDA=ON -DDNZ_BUILD_BENCH=OFF >/dev/null
+    -DDNZ_WITH_CUDA=ON -DDNZ_BUILD_BENCH=OFF -DDNZ_GPU_EMULATION=OFF >/dev/null
   cmake --build "$build" -j"$(nproc)"
   mkdir -p "$root/data/mnist-gz"
   for f in train-images-idx3-ubyte train-labels-idx1-ubyte t10k-images-idx3-ubyte \
@@ -115,8 +115,8 @@ missing=$(ldd "$build/host_train/host_train" | grep 'not found' || true)
 [ -z "$missing" ] || say "missing libraries: $missing"
 
 # 1. The GPU tests.
-say "-- GPU tests (ctest -L gpu)"
-if ctest --test-dir "$build" -L gpu --output-on-failure > "$out/gpu_tests.log" 2>&1; then
+say "-- GPU tests (ctest -L '^gpu$')"
+if ctest --test-dir "$build" -L '^gpu$' --output-on-failure > "$out/gpu_tests.log" 2>&1; then
   say "gpu tests: $(grep -E 'tests passed|tests failed' "$out/gpu_tests.log" | tail -1)"
 else
   status=1

@@ -1,6 +1,8 @@
 // The GPU trainer (host_train/cuda/) against the CPU's double reference. Every test here
 // needs a GPU and skips, saying why, where there is none (CTest label "gpu"; CI has no GPU,
 // tests/skip_allowlist.txt; scripts/gpu_check.sh runs exactly these on a GPU machine).
+// tests/gpu_emulation builds them a second time on a CPU emulation of the device, where they
+// run in CI (label "gpu_emulated"): that checks the host code, not the GPU's arithmetic.
 //
 // Tolerances, f32 (cuDNN on CUDA cores, CUDNN_FMA_MATH): a conv's outputs and gradients
 // within 1e-4 of the largest magnitude of their tensor, the network's loss within 1e-5
@@ -29,6 +31,10 @@
 #include "reference/reference_layers.h"
 #include "reference/reference_network.h"
 #include "tiny_batch.h"
+
+#ifndef DNZ_GPU_TEST_TRAIN_LIMIT
+#define DNZ_GPU_TEST_TRAIN_LIMIT 2048  // the short run's images (the emulation takes fewer)
+#endif
 
 namespace dnz::train {
 namespace {
@@ -456,7 +462,8 @@ TEST_F(CudaBackendTest, ShortRunExportsAModelAndResumesAcrossDevices) {
   const std::string out = ::testing::TempDir() + "/dnz_gpu_run";
   std::filesystem::remove_all(out);
   const std::string train = std::string(DNZ_HOST_TRAIN_BIN) + " --data " + DNZ_MNIST_DIR +
-                            " --train-limit 2048 --val-limit 256 --batch 128 --out " + out;
+                            " --train-limit " + std::to_string(DNZ_GPU_TEST_TRAIN_LIMIT) +
+                            " --val-limit 256 --batch 128 --out " + out;
   ASSERT_EQ(RunCommand(train + " --device cuda --epochs 1"), 0);
   ASSERT_EQ(RunCommand(std::string(DNZ_HOST_TRAIN_BIN) + " --data " + DNZ_MNIST_DIR +
                        " --val-limit 256 --out " + out + " --export " + out + "/model.dnz"),

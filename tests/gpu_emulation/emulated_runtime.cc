@@ -1,0 +1,319 @@
+// The CUDA runtime calls the GPU trainer makes, on the CPU (emulated_device.h). Built as a
+// shared library that the emulated trainer and the emulated cuDNN both link, so that they
+// share the streams and the allocations.
+#include <cuda_runtime_api.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <map>
+#include <mutex>
+#include <vector>
+
+#include "emulated_device.h"
+
+// The runtime's opaque handles, defined here: this library is the runtime.
+struct CUstream_st {
+  bool capturing = false;
+  bool capture_invalidated = false;
+  std::vector<std::function<void()>> recorded;
+};
+struct CUevent_st {
+  bool recorded = false;
+  std::chrono::steady_clock::time_point when;
+};
+struct CUgraph_st {
+  std::vector<std::function<void()>> work;
+};
+struct CUgraphExec_st {
+  std::vector<std::function<void()>> work;
+};
+
+namespace dnz::emu {
+namespace {
+
+struct Device {
+  std::mutex mutex;
+  std::map<const char*, size_t> allocations;  // start -> bytes
+  int streams_capturing = 0;
+};
+Device& TheDevice() {
+  static Device device;
+  return device;
+}
+thread_local cudaError_t last_error = cudaSuccess;
+
+cudaError_t Fail(cudaError_t error) {
+  last_error = error;
+  return error;
+}
+
+// The allocation holding [p, p + bytes), or false.
+bool InAllocation(const void* p, size_t bytes) {
+  Device& d = TheDevice();
+  std::lock_guard<std::mutex> lock(d.mutex);
+  const char* c = static_cast<const char*>(p);
+  auto it = d.allocations.upper_bound(c);
+  if (it == d.allocations.begin()) return false;
+  --it;
+  return c >= it->first && c + bytes <= it->first + it->second;
+}
+
+// A call that a capture in progress does not allow (CUDA's "unsafe" calls in the global and
+// thread-local capture modes) invalidates it, as on a GPU.
+bool RefusedDuringCapture() { return TheDevice().streams_capturing > 0; }
+
+}  // namespace
+
+void Enqueue(cudaStream_t stream, std::function<void()> work) {
+  if (stream != nullptr && stream->capturing) {
+    stream->recorded.push_back(std::move(work));
+  } else {
+    work();
+  }
+}
+
+bool Capturing(cudaStream_t stream) { return stream != nullptr && stream->capturing; }
+
+void RequireDevice(const void* pointer, size_t bytes, const char* what) {
+  if (bytes == 0 || InAllocation(pointer, bytes)) return;
+  std::fprintf(stderr, "emulated GPU: %s: %zu bytes at %p are not inside one device allocation\n",
+               what, bytes, pointer);
+  std::abort();
+}
+
+}  // namespace dnz::emu
+
+using dnz::emu::Fail;
+
+extern "C" {
+
+cudaError_t cudaMalloc(void** pointer, size_t size) {
+  if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
+  // Rounded up and aligned like cudaMalloc's (256 bytes); not zeroed, like the GPU's.
+  const size_t rounded = (size + 255) / 256 * 256;
+  void* p = std::aligned_alloc(256, rounded == 0 ? 256 : rounded);
+  if (p == nullptr) return Fail(cudaErrorMemoryAllocation);
+  std::memset(p, 0xA5, rounded == 0 ? 256 : rounded);  // garbage that reads as garbage
+  dnz::emu::Device& d = dnz::emu::TheDevice();
+  std::lock_guard<std::mutex> lock(d.mutex);
+  d.allocations[static_cast<const char*>(p)] = size;
+  *pointer = p;
+  return cudaSuccess;
+}
+
+cudaError_t cudaFree(void* pointer) {
+  if (pointer == nullptr) return cudaSuccess;
+  dnz::emu::Device& d = dnz::emu::TheDevice();
+  {
+    std::lock_guard<std::mutex> lock(d.mutex);
+    if (d.allocations.erase(static_cast<const char*>(pointer)) == 0)
+      return Fail(cudaErrorInvalidValue);
+  }
+  std::free(pointer);
+  return cudaSuccess;
+}
+
+static cudaError_t CheckCopy(void* dst, const void* src, size_t count, cudaMemcpyKind kind) {
+  const bool dst_device = kind == cudaMemcpyHostToDevice || kind == cudaMemcpyDeviceToDevice;
+  const bool src_device = kind == cudaMemcpyDeviceToHost || kind == cudaMemcpyDeviceToDevice;
+  if (kind == cudaMemcpyDefault || kind == cudaMemcpyHostToHost) return cudaSuccess;
+  if (dst_device) dnz::emu::RequireDevice(dst, count, "cudaMemcpy destination");
+  if (src_device) dnz::emu::RequireDevice(src, count, "cudaMemcpy source");
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpy(void* dst, const void* src, size_t count, cudaMemcpyKind kind) {
+  if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
+  CheckCopy(dst, src, count, kind);
+  std::memcpy(dst, src, count);
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemcpyAsync(void* dst, const void* src, size_t count, cudaMemcpyKind kind,
+                            cudaStream_t stream) {
+  CheckCopy(dst, src, count, kind);
+  // A copy to or from host memory inside a graph would replay into whatever the host
+  // buffer holds then: our steps must not capture one.
+  if (dnz::emu::Capturing(stream) && kind != cudaMemcpyDeviceToDevice) {
+    stream->capture_invalidated = true;
+    return Fail(cudaErrorStreamCaptureUnsupported);
+  }
+  dnz::emu::Enqueue(stream, [=] { std::memcpy(dst, src, count); });
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemsetAsync(void* pointer, int value, size_t count, cudaStream_t stream) {
+  dnz::emu::RequireDevice(pointer, count, "cudaMemsetAsync");
+  dnz::emu::Enqueue(stream, [=] { std::memset(pointer, value, count); });
+  return cudaSuccess;
+}
+
+cudaError_t cudaMemset(void* pointer, int value, size_t count) {
+  return cudaMemsetAsync(pointer, value, count, nullptr);
+}
+
+cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
+  *stream = new CUstream_st;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  delete stream;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
+  if (dnz::emu::Capturing(stream)) {
+    stream->capture_invalidated = true;
+    return Fail(cudaErrorStreamCaptureUnsupported);
+  }
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceSynchronize(void) {
+  if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamBeginCapture(cudaStream_t stream, cudaStreamCaptureMode) {
+  if (stream == nullptr) return Fail(cudaErrorStreamCaptureUnsupported);  // the legacy stream
+  if (stream->capturing) return Fail(cudaErrorIllegalState);
+  stream->capturing = true;
+  stream->capture_invalidated = false;
+  stream->recorded.clear();
+  ++dnz::emu::TheDevice().streams_capturing;
+  return cudaSuccess;
+}
+
+cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
+  if (!dnz::emu::Capturing(stream)) return Fail(cudaErrorIllegalState);
+  stream->capturing = false;
+  --dnz::emu::TheDevice().streams_capturing;
+  *graph = nullptr;
+  if (stream->capture_invalidated) return Fail(cudaErrorStreamCaptureInvalidated);
+  *graph = new CUgraph_st{std::move(stream->recorded)};
+  stream->recorded.clear();
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long) {
+  if (graph == nullptr) return Fail(cudaErrorInvalidValue);
+  *exec = new CUgraphExec_st{graph->work};
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
+  if (exec == nullptr) return Fail(cudaErrorInvalidValue);
+  const std::vector<std::function<void()>>& work = exec->work;
+  dnz::emu::Enqueue(stream, [&work] {
+    for (const auto& w : work) w();
+  });
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphExecDestroy(cudaGraphExec_t exec) {
+  delete exec;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGraphDestroy(cudaGraph_t graph) {
+  delete graph;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetLastError(void) {
+  const cudaError_t error = dnz::emu::last_error;
+  dnz::emu::last_error = cudaSuccess;
+  return error;
+}
+
+cudaError_t cudaPeekAtLastError(void) { return dnz::emu::last_error; }
+
+const char* cudaGetErrorName(cudaError_t error) {
+  switch (error) {
+    case cudaSuccess:
+      return "cudaSuccess";
+    case cudaErrorInvalidValue:
+      return "cudaErrorInvalidValue";
+    case cudaErrorMemoryAllocation:
+      return "cudaErrorMemoryAllocation";
+    case cudaErrorStreamCaptureUnsupported:
+      return "cudaErrorStreamCaptureUnsupported";
+    case cudaErrorStreamCaptureInvalidated:
+      return "cudaErrorStreamCaptureInvalidated";
+    case cudaErrorIllegalState:
+      return "cudaErrorIllegalState";
+    default:
+      return "cudaErrorUnknown";
+  }
+}
+
+const char* cudaGetErrorString(cudaError_t error) {
+  return error == cudaSuccess ? "no error" : "emulated CUDA error";
+}
+
+cudaError_t cudaGetDeviceCount(int* count) {
+  *count = 1;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDevice(int* device) {
+  *device = 0;
+  return cudaSuccess;
+}
+
+cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
+  if (device != 0) return Fail(cudaErrorInvalidDevice);
+  *prop = cudaDeviceProp{};
+  std::snprintf(prop->name, sizeof prop->name, "CPU emulation of a CUDA device");
+  prop->major = 9;
+  prop->minor = 0;
+  prop->totalGlobalMem = size_t{1} << 32;
+  return cudaSuccess;
+}
+
+cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) {
+  if (device != 0) return Fail(cudaErrorInvalidDevice);
+  switch (attr) {
+    case cudaDevAttrComputeCapabilityMajor:
+      *value = 9;
+      return cudaSuccess;
+    case cudaDevAttrComputeCapabilityMinor:
+      *value = 0;
+      return cudaSuccess;
+    default:
+      return Fail(cudaErrorInvalidValue);
+  }
+}
+
+cudaError_t cudaEventCreate(cudaEvent_t* event) {
+  *event = new CUevent_st;
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  dnz::emu::Enqueue(stream, [event] {
+    event->recorded = true;
+    event->when = std::chrono::steady_clock::now();
+  });
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventSynchronize(cudaEvent_t event) {
+  return event->recorded ? cudaSuccess : Fail(cudaErrorInvalidResourceHandle);
+}
+
+cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
+  if (!start->recorded || !end->recorded) return Fail(cudaErrorInvalidResourceHandle);
+  *ms = std::chrono::duration<float, std::milli>(end->when - start->when).count();
+  return cudaSuccess;
+}
+
+cudaError_t cudaEventDestroy(cudaEvent_t event) {
+  delete event;
+  return cudaSuccess;
+}
+
+}  // extern "C"
