@@ -281,34 +281,7 @@ cudaError_t CountPositive(const T* values, int64_t count, unsigned long long* co
   });
 }
 
-// ---- Instantiations: f32, f16, bf16 ----------------------------------------------------------
-
-#define DNZ_INSTANTIATE_KERNELS(T)                                                                \
-  template cudaError_t BiasActivate<T>(T*, const float*, int, int, int, bool, cudaStream_t);      \
-  template cudaError_t ReluBackward<T>(const T*, T*, int64_t, cudaStream_t);                      \
-  template cudaError_t MaxPool<T>(const T*, int, int, int, T*, uint8_t*, cudaStream_t);           \
-  template cudaError_t MaxPoolBackward<T>(const T*, const uint8_t*, int, int, int, T*,            \
-                                          cudaStream_t);                                          \
-  template cudaError_t Upsample<T>(const T*, int, int, int, T*, cudaStream_t);                    \
-  template cudaError_t UpsampleBackward<T>(const T*, int, int, int, T*, cudaStream_t);            \
-  template cudaError_t PolyphaseKernels<T>(const float*, int, int, PolyphaseTaps, T*,             \
-                                           cudaStream_t);                                         \
-  template cudaError_t FoldPolyphaseGradients<T>(const T*, int, int, PolyphaseTaps,               \
-                                                 const LossScaleState*, float*, cudaStream_t);    \
-  template cudaError_t InterleaveParities<T>(const T*, const float*, int, int, int, bool, T*,     \
-                                             cudaStream_t);                                       \
-  template cudaError_t DeinterleaveParities<T>(const T*, int, int, int, T*, cudaStream_t);        \
-  template cudaError_t BiasGradient<T>(const T*, int, int, int, const LossScaleState*, float*,    \
-                                       cudaStream_t);                                             \
-  template cudaError_t SigmoidBce<T>(const T*, const float*, int, int, const LossScaleState*, T*, \
-                                     double*, double*, double*, cudaStream_t);                    \
-  template cudaError_t NoisyBatch<T>(const float*, const int*, int, int, int, float,              \
-                                     unsigned long long, T*, float*, cudaStream_t);               \
-  template cudaError_t GatherWeights<T>(const float*, WeightSegments, T*, cudaStream_t);          \
-  template cudaError_t ConvertFromFloat<T>(const float*, int64_t, T*, cudaStream_t);              \
-  template cudaError_t ConvertToFloat<T>(const T*, int64_t, const LossScaleState*, float*,        \
-                                         cudaStream_t);                                           \
-  template cudaError_t CountPositive<T>(const T*, int64_t, unsigned long long*, cudaStream_t);
+// ---- Instantiations: f32, f16, bf16 (kernels.h) ----------------------------------------------
 
 DNZ_INSTANTIATE_KERNELS(float)
 DNZ_INSTANTIATE_KERNELS(__half)
