@@ -6,7 +6,6 @@
 #include <algorithm>
 
 #include "cuda/kernels.h"
-#include "optimize/adam.h"
 
 namespace dnz::train::cuda {
 namespace {
@@ -88,18 +87,7 @@ __global__ void SumImagesKernel(const double* per_image, int images, int pixels,
 
 __global__ void AdvanceLossScaleKernel(float learning_rate, float beta1, float beta2,
                                        int growth_interval, LossScaleState* state) {
-  if (state->overflow) {
-    state->scale = fmaxf(state->scale * 0.5f, 1.0f);
-    state->good_steps = 0;
-    return;
-  }
-  state->step += 1;
-  state->lr_t = static_cast<float>(
-      AdamStepSizeOf(learning_rate, beta1, beta2, static_cast<double>(state->step)));
-  if (++state->good_steps >= growth_interval) {
-    state->scale = fminf(state->scale * 2.0f, 65536.0f * 256.0f);
-    state->good_steps = 0;
-  }
+  AdvanceLossScale(learning_rate, beta1, beta2, growth_interval, state);
 }
 
 }  // namespace

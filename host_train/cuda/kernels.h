@@ -15,6 +15,7 @@
 
 #include "cuda/element_ops.h"
 #include "cuda/half_types.h"
+#include "optimize/adam.h"
 
 namespace dnz::train::cuda {
 
@@ -28,6 +29,25 @@ struct LossScaleState {
   float lr_t;      // Adam's step size for the next update
   long long step;  // Adam updates done (skipped steps do not count)
 };
+
+// After a step's `overflow` is known: on overflow halve the scale (not below 1); else count
+// a good step, doubling the scale (up to 2^24) after `growth_interval` of them, and advance
+// Adam's step and its lr_t. One thread on the GPU (kernels.cu), and the CPU emulation.
+DNZ_HD void AdvanceLossScale(float learning_rate, float beta1, float beta2, int growth_interval,
+                             LossScaleState* state) {
+  if (state->overflow) {
+    state->scale = fmaxf(state->scale * 0.5f, 1.0f);
+    state->good_steps = 0;
+    return;
+  }
+  state->step += 1;
+  state->lr_t = static_cast<float>(
+      AdamStepSizeOf(learning_rate, beta1, beta2, static_cast<double>(state->step)));
+  if (++state->good_steps >= growth_interval) {
+    state->scale = fminf(state->scale * 2.0f, 65536.0f * 256.0f);
+    state->good_steps = 0;
+  }
+}
 
 // y[n][c][p] = act(y + bias[c]) in place over [n][c][hw].
 template <typename T>

@@ -10,9 +10,10 @@
 // With `profile`, the same steps then run again with stage timing on
 // (TrainBackend::SetStageTiming) and a line per stage of network/step_stages.h follows, then
 // their total beside the untimed median step:
-//   PROFILE backend=cudnn-bf16 steps=200 stage="layer 4 backward" ms_per_step=0.052 share=7.3%
-//   PROFILE backend=cudnn-bf16 steps=200 stage="total" ms_per_step=0.71 share=100.0%
+//   PROFILE backend=cudnn-bf16 steps=203 stage="layer 4 backward" ms_per_step=0.052 share=7.3%
+//   PROFILE backend=cudnn-bf16 steps=203 stage="total" ms_per_step=0.71 share=100.0%
 //           untimed_step_ms=0.52
+// (steps counts the warm-up steps too: they are timed stage by stage as well).
 #ifndef DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 #define DNZ_HOST_TRAIN_LOOP_TRAIN_BENCHMARK_H_
 

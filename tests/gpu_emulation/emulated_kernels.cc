@@ -8,7 +8,6 @@
 
 #include "cuda/kernels.h"
 #include "emulated_device.h"
-#include "optimize/adam.h"
 
 namespace dnz::train::cuda {
 namespace {
@@ -358,18 +357,7 @@ cudaError_t UpdateLossScale(const float* grads, int64_t count, float learning_ra
         for (int64_t i = 0; i < count; ++i) {
           if (!std::isfinite(grads[i])) state->overflow = 1;
         }
-        if (state->overflow) {
-          state->scale = std::fmax(state->scale * 0.5f, 1.0f);
-          state->good_steps = 0;
-          return;
-        }
-        state->step += 1;
-        state->lr_t = static_cast<float>(
-            AdamStepSizeOf(learning_rate, beta1, beta2, static_cast<double>(state->step)));
-        if (++state->good_steps >= growth_interval) {
-          state->scale = std::fmin(state->scale * 2.0f, 65536.0f * 256.0f);
-          state->good_steps = 0;
-        }
+        AdvanceLossScale(learning_rate, beta1, beta2, growth_interval, state);
       });
 }
 
