@@ -63,7 +63,7 @@ def our_rows(gpu_dir):
             f = fields(line)
             rows.append({"precision": precision, "graph": graph, "img_per_s": float(f["img_per_s"]),
                          "step_ms": float(f["median_step_ms"]), "launch": f.get("launch", "?"),
-                         "device": f.get("device", "")})
+                         "device": f.get("device", ""), "batch": f.get("batch", "?")})
     return rows
 
 
@@ -131,9 +131,11 @@ def share_of_peak(img_per_s, precision, peaks):
 
 
 def training_run(gpu_dir):
-    """The 50-epoch run's last epoch line, its median epoch time, and the export's lines."""
-    epochs = [l for l in read(os.path.join(gpu_dir, "train.log")).splitlines()
-              if re.match(r"epoch \d+/\d+  train", l)]
+    """The training run's first line (what trained where), its epoch lines, their times,
+    and the export's lines."""
+    log = read(os.path.join(gpu_dir, "train.log")).splitlines()
+    setup = next((l for l in log if l.startswith("host_train: ")), "")
+    epochs = [l for l in log if re.match(r"epoch \d+/\d+  train", l)]
     seconds = [float(m[1]) for l in epochs if (m := re.search(r"([\d.]+) s$", l))]
     export = {}
     for line in read(os.path.join(gpu_dir, "export.log")).splitlines():
@@ -142,7 +144,7 @@ def training_run(gpu_dir):
         if m:
             export[m[1]] = {"backend": m[2], "bce": float(m[3]), "psnr": float(m[4]),
                             "ssim": float(m[5])}
-    return epochs, seconds, export
+    return setup, epochs, seconds, export
 
 
 def gpu_section(gpu_dir):
@@ -154,16 +156,19 @@ def gpu_section(gpu_dir):
     summary = read(os.path.join(gpu_dir, "summary.txt")).splitlines()
     when = next((l.strip("= ").replace("gpu_check ", "") for l in summary
                  if l.startswith("== gpu_check") and "done" not in l), "")
+    ours = our_rows(gpu_dir)
+    peer, skips = peer_rows(gpu_dir)
+    batches = sorted({r["batch"] for r in ours if "batch" in r})
+    peer_said = ("the PyTorch peer (`bench/pytorch_peer.py`) ran in the same script on the same "
+                 "GPU" if peer else "the PyTorch peer did not run")
     lines = ["## Training on the GPU", "",
-             f"One run of `scripts/gpu_check.sh` on an **{name}** ({when}); the PyTorch peer "
-             "(`bench/pytorch_peer.py`) ran in the same script on the same GPU. Batch 128; our "
-             "steps draw fresh noise on the GPU each step, the peer's use a fixed noisy set. "
-             "Seconds per epoch = 60,000 / images per second (training steps only). Share of "
-             "peak: executed FLOP (174 M per image and step) against the spec-sheet dense peak "
-             "of the precision's units.", "",
+             f"One run of `scripts/gpu_check.sh` on one **{name}** ({when}); {peer_said}. "
+             f"Batch {' and '.join(batches) or '?'}; our steps draw fresh noise on the GPU each "
+             "step, the peer's use a fixed noisy set. Seconds per epoch = 60,000 / images per "
+             "second (training steps only). Share of peak: executed FLOP (174 M per image and "
+             "step) against the spec-sheet dense peak of the precision's units.", "",
              "| trainer | precision | steps | images/s | s/epoch | median step | share of peak |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
-    ours = our_rows(gpu_dir)
     for r in ours:
         if "failed" in r:
             lines.append(f"| host_train | {r['precision']} | graph {r['graph']} | failed: "
@@ -172,7 +177,6 @@ def gpu_section(gpu_dir):
         lines.append(f"| host_train | {r['precision']} | {r['launch']} | {r['img_per_s']:,.0f} | "
                      f"{TRAIN_IMAGES / r['img_per_s']:.3f} | {r['step_ms']:.3f} ms | "
                      f"{share_of_peak(r['img_per_s'], r['precision'], peaks)} |")
-    peer, skips = peer_rows(gpu_dir)
     for r in peer:
         lines.append(f"| PyTorch ({r['mode']}) | {r['precision']} | - | {r['img_per_s']:,.0f} | "
                      f"{TRAIN_IMAGES / r['img_per_s']:.3f} | - | "
@@ -224,8 +228,12 @@ def gpu_section(gpu_dir):
                   f"{TRAIN_IMAGES / f16['img_per_s'] * high:.2f} s per epoch on a T4, against the "
                   f"reference's {REFERENCE_T4_S_PER_EPOCH:g} s there. Launch costs do not "
                   "shrink with the GPU, so a step bound by them would scale less.", ""]
-    epochs, seconds, export = training_run(gpu_dir)
-    lines += ["### The 50-epoch run", ""]
+    setup, epochs, seconds, export = training_run(gpu_dir)
+    planned = re.search(r"-- training: (\d+) epochs", "\n".join(summary))
+    lines += [f"### The {planned[1] if planned else '?'}-epoch run", ""]
+    if setup:
+        lines.append(f"`{setup}`")
+        lines.append("")
     if epochs:
         lines.append(f"`{epochs[-1]}` (last epoch); median epoch time "
                      f"{statistics.median(seconds):.2f} s including validation.")

@@ -19,10 +19,15 @@
 #
 # Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run, DNZ_GPU_PRECISION
 # (default auto) sets its precision and DNZ_GPU_TRAIN_SECONDS (default 480) bounds it;
-# DNZ_GPU_PEER_SECONDS (default 240) bounds PyTorch, DNZ_GPU_SKIP_PEER=1 skips it.
+# DNZ_GPU_PEER_SECONDS (default 240) bounds PyTorch, DNZ_GPU_SKIP_PEER=1 skips it;
+# DNZ_CUDNN_LIBRARY names the cuDNN to load (default: the system's, else PyTorch's).
+# For a dry run of this script on the emulated GPU (tests/gpu_emulation/gpu_check_dry_run.sh),
+# DNZ_GPU_CHECK_BUILD (default build-gpu), DNZ_GPU_CHECK_TRAINER (default its host_train),
+# DNZ_GPU_CHECK_TESTS (ctest's test selection, default -L ^gpu$), DNZ_GPU_BENCH_STEPS
+# (default 200) and DNZ_GPU_TRAIN_ARGS (more host_train options for every run) shrink it.
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-build="$root/build-gpu"
+build="${DNZ_GPU_CHECK_BUILD:-$root/build-gpu}"
 
 if [ "${1:-}" = "prepare" ]; then
   set -e
@@ -88,6 +93,7 @@ if [ -n "$built_root" ] && [ "$built_root" != "$root" ] && [ ! -e "$built_root" 
 fi
 mkdir -p "$root/data/mnist"
 for gz in "$root"/data/mnist-gz/*.gz; do
+  [ -f "$gz" ] || continue  # no archive: data/mnist/ is there already (a dry run)
   plain="$root/data/mnist/$(basename "$gz" .gz)"
   [ -f "$plain" ] || gunzip -c "$gz" > "$plain"
 done
@@ -97,7 +103,7 @@ done
 # NVIDIA wheels (cuBLAS, which cuDNN loads) go on LD_LIBRARY_PATH, and DNZ_CUDNN_LIBRARY names
 # the file, so that a cuDNN that cannot be found fails loudly instead of skipping the tests.
 # (grep reads all of ldconfig's output: with -q, pipefail could see ldconfig's SIGPIPE.)
-if ! ldconfig -p 2>/dev/null | grep 'libcudnn.so.9' > /dev/null; then
+if [ -z "${DNZ_CUDNN_LIBRARY:-}" ] && ! ldconfig -p 2>/dev/null | grep 'libcudnn.so.9' > /dev/null; then
   wheel_libs=$(python3 -c 'import nvidia, os; print(":".join(os.path.join(p, d, "lib") for p in nvidia.__path__ for d in sorted(os.listdir(p)) if os.path.isdir(os.path.join(p, d, "lib"))))' 2>/dev/null || true)
   torch_lib=$(python3 -c 'import torch, os; print(os.path.join(os.path.dirname(torch.__file__), "lib"))' 2>/dev/null || true)
   export LD_LIBRARY_PATH="${wheel_libs}:${torch_lib}:${LD_LIBRARY_PATH:-}"
@@ -111,12 +117,15 @@ say "== gpu_check $(date -u +%FT%TZ) =="
 nvidia-smi --query-gpu=name,memory.total,driver_version,clocks.max.sm --format=csv,noheader \
   2>&1 | tee "$out/nvidia-smi.txt" | sed 's/^/gpu: /' | tee -a "$summary"
 nvidia-smi >> "$out/nvidia-smi.txt" 2>&1
-missing=$(ldd "$build/host_train/host_train" | grep 'not found' || true)
+trainer="${DNZ_GPU_CHECK_TRAINER:-$build/host_train/host_train}"
+missing=$(ldd "$trainer" | grep 'not found' || true)
 [ -z "$missing" ] || say "missing libraries: $missing"
 
 # 1. The GPU tests.
-say "-- GPU tests (ctest -L '^gpu$')"
-if ctest --test-dir "$build" -L '^gpu$' --output-on-failure > "$out/gpu_tests.log" 2>&1; then
+tests="${DNZ_GPU_CHECK_TESTS:--L ^gpu\$}"
+say "-- GPU tests (ctest $tests)"
+# shellcheck disable=SC2086  # the selection is several words
+if ctest --test-dir "$build" $tests --output-on-failure > "$out/gpu_tests.log" 2>&1; then
   say "gpu tests: $(grep -E 'tests passed|tests failed' "$out/gpu_tests.log" | tail -1)"
 else
   status=1
@@ -135,8 +144,8 @@ fi
 say "cuDNN: ${DNZ_CUDNN_LIBRARY:-found by the loader}"
 
 # 2. Speed: our training steps (the PyTorch peer runs in step 4, on the same GPU).
-train="$build/host_train/host_train --data $root/data/mnist"
-say "-- training speed (batch 128)"
+train="$trainer --data $root/data/mnist ${DNZ_GPU_TRAIN_ARGS:-}"
+say "-- training speed"
 # Each precision with its steps replayed as CUDA graphs (the default), then each launching
 # every kernel directly: the difference is the launch overhead the graphs save. The direct
 # runs then time the same steps stage by stage (--bench-profile: PROFILE lines, each
@@ -146,8 +155,9 @@ for graph in on off; do
   [ "$graph" = off ] && profile=(--bench-profile)
   for precision in f32 f16 bf16; do
     name="bench_${precision}_graph_$graph"
-    $train --device cuda --precision "$precision" --cuda-graph "$graph" --bench-steps 200 \
-      "${profile[@]}" --out "$out/$name" > "$out/$name.log" 2>&1 || status=1
+    $train --device cuda --precision "$precision" --cuda-graph "$graph" \
+      --bench-steps "${DNZ_GPU_BENCH_STEPS:-200}" "${profile[@]}" --out "$out/$name" \
+      > "$out/$name.log" 2>&1 || status=1
     grep -E '^BENCH|CUDA graph|^PROFILE.*stage="total"' "$out/$name.log" | tee -a "$summary" \
       || tail -3 "$out/$name.log" | tee -a "$summary"
   done

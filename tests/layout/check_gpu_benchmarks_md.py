@@ -15,7 +15,9 @@ BENCH = ('BENCH train backend=cudnn-{p} device="cuda NVIDIA H100 80GB HBM3 (sm_9
 PROFILE = 'PROFILE backend=cudnn-f16 steps=203 stage="{stage}" ms_per_step={ms} share={share}%'
 FILES = {
     "nvidia-smi.txt": "NVIDIA H100 80GB HBM3, 81559 MiB, 550.54.15, 1980 MHz\n",
-    "summary.txt": "== gpu_check 2026-12-01T10:00:00Z ==\n== gpu_check done: exit 0 ==\n",
+    "summary.txt": "== gpu_check 2026-12-01T10:00:00Z ==\n"
+                   "-- training: 50 epochs on the GPU, precision auto\n"
+                   "== gpu_check done: exit 0 ==\n",
     "bench_f32_graph_on.log": BENCH.format(p="f32", ips="120000.0", ms="1.067", launch="graph"),
     "bench_f16_graph_on.log": BENCH.format(p="f16", ips="240000.0", ms="0.533", launch="graph"),
     "bench_bf16_graph_on.log": "host_train: cuda: cudaMalloc: cudaErrorMemoryAllocation (out of memory)\n",
@@ -27,7 +29,9 @@ FILES = {
     "pytorch_peer.log": "PEER cuda-train precision=f16 mode=eager batch=128 steps=468 "
                         "img_per_s=60000.0 s_per_epoch=1.000 step_ms=2.133\n"
                         "PEER skip cuda-train precision=f16 mode=compile reason: RuntimeError: x\n",
-    "train.log": "epoch 1/50  train BCE 0.1800  val BCE 0.1600  val PSNR 15.00 dB  1.5 s\n"
+    "train.log": "host_train: cudnn-f16 on cuda NVIDIA H100 80GB HBM3 (sm_90, 79 GiB), cuDNN "
+                 "9.10.2; 60000 training images, batch 128\n"
+                 "epoch 1/50  train BCE 0.1800  val BCE 0.1600  val PSNR 15.00 dB  1.5 s\n"
                  "epoch 2/50  train BCE 0.1300  val BCE 0.1250  val PSNR 16.80 dB  1.1 s\n"
                  "epoch 3/50  train BCE 0.1100  val BCE 0.1080  val PSNR 18.70 dB  1.2 s\n",
     "export.log": "float (float): BCE 0.1079  PSNR 18.70 dB  SSIM 0.8160\n"
@@ -45,7 +49,10 @@ def main():
                 f.write(content)
         text = "\n".join(gpu_section(folder))
     expected = [
-        "**NVIDIA H100 80GB HBM3** (2026-12-01T10:00:00Z)",
+        "**NVIDIA H100 80GB HBM3** (2026-12-01T10:00:00Z); the PyTorch peer",
+        "Batch 128; our steps",
+        "### The 50-epoch run",
+        "`host_train: cudnn-f16 on cuda NVIDIA H100 80GB HBM3 (sm_90, 79 GiB), cuDNN 9.10.2;",
         "| host_train | f16 | graph | 240,000 | 0.250 | 0.533 ms | 4.2% of 989.4 TFLOP/s |",
         "| host_train | f32 | graph | 120,000 | 0.500 | 1.067 ms | 31.3% of 66.9 TFLOP/s |",
         "| host_train | bf16 | graph on | failed: host_train: cuda: cudaMalloc:",
