@@ -3,6 +3,7 @@
 #ifndef DNZ_HOST_TRAIN_CLI_PROGRESS_H_
 #define DNZ_HOST_TRAIN_CLI_PROGRESS_H_
 
+#include <optional>
 #include <string>
 
 namespace dnz::train {
@@ -10,8 +11,10 @@ namespace dnz::train {
 class Progress {
  public:
   Progress();
+  // `loss` is the epoch's running mean, or nothing before the first loss has been read (the
+  // GPU reads its loss back every few steps).
   void Step(int epoch, int epochs, int step, int steps, double images_per_s, double eta_s,
-            double loss);
+            std::optional<double> loss);
   // Ends the bar (if any) and prints `line`.
   void Line(const std::string& line);
 

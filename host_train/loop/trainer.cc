@@ -8,6 +8,7 @@
 #include <fstream>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "checkpoint/checkpoint.h"
@@ -303,10 +304,11 @@ EpochEnd Run::TrainEpoch(int epoch) {
         static_cast<double>(state_.epoch_images - static_cast<int64_t>(first_step) * o_.batch) /
         elapsed;
     const int64_t images_read = state_.epoch_images - images_not_read;
-    progress_.Step(
-        epoch + 1, o_.epochs, step + 1, steps, images_per_s,
-        (steps - step - 1) * elapsed / (step + 1 - first_step),
-        images_read > 0 ? state_.epoch_loss_sum / static_cast<double>(images_read) : 0.0);
+    progress_.Step(epoch + 1, o_.epochs, step + 1, steps, images_per_s,
+                   (steps - step - 1) * elapsed / (step + 1 - first_step),
+                   images_read > 0 ? std::optional<double>(state_.epoch_loss_sum /
+                                                           static_cast<double>(images_read))
+                                   : std::nullopt);
     if (guard_step && backend_->BottleneckPositiveFraction() < kDeadBottleneckFraction) {
       if (!RedrawDeadBottleneck("step " + std::to_string(step + 1) + ": layer-13 ReLU died",
                                 {{"step", step + 1}})) {
