@@ -237,6 +237,11 @@ def gpu_section(gpu_dir):
     if epochs:
         lines.append(f"`{epochs[-1]}` (last epoch); median epoch time "
                      f"{statistics.median(seconds):.2f} s including validation.")
+        done, planned_epochs = re.match(r"epoch (\d+)/(\d+)", epochs[-1]).groups()
+        if done != planned_epochs:
+            lines.append(f"**Only {done} of {planned_epochs} epochs finished** within the check's "
+                         "time budget (`DNZ_GPU_CHECK_SECONDS`); the figures below are those of "
+                         "the checkpoint it saved.")
     else:
         lines.append("No epoch finished (see `bench/results/gpu/train.log`).")
     if "float" in export and "int8" in export:

@@ -17,9 +17,12 @@
 #                                    (exporting the run's checkpoint with build/ if the export
 #                                    did not finish there) and rewrites docs/benchmarks.md.
 #
-# Environment: DNZ_GPU_EPOCHS (default 50) shortens the training run, DNZ_GPU_PRECISION
-# (default auto) sets its precision and DNZ_GPU_TRAIN_SECONDS (default 480) bounds it;
-# DNZ_GPU_PEER_SECONDS (default 240) bounds PyTorch, DNZ_GPU_SKIP_PEER=1 skips it;
+# Environment: DNZ_GPU_CHECK_SECONDS (default 540) bounds the whole check, so that it ends, with
+# its summary, inside the device tool's 600 s per command: each step gets at most what is left
+# after keeping back what the later steps need. DNZ_GPU_EPOCHS (default 50) shortens the
+# training run, DNZ_GPU_PRECISION (default auto) sets its precision and DNZ_GPU_TRAIN_SECONDS
+# (default 480) bounds it further; DNZ_GPU_PEER_SECONDS (default 240) bounds PyTorch,
+# DNZ_GPU_SKIP_PEER=1 skips it;
 # DNZ_CUDNN_LIBRARY names the cuDNN to load (default: the system's, else PyTorch's).
 # For a dry run of this script on the emulated GPU (tests/gpu_emulation/gpu_check_dry_run.sh),
 # DNZ_GPU_CHECK_BUILD (default build-gpu), DNZ_GPU_CHECK_TRAINER (default its host_train),
@@ -78,6 +81,19 @@ if [ "${1:-}" = "import" ]; then
   exit 0
 fi
 
+began=$(date +%s)
+budget="${DNZ_GPU_CHECK_SECONDS:-540}"
+# at_most CAP KEEP: seconds for the next step: CAP, or what is left of the budget after
+# keeping KEEP seconds back for the steps after it, whichever is less (at least 10).
+at_most() {
+  local n=$(( began + budget - $(date +%s) - $2 ))
+  [ "$n" -lt "$1" ] || n=$1
+  [ "$n" -ge 10 ] || n=10
+  echo "$n"
+}
+peer_keep=150  # PyTorch's eager cases and a compile
+[ "${DNZ_GPU_SKIP_PEER:-0}" != "1" ] || peer_keep=15
+
 out="${1:-${OUT:+$OUT/gpu_check}}"
 out="${out:-$root/gpu_check}"
 mkdir -p "$out"
@@ -125,7 +141,8 @@ missing=$(ldd "$trainer" | grep 'not found' || true)
 tests="${DNZ_GPU_CHECK_TESTS:--L ^gpu\$}"
 say "-- GPU tests (ctest $tests)"
 # shellcheck disable=SC2086  # the selection is several words
-if ctest --test-dir "$build" $tests --output-on-failure > "$out/gpu_tests.log" 2>&1; then
+if timeout "$(at_most 240 $(( 240 + peer_keep )))" ctest --test-dir "$build" $tests \
+     --output-on-failure > "$out/gpu_tests.log" 2>&1; then
   say "gpu tests: $(grep -E 'tests passed|tests failed' "$out/gpu_tests.log" | tail -1)"
 else
   status=1
@@ -155,9 +172,9 @@ for graph in on off; do
   [ "$graph" = off ] && profile=(--bench-profile)
   for precision in f32 f16 bf16; do
     name="bench_${precision}_graph_$graph"
-    $train --device cuda --precision "$precision" --cuda-graph "$graph" \
-      --bench-steps "${DNZ_GPU_BENCH_STEPS:-200}" "${profile[@]}" --out "$out/$name" \
-      > "$out/$name.log" 2>&1 || status=1
+    timeout "$(at_most 60 $(( 120 + peer_keep )))" $train --device cuda \
+      --precision "$precision" --cuda-graph "$graph" --bench-steps "${DNZ_GPU_BENCH_STEPS:-200}" \
+      "${profile[@]}" --out "$out/$name" > "$out/$name.log" 2>&1 || status=1
     grep -E '^BENCH|CUDA graph|^PROFILE.*stage="total"' "$out/$name.log" | tee -a "$summary" \
       || tail -3 "$out/$name.log" | tee -a "$summary"
   done
@@ -169,16 +186,25 @@ precision="${DNZ_GPU_PRECISION:-auto}"
 say "-- training: $epochs epochs on the GPU, precision $precision"
 start=$(date +%s)
 trained=0
-if timeout "${DNZ_GPU_TRAIN_SECONDS:-480}" $train --device cuda --precision "$precision" \
-     --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1; then
+# Out of time, host_train takes timeout's SIGTERM as Ctrl-C: it saves its checkpoint, and the
+# epochs that finished are exported and reported as such.
+timeout "$(at_most "${DNZ_GPU_TRAIN_SECONDS:-480}" "$peer_keep")" $train --device cuda \
+  --precision "$precision" --epochs "$epochs" --out "$out/run" > "$out/train.log" 2>&1
+train_exit=$?
+if [ "$train_exit" = 0 ]; then
   trained=1
   say "trained in $(( $(date +%s) - start )) s"
-  grep -E '^epoch [0-9]+/[0-9]+  train|CUDA graph' "$out/train.log" | tail -3 | tee -a "$summary"
+elif [ "$train_exit" = 124 ] && [ -f "$out/run/checkpoint.dnzckpt" ]; then
+  trained=1
+  status=1
+  say "training STOPPED by the time budget after $(( $(date +%s) - start )) s"
 else
   status=1
-  say "training FAILED"
+  say "training FAILED (exit $train_exit)"
   tail -n 5 "$out/train.log" | tee -a "$summary"
 fi
+[ "$trained" = 0 ] \
+  || grep -E '^epoch [0-9]+/[0-9]+  train|CUDA graph' "$out/train.log" | tail -3 | tee -a "$summary"
 
 # 4. The export (the CPU: minutes of int8 and float evaluation without oneDNN) beside the
 # PyTorch peer (the GPU). If time runs out first, `gpu_check.sh import` exports there.
@@ -188,12 +214,19 @@ if [ "$trained" = 1 ]; then
   export_pid=$!
 fi
 if [ "${DNZ_GPU_SKIP_PEER:-0}" != "1" ]; then
-  timeout "${DNZ_GPU_PEER_SECONDS:-240}" python3 "$root/bench/pytorch_peer.py" --mnist "$root/data/mnist" --device cuda \
-    train > "$out/pytorch_peer.log" 2>&1 || say "pytorch peer: exit $? (log: pytorch_peer.log)"
+  timeout "$(at_most "${DNZ_GPU_PEER_SECONDS:-240}" 10)" python3 "$root/bench/pytorch_peer.py" \
+    --mnist "$root/data/mnist" --device cuda train > "$out/pytorch_peer.log" 2>&1 \
+    || say "pytorch peer: exit $? (log: pytorch_peer.log)"
   grep '^PEER' "$out/pytorch_peer.log" | tee -a "$summary"
 fi
 if [ -n "$export_pid" ]; then
-  if wait "$export_pid"; then
+  # Out of time, the export stops here; `gpu_check.sh import` exports the checkpoint there.
+  while kill -0 "$export_pid" 2>/dev/null && [ "$(at_most 1000 0)" -gt 10 ]; do sleep 1; done
+  if kill -0 "$export_pid" 2>/dev/null; then
+    kill "$export_pid"
+    wait "$export_pid"
+    say "export STOPPED by the time budget: gpu_check.sh import exports the checkpoint"
+  elif wait "$export_pid"; then
     grep -iE 'psnr|bce' "$out/export.log" | tail -6 | tee -a "$summary"
   else
     status=1

@@ -41,9 +41,14 @@ bool FileContains(const std::string& path, const std::string& text) {
   return content.find(text) != std::string::npos;
 }
 
-// Runs host_train with `args`. With `interrupt_at`, sends SIGINT as soon as its output
+// How RunHostTrain interrupts a run: Ctrl-C once, or SIGTERM twice 5 ms apart, as `timeout`
+// sends it (to the process, then to its process group).
+enum class Interrupt { kCtrlC, kTimeout };
+
+// Runs host_train with `args`. With `interrupt_at`, interrupts it as soon as its output
 // shows that text (an event, not a fixed delay: it holds on a fast or a loaded machine).
-Result RunHostTrain(const std::vector<std::string>& args, const std::string& interrupt_at = "") {
+Result RunHostTrain(const std::vector<std::string>& args, const std::string& interrupt_at = "",
+                    Interrupt how = Interrupt::kCtrlC) {
   const std::string log = ::testing::TempDir() + "/dnz_run_output_" + std::to_string(::getpid());
   Result result;
   std::remove(log.c_str());  // a previous run's output must not trigger the interrupt
@@ -71,7 +76,12 @@ Result RunHostTrain(const std::vector<std::string>& args, const std::string& int
       }
       std::this_thread::sleep_for(std::chrono::milliseconds(2));
     }
-    if (!exited) ::kill(pid, SIGINT);
+    if (!exited && how == Interrupt::kCtrlC) ::kill(pid, SIGINT);
+    if (!exited && how == Interrupt::kTimeout) {
+      ::kill(pid, SIGTERM);
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+      ::kill(pid, SIGTERM);
+    }
     if (!exited) ::waitpid(pid, &status, 0);
   } else {
     ::waitpid(pid, &status, 0);
@@ -186,6 +196,21 @@ TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
   ASSERT_EQ(lc.size(), 1u);
   EXPECT_EQ(lw[0]["train_bce"].get<double>(), lc[0]["train_bce"].get<double>());
   EXPECT_EQ(lw[0]["val_bce"].get<double>(), lc[0]["val_bce"].get<double>());
+}
+
+// `timeout` signals the process and then its process group: the second SIGTERM is the same
+// request, and the run still saves its checkpoint.
+TEST(HostTrainRun, TimeoutsDoubleSigtermStillSavesTheCheckpoint) {
+  if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
+  const std::string cut = FreshDir("sigterm_twice");
+  const Result r =
+      RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/", Interrupt::kTimeout);
+  ASSERT_EQ(r.exit_code, 130) << r.output;
+  EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
+  Checkpoint c;
+  std::string error;
+  ASSERT_TRUE(LoadCheckpoint(cut + "/" + kCheckpointName, &c, &error)) << error;
+  EXPECT_GT(c.step_in_epoch, 0);
 }
 
 // The runtime's float path must agree with the trainer's own oneDNN forward pass on the same
