@@ -174,22 +174,29 @@ TEST(HostTrainRun, ResumeAfterAnEpochIsBitwiseTheSame) {
   EXPECT_EQ(lw[1]["val_bce"].get<double>(), ls[1]["val_bce"].get<double>());
 }
 
+// An interrupted run exits 130 after saving a loadable mid-epoch checkpoint, and leaves no
+// temporary file.
+void ExpectCheckpointSavedMidEpoch(const Result& r, const std::string& out) {
+  ASSERT_EQ(r.exit_code, 130) << r.output;
+  EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
+  Checkpoint c;
+  std::string error;
+  ASSERT_TRUE(LoadCheckpoint(out + "/" + kCheckpointName, &c, &error)) << error;
+  EXPECT_EQ(c.epoch, 0);
+  EXPECT_GT(c.step_in_epoch, 0);
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+}
+
 TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
   if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
   const std::string whole = FreshDir("sig_whole"), cut = FreshDir("sig_cut");
   ASSERT_EQ(RunHostTrain(SmallRun(whole, 1, 3200)).exit_code, 0);
   // The first step's progress line ("epoch 1/1 step 1/50"): 49 steps are still to come.
-  const Result r = RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/");
-  ASSERT_EQ(r.exit_code, 130) << r.output;
-  EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
-  Checkpoint c;
-  std::string error;
-  ASSERT_TRUE(LoadCheckpoint(cut + "/" + kCheckpointName, &c, &error)) << error;
-  EXPECT_EQ(c.epoch, 0);
-  EXPECT_GT(c.step_in_epoch, 0);
-  for (const auto& entry : std::filesystem::directory_iterator(cut)) {
-    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
-  }
+  ExpectCheckpointSavedMidEpoch(RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/"),
+                                cut);
+  if (HasFatalFailure()) return;
   const Result resumed = RunHostTrain({"--out", cut, "--resume", "--no-pictures"});
   ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
   const auto lw = EpochLog(whole), lc = EpochLog(cut);
@@ -203,14 +210,8 @@ TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
 TEST(HostTrainRun, TimeoutsDoubleSigtermStillSavesTheCheckpoint) {
   if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
   const std::string cut = FreshDir("sigterm_twice");
-  const Result r =
-      RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/", Interrupt::kTimeout);
-  ASSERT_EQ(r.exit_code, 130) << r.output;
-  EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
-  Checkpoint c;
-  std::string error;
-  ASSERT_TRUE(LoadCheckpoint(cut + "/" + kCheckpointName, &c, &error)) << error;
-  EXPECT_GT(c.step_in_epoch, 0);
+  ExpectCheckpointSavedMidEpoch(
+      RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/", Interrupt::kTimeout), cut);
 }
 
 // The runtime's float path must agree with the trainer's own oneDNN forward pass on the same
