@@ -106,6 +106,7 @@ class Run {
   Progress progress_;
   std::string checkpoint_path_;
   std::string error_;
+  bool created_out_ = false;  // --out did not exist before this run
 };
 
 bool Run::Setup() {
@@ -113,6 +114,7 @@ bool Run::Setup() {
   if (!ValidateOptions(o_, &error_)) return false;
   std::error_code ec;
   if (o_.bench_steps == 0) {
+    created_out_ = !std::filesystem::exists(o_.out, ec);
     std::filesystem::create_directories(o_.out, ec);
     if (ec || !std::filesystem::is_directory(o_.out)) {
       error_ = "--out " + o_.out + ": cannot create the folder (" + ec.message() + ")";
@@ -404,7 +406,13 @@ int Run::Finish() {
 
 int Run::Execute() {
   const int code = ExecuteOrFail();
-  if (code == kExitError) PrintError(error_);
+  if (code == kExitError) {
+    PrintError(error_);
+    // A failed run leaves nothing behind, not even the folder it made (remove() takes a
+    // folder only when it is empty).
+    std::error_code ignored;
+    if (created_out_) std::filesystem::remove(requested_.out, ignored);
+  }
   return code;
 }
 

@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <vector>
 
@@ -165,6 +166,14 @@ bool AlgorithmRuns(int algo, const cudnnConvolutionStruct* conv, int batch, cons
   return true;
 }
 
+// A fault a test can ask for: with DNZ_EMULATED_CUDNN_FAIL_AFTER=N, every convolution call
+// after the first N fails, as a cuDNN kernel that cannot run would.
+bool InjectedFailure() {
+  static const char* const text = std::getenv("DNZ_EMULATED_CUDNN_FAIL_AFTER");
+  static long calls = 0;
+  return text != nullptr && *text != '\0' && ++calls > std::atol(text);
+}
+
 }  // namespace
 
 extern "C" {
@@ -172,8 +181,14 @@ extern "C" {
 size_t cudnnGetVersion(void) { return CUDNN_VERSION; }
 
 const char* cudnnGetErrorString(cudnnStatus_t status) {
-  return status == CUDNN_STATUS_SUCCESS ? "CUDNN_STATUS_SUCCESS"
-                                        : "CUDNN_STATUS_BAD_PARAM (emulated)";
+  switch (status) {
+    case CUDNN_STATUS_SUCCESS:
+      return "CUDNN_STATUS_SUCCESS";
+    case CUDNN_STATUS_EXECUTION_FAILED:
+      return "CUDNN_STATUS_EXECUTION_FAILED (emulated)";
+    default:
+      return "CUDNN_STATUS_BAD_PARAM (emulated)";
+  }
 }
 
 cudnnStatus_t cudnnCreate(cudnnHandle_t* handle) {
@@ -303,6 +318,7 @@ cudnnStatus_t cudnnConvolutionForward(cudnnHandle_t handle, const void* alpha,
                                       cudnnConvolutionFwdAlgo_t algo, void* workspace,
                                       size_t workspace_bytes, const void* beta,
                                       const cudnnTensorDescriptor_t y_desc, void* y) {
+  if (InjectedFailure()) return CUDNN_STATUS_EXECUTION_FAILED;
   if (!Agree(x_desc, w_desc, conv, y_desc) ||
       !AlgorithmRuns(algo, conv, x_desc->n, workspace, workspace_bytes, x_desc->type))
     return CUDNN_STATUS_BAD_PARAM;
@@ -355,6 +371,7 @@ cudnnStatus_t cudnnConvolutionBackwardData(cudnnHandle_t handle, const void* alp
                                            cudnnConvolutionBwdDataAlgo_t algo, void* workspace,
                                            size_t workspace_bytes, const void* beta,
                                            const cudnnTensorDescriptor_t dx_desc, void* dx) {
+  if (InjectedFailure()) return CUDNN_STATUS_EXECUTION_FAILED;
   if (!Agree(dx_desc, w_desc, conv, dy_desc) ||
       !AlgorithmRuns(algo, conv, dx_desc->n, workspace, workspace_bytes, dx_desc->type))
     return CUDNN_STATUS_BAD_PARAM;
@@ -407,6 +424,7 @@ cudnnStatus_t cudnnConvolutionBackwardFilter(cudnnHandle_t handle, const void* a
                                              cudnnConvolutionBwdFilterAlgo_t algo, void* workspace,
                                              size_t workspace_bytes, const void* beta,
                                              const cudnnFilterDescriptor_t dw_desc, void* dw) {
+  if (InjectedFailure()) return CUDNN_STATUS_EXECUTION_FAILED;
   if (!Agree(x_desc, dw_desc, conv, dy_desc) ||
       !AlgorithmRuns(algo, conv, x_desc->n, workspace, workspace_bytes, x_desc->type))
     return CUDNN_STATUS_BAD_PARAM;

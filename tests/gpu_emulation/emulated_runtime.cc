@@ -36,6 +36,7 @@ namespace {
 struct Device {
   std::mutex mutex;
   std::map<const char*, size_t> allocations;  // start -> bytes
+  size_t allocated = 0;                       // bytes, as rounded by cudaMalloc
   int streams_capturing = 0;
 };
 Device& TheDevice() {
@@ -43,6 +44,21 @@ Device& TheDevice() {
   return device;
 }
 thread_local cudaError_t last_error = cudaSuccess;
+
+// Faults a test can ask for through the environment, to see the trainer meet what a real GPU
+// machine can: DNZ_EMULATED_GPU_COUNT=0 (no device), DNZ_EMULATED_GPU_MEMORY_MIB (a smaller
+// device, default 4096, so that cudaMalloc runs out).
+int EnvironmentInt(const char* name, int fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr && *text != '\0' ? std::atoi(text) : fallback;
+}
+// What an allocation of `size` bytes takes: cudaMalloc's granularity, 256 bytes.
+size_t Rounded(size_t size) { return size == 0 ? 256 : (size + 255) / 256 * 256; }
+
+size_t MemoryBytes() {
+  static const size_t bytes = size_t(EnvironmentInt("DNZ_EMULATED_GPU_MEMORY_MIB", 4096)) << 20;
+  return bytes;
+}
 
 cudaError_t Fail(cudaError_t error) {
   last_error = error;
@@ -92,13 +108,15 @@ extern "C" {
 cudaError_t cudaMalloc(void** pointer, size_t size) {
   if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
   // Rounded up and aligned like cudaMalloc's (256 bytes); not zeroed, like the GPU's.
-  const size_t rounded = (size + 255) / 256 * 256;
-  void* p = std::aligned_alloc(256, rounded == 0 ? 256 : rounded);
-  if (p == nullptr) return Fail(cudaErrorMemoryAllocation);
-  std::memset(p, 0xA5, rounded == 0 ? 256 : rounded);  // garbage that reads as garbage
+  const size_t rounded = dnz::emu::Rounded(size);
   dnz::emu::Device& d = dnz::emu::TheDevice();
   std::lock_guard<std::mutex> lock(d.mutex);
+  if (rounded > dnz::emu::MemoryBytes() - d.allocated) return Fail(cudaErrorMemoryAllocation);
+  void* p = std::aligned_alloc(256, rounded);
+  if (p == nullptr) return Fail(cudaErrorMemoryAllocation);
+  std::memset(p, 0xA5, rounded);  // garbage that reads as garbage
   d.allocations[static_cast<const char*>(p)] = size;
+  d.allocated += rounded;
   *pointer = p;
   return cudaSuccess;
 }
@@ -108,8 +126,10 @@ cudaError_t cudaFree(void* pointer) {
   dnz::emu::Device& d = dnz::emu::TheDevice();
   {
     std::lock_guard<std::mutex> lock(d.mutex);
-    if (d.allocations.erase(static_cast<const char*>(pointer)) == 0)
-      return Fail(cudaErrorInvalidValue);
+    const auto it = d.allocations.find(static_cast<const char*>(pointer));
+    if (it == d.allocations.end()) return Fail(cudaErrorInvalidValue);
+    d.allocated -= dnz::emu::Rounded(it->second);
+    d.allocations.erase(it);
   }
   std::free(pointer);
   return cudaSuccess;
@@ -239,6 +259,8 @@ const char* cudaGetErrorName(cudaError_t error) {
       return "cudaErrorInvalidValue";
     case cudaErrorMemoryAllocation:
       return "cudaErrorMemoryAllocation";
+    case cudaErrorNoDevice:
+      return "cudaErrorNoDevice";
     case cudaErrorStreamCaptureUnsupported:
       return "cudaErrorStreamCaptureUnsupported";
     case cudaErrorStreamCaptureInvalidated:
@@ -251,12 +273,21 @@ const char* cudaGetErrorName(cudaError_t error) {
 }
 
 const char* cudaGetErrorString(cudaError_t error) {
-  return error == cudaSuccess ? "no error" : "emulated CUDA error";
+  switch (error) {  // CUDA's own wording for the faults a test injects
+    case cudaSuccess:
+      return "no error";
+    case cudaErrorMemoryAllocation:
+      return "out of memory";
+    case cudaErrorNoDevice:
+      return "no CUDA-capable device is detected";
+    default:
+      return "emulated CUDA error";
+  }
 }
 
 cudaError_t cudaGetDeviceCount(int* count) {
-  *count = 1;
-  return cudaSuccess;
+  *count = dnz::emu::EnvironmentInt("DNZ_EMULATED_GPU_COUNT", 1);
+  return *count == 0 ? Fail(cudaErrorNoDevice) : cudaSuccess;  // as CUDA's runtime answers
 }
 
 cudaError_t cudaGetDevice(int* device) {
@@ -270,7 +301,7 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   std::snprintf(prop->name, sizeof prop->name, "CPU emulation of a CUDA device");
   prop->major = 9;
   prop->minor = 0;
-  prop->totalGlobalMem = size_t{1} << 32;
+  prop->totalGlobalMem = dnz::emu::MemoryBytes();
   return cudaSuccess;
 }
 

@@ -1,0 +1,128 @@
+// What `host_train --device cuda` does when the GPU fails it: no device, out of memory, a cuDNN
+// call that fails mid-run. A real GPU machine cannot be made to fail on cue; the emulation
+// can (DNZ_EMULATED_GPU_COUNT, DNZ_EMULATED_GPU_MEMORY_MIB, DNZ_EMULATED_CUDNN_FAIL_AFTER,
+// emulated_runtime.cc and emulated_cudnn.cc). Each failure must be one line on stderr that
+// names the CUDA or cuDNN status, exit 1, and no half-written file: a run that saved nothing
+// leaves not even its folder; one that failed after an epoch keeps that epoch's checkpoint.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include "checkpoint/checkpoint.h"
+
+namespace dnz::train {
+namespace {
+
+struct Outcome {
+  int exit_code = -1;
+  std::string out, err;
+};
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream f(path);
+  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
+}
+
+// Runs the emulated host_train on 16 images (batches of 4) with `environment` set.
+Outcome RunEmulatedTrainer(const std::string& environment, const std::string& args,
+                           const std::string& out_dir) {
+  const std::string base = ::testing::TempDir() + "/dnz_faults_" + std::to_string(::getpid());
+  const std::string command = "env DNZ_CUDNN_LIBRARY=" + std::string(DNZ_EMULATED_CUDNN) + " " +
+                              environment + " " + DNZ_HOST_TRAIN_BIN + " --data " + DNZ_MNIST_DIR +
+                              " --train-limit 16 --val-limit 16 --batch 4 --no-pictures --out " +
+                              out_dir + " " + args + " > " + base + ".out 2> " + base + ".err";
+  const int status = std::system(command.c_str());
+  Outcome o;
+  o.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  o.out = ReadFile(base + ".out");
+  o.err = ReadFile(base + ".err");
+  return o;
+}
+
+std::string FreshPath(const std::string& name) {
+  const std::string path =
+      ::testing::TempDir() + "/dnz_faults_" + name + "_" + std::to_string(::getpid());
+  std::filesystem::remove_all(path);
+  return path;
+}
+
+// Exit 1 and exactly one line on stderr, naming `status`.
+void ExpectOneErrorLine(const Outcome& o, const std::string& status) {
+  EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
+  EXPECT_NE(o.err.find(status), std::string::npos) << o.err;
+  EXPECT_EQ(o.err.find('\n'), o.err.size() - 1) << "more than one line:\n" << o.err;
+}
+
+TEST(EmulatedGpuFaults, NoDeviceIsOneLineAndLeavesNoFolder) {
+  const std::string out = FreshPath("no_device");
+  ExpectOneErrorLine(RunEmulatedTrainer("DNZ_EMULATED_GPU_COUNT=0", "--device cuda", out),
+                     "cudaErrorNoDevice");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+#if DNZ_TRAIN_WITH_ONEDNN
+TEST(EmulatedGpuFaults, NoDeviceWithDeviceAutoTrainsOnTheCpuAndSaysWhy) {
+  const std::string out = FreshPath("auto");
+  const Outcome o = RunEmulatedTrainer("DNZ_EMULATED_GPU_COUNT=0", "--device auto --epochs 1", out);
+  EXPECT_EQ(o.exit_code, 0) << o.out << o.err;
+  EXPECT_NE(o.out.find("training on the CPU (GPU: cuda: cudaGetDeviceCount: cudaErrorNoDevice"),
+            std::string::npos)
+      << o.out;
+  EXPECT_TRUE(std::filesystem::exists(out + "/" + kCheckpointName));
+  std::filesystem::remove_all(out);
+}
+#endif
+
+TEST(EmulatedGpuFaults, OutOfMemoryIsOneLineAndLeavesNoFolder) {
+  const std::string out = FreshPath("oom");
+  ExpectOneErrorLine(RunEmulatedTrainer("DNZ_EMULATED_GPU_MEMORY_MIB=2", "--device cuda", out),
+                     "cudaErrorMemoryAllocation (out of memory)");
+  EXPECT_FALSE(std::filesystem::exists(out));
+}
+
+// A folder that was there before the run is the user's: it stays.
+TEST(EmulatedGpuFaults, AFailedRunKeepsAFolderItDidNotMake) {
+  const std::string out = FreshPath("existing");
+  std::filesystem::create_directories(out);
+  ExpectOneErrorLine(RunEmulatedTrainer("DNZ_EMULATED_GPU_MEMORY_MIB=2", "--device cuda", out),
+                     "cudaErrorMemoryAllocation");
+  EXPECT_TRUE(std::filesystem::is_directory(out));
+  std::filesystem::remove_all(out);
+}
+
+TEST(EmulatedGpuFaults, CudnnFailureBeforeAnEpochLeavesNoFolder) {
+  for (const char* graph : {"on", "off"}) {  // fails inside the first step's capture, or not
+    const std::string out = FreshPath(std::string("cudnn_early_") + graph);
+    ExpectOneErrorLine(RunEmulatedTrainer("DNZ_EMULATED_CUDNN_FAIL_AFTER=10",
+                                          std::string("--device cuda --cuda-graph ") + graph, out),
+                       "CUDNN_STATUS_EXECUTION_FAILED");
+    EXPECT_FALSE(std::filesystem::exists(out)) << graph;
+  }
+}
+
+// 250 convolution calls take the run into its second epoch (about 120 an epoch here, steps
+// launched directly): the first epoch's checkpoint and log stay, whole.
+TEST(EmulatedGpuFaults, CudnnFailureMidRunKeepsTheLastEpochsCheckpoint) {
+  const std::string out = FreshPath("cudnn_mid");
+  const Outcome o = RunEmulatedTrainer("DNZ_EMULATED_CUDNN_FAIL_AFTER=250",
+                                       "--device cuda --cuda-graph off --epochs 3", out);
+  ExpectOneErrorLine(o, "CUDNN_STATUS_EXECUTION_FAILED");
+  EXPECT_NE(o.out.find("epoch 1/3  train"), std::string::npos) << o.out;
+  EXPECT_EQ(o.out.find("epoch 2/3  train"), std::string::npos) << o.out;
+  Checkpoint c;
+  std::string error;
+  ASSERT_TRUE(LoadCheckpoint(out + "/" + kCheckpointName, &c, &error)) << error;
+  EXPECT_EQ(c.epoch, 1);
+  for (const auto& entry : std::filesystem::directory_iterator(out)) {
+    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
+  }
+  std::filesystem::remove_all(out);
+}
+
+}  // namespace
+}  // namespace dnz::train
