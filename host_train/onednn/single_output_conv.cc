@@ -9,8 +9,10 @@ namespace {
 // The kernels, for a compile-time block so the inner loop is one SIMD register (B = 16).
 // The forward pass makes X neighbouring outputs of a row at once: X independent sums per
 // weight load, where one sum alone waits on each multiply-add before the next. Each output
-// still adds its terms in the same order, so the result does not depend on X.
-template <int B, int X>
+// still adds its terms in the same order, so the result does not depend on X, nor on whether
+// the window needed bounds checks (kInside: it lies inside the input, as every window of a
+// 'valid' conv does; then the loops have no branch and the sums stay in registers).
+template <int B, int X, bool kInside>
 inline __attribute__((always_inline)) void ForwardOutputs(const SingleOutputConvShape& s,
                                                           const float* src, const float* weights,
                                                           float bias, int y, int x0, float* dst) {
@@ -19,13 +21,13 @@ inline __attribute__((always_inline)) void ForwardOutputs(const SingleOutputConv
   for (int cb = 0; cb < s.channel_blocks; ++cb) {
     for (int ky = 0; ky < k; ++ky) {
       const int iy = y + ky - pad;
-      if (iy < 0 || iy >= in) continue;
+      if (!kInside && (iy < 0 || iy >= in)) continue;
       const float* row = src + (static_cast<size_t>(cb) * in + iy) * in * B;
       for (int kx = 0; kx < k; ++kx) {
         const float* wp = weights + ((static_cast<size_t>(cb) * k + ky) * k + kx) * B;
         for (int i = 0; i < X; ++i) {
           const int ix = x0 + i + kx - pad;
-          if (ix < 0 || ix >= in) continue;
+          if (!kInside && (ix < 0 || ix >= in)) continue;
           const float* sp = row + static_cast<size_t>(ix) * B;
           for (int b = 0; b < B; ++b) acc[i][b] += sp[b] * wp[b];
         }
@@ -44,11 +46,20 @@ inline __attribute__((always_inline)) void ForwardImage(const SingleOutputConvSh
                                                         const float* src, const float* weights,
                                                         float bias, float* dst) {
   constexpr int kX = 4;
-  const int out = s.out_side;
+  const int out = s.out_side, k = s.kernel, in = s.in_side, pad = s.padding;
+  // Windows from [first, last] (rows and columns alike) lie inside the input.
+  const int first = pad, last = in + pad - k;
   for (int y = 0; y < out; ++y) {
+    const bool row_inside = y >= first && y <= last;
     int x = 0;
-    for (; x + kX <= out; x += kX) ForwardOutputs<B, kX>(s, src, weights, bias, y, x, dst);
-    for (; x < out; ++x) ForwardOutputs<B, 1>(s, src, weights, bias, y, x, dst);
+    for (; x + kX <= out; x += kX) {
+      if (row_inside && x >= first && x + kX - 1 <= last) {
+        ForwardOutputs<B, kX, true>(s, src, weights, bias, y, x, dst);
+      } else {
+        ForwardOutputs<B, kX, false>(s, src, weights, bias, y, x, dst);
+      }
+    }
+    for (; x < out; ++x) ForwardOutputs<B, 1, false>(s, src, weights, bias, y, x, dst);
   }
 }
 
