@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <string>
 #include <vector>
 
 #include "emulated_device.h"
@@ -118,7 +119,14 @@ std::vector<Candidate> Candidates(const cudnnConvolutionStruct* conv, const cudn
   list.push_back({3, CUDNN_STATUS_NOT_SUPPORTED, CUDNN_DETERMINISTIC});
   return list;
 }
-size_t WorkspaceOf(int algo, int batch) { return size_t(algo + 1) * 256 * size_t(batch); }
+// The workspace an algorithm needs: it grows with the batch, unless a test asks for one size
+// for every batch (DNZ_EMULATED_CUDNN_FIXED_WORKSPACE=1), as some real algorithms need: then
+// growing the batch buffers alone must void the captured steps.
+size_t WorkspaceOf(int algo, int batch) {
+  static const char* const fixed = std::getenv("DNZ_EMULATED_CUDNN_FIXED_WORKSPACE");
+  const bool per_batch = fixed == nullptr || std::string(fixed) != "1";
+  return size_t(algo + 1) * 256 * (per_batch ? size_t(batch) : 64);
+}
 
 template <typename Perf, typename Algo>
 cudnnStatus_t Rank(const cudnnConvolutionStruct* conv, const cudnnFilterStruct* w, int batch,
