@@ -2,24 +2,19 @@
 // resume continues bit for bit, SIGINT saves a loadable checkpoint and exits 130, and bad
 // paths fail with one clear line.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
-#include <fstream>
-#include <nlohmann/json.hpp>
 #include <string>
-#include <thread>
 #include <utility>
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
 #include "network/backend.h"
+#include "trainer_process.h"
 
 namespace dnz::train {
 namespace {
@@ -29,77 +24,11 @@ bool HaveMnist() {  // plain or gzip-compressed (host_lib/data/mnist.h)
   return std::filesystem::exists(images) || std::filesystem::exists(images + ".gz");
 }
 
-struct Result {
-  int exit_code = -1;
-  std::string output;
-};
+using Result = TrainerRun;
 
-// Whether the file at `path` contains `text` yet.
-bool FileContains(const std::string& path, const std::string& text) {
-  std::ifstream f(path);
-  const std::string content((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  return content.find(text) != std::string::npos;
-}
-
-// How RunHostTrain interrupts a run: Ctrl-C once, or SIGTERM twice 5 ms apart, as `timeout`
-// sends it (to the process, then to its process group).
-enum class Interrupt { kCtrlC, kTimeout };
-
-// Runs host_train with `args`. With `interrupt_at`, interrupts it as soon as its output
-// shows that text (an event, not a fixed delay: it holds on a fast or a loaded machine).
 Result RunHostTrain(const std::vector<std::string>& args, const std::string& interrupt_at = "",
                     Interrupt how = Interrupt::kCtrlC) {
-  const std::string log = ::testing::TempDir() + "/dnz_run_output_" + std::to_string(::getpid());
-  Result result;
-  std::remove(log.c_str());  // a previous run's output must not trigger the interrupt
-  const pid_t pid = ::fork();
-  if (pid == 0) {
-    FILE* out = std::freopen(log.c_str(), "w", stdout);
-    (void)out;
-    ::dup2(::fileno(stdout), STDERR_FILENO);
-    std::vector<char*> argv;
-    std::string bin = DNZ_HOST_TRAIN_BIN;
-    argv.push_back(bin.data());
-    std::vector<std::string> copy = args;
-    for (std::string& a : copy) argv.push_back(a.data());
-    argv.push_back(nullptr);
-    ::execv(bin.c_str(), argv.data());
-    ::_exit(127);
-  }
-  int status = 0;
-  if (!interrupt_at.empty()) {
-    bool exited = false;
-    while (!FileContains(log, interrupt_at)) {
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        exited = true;
-        break;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(2));
-    }
-    if (!exited && how == Interrupt::kCtrlC) ::kill(pid, SIGINT);
-    if (!exited && how == Interrupt::kTimeout) {
-      ::kill(pid, SIGTERM);
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-      ::kill(pid, SIGTERM);
-    }
-    if (!exited) ::waitpid(pid, &status, 0);
-  } else {
-    ::waitpid(pid, &status, 0);
-  }
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  std::ifstream f(log);
-  result.output.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
-  return result;
-}
-
-std::vector<nlohmann::json> EpochLog(const std::string& out) {
-  std::vector<nlohmann::json> epochs;
-  std::ifstream f(out + "/train_log.jsonl");
-  for (std::string line; std::getline(f, line);) {
-    const auto j = nlohmann::json::parse(line);
-    if (j.contains("epoch")) epochs.push_back(j);
-  }
-  return epochs;
+  return RunTrainer(DNZ_HOST_TRAIN_BIN, args, interrupt_at, how);
 }
 
 // Run folders carry the process id (two test runs at once never share one) and are
@@ -172,21 +101,6 @@ TEST(HostTrainRun, ResumeAfterAnEpochIsBitwiseTheSame) {
   ASSERT_EQ(ls.size(), 2u);
   EXPECT_EQ(lw[1]["train_bce"].get<double>(), ls[1]["train_bce"].get<double>());
   EXPECT_EQ(lw[1]["val_bce"].get<double>(), ls[1]["val_bce"].get<double>());
-}
-
-// An interrupted run exits 130 after saving a loadable mid-epoch checkpoint, and leaves no
-// temporary file.
-void ExpectCheckpointSavedMidEpoch(const Result& r, const std::string& out) {
-  ASSERT_EQ(r.exit_code, 130) << r.output;
-  EXPECT_NE(r.output.find("checkpoint saved to"), std::string::npos) << r.output;
-  Checkpoint c;
-  std::string error;
-  ASSERT_TRUE(LoadCheckpoint(out + "/" + kCheckpointName, &c, &error)) << error;
-  EXPECT_EQ(c.epoch, 0);
-  EXPECT_GT(c.step_in_epoch, 0);
-  for (const auto& entry : std::filesystem::directory_iterator(out)) {
-    EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
-  }
 }
 
 TEST(HostTrainRun, SigintSavesALoadableCheckpointAndResumesExactly) {
