@@ -165,6 +165,13 @@ std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase, bool ste
   return backend;
 }
 
+// The dead-bottleneck guard's measure, counted on the GPU: dead, alive, all positive.
+TEST_F(CudaBackendTest, BottleneckFractionTellsDeadFromAlive) {
+  auto backend = MakeGpuBackend(2, true);
+  ASSERT_TRUE(backend);
+  ExpectBottleneckFractionTellsDeadFromAlive(backend.get(), 2);
+}
+
 // The whole network, loss and every layer's gradients, against the double reference.
 TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
   const int batch = 2;

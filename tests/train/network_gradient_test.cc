@@ -126,6 +126,13 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
 }
 #endif  // DNZ_TRAIN_WITH_ONEDNN
 
+TEST(SeedNetwork, OnednnBottleneckFractionTellsDeadFromAlive) {
+  std::string error;
+  auto backend = MakeCpuBackend(2, "f32", &error);
+  if (!backend) GTEST_SKIP() << error;
+  ExpectBottleneckFractionTellsDeadFromAlive(backend.get(), 2);
+}
+
 TEST(SeedNetwork, AdamFollowsKerasFormula) {
   // One parameter, two steps, checked by hand: Keras adds epsilon to sqrt(v), not v_hat.
   AdamConfig c;

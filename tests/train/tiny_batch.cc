@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <string>
+#include <vector>
 
 #include "data/noise.h"
 #include "network/backend.h"
@@ -75,6 +77,31 @@ std::unique_ptr<TrainBackend> MakeCpuBackend(int batch, const std::string& preci
   options.train_batch = batch;
   options.precision = precision;
   return CreateBackend(options, error);
+}
+
+void ExpectBottleneckFractionTellsDeadFromAlive(TrainBackend* backend, int batch) {
+  const TinyBatch b = MakeBatch(batch);
+  const std::vector<double> alive = AliveParams(b, batch);
+  const size_t bias = SeedParamLayout().bias_offset[kBottleneckConv];
+  std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
+  for (const double bottleneck_bias : {0.0, -1e4, 1e4}) {  // 0.0: the alive draw's own
+    SCOPED_TRACE("layer-13 bias " + std::to_string(bottleneck_bias));
+    std::vector<float> params(alive.begin(), alive.end());
+    if (bottleneck_bias != 0.0) params[bias] = static_cast<float>(bottleneck_bias);
+    std::string error;
+    ASSERT_TRUE(backend->SetParameters(params, &error) &&
+                backend->Forward(b.noisy.data(), batch, logits.data(), &error))
+        << error;
+    const double fraction = backend->BottleneckPositiveFraction();
+    if (bottleneck_bias < 0.0) {
+      EXPECT_EQ(fraction, 0.0);
+    } else if (bottleneck_bias > 0.0) {
+      EXPECT_EQ(fraction, 1.0);
+    } else {
+      EXPECT_GT(fraction, 0.05);
+      EXPECT_LT(fraction, 1.0);
+    }
+  }
 }
 
 }  // namespace dnz::train

@@ -39,6 +39,11 @@ ReferenceCase MakeReferenceCase(int batch);
 std::unique_ptr<TrainBackend> MakeCpuBackend(int batch, const std::string& precision,
                                              std::string* error);
 
+// The dead-bottleneck guard's measure on `backend` (built for `batch` images): the share of
+// layer 13's outputs above zero is between 0 and 1 for alive weights, 0 with layer 13's bias
+// far below zero (a dead ReLU) and 1 with it far above.
+void ExpectBottleneckFractionTellsDeadFromAlive(TrainBackend* backend, int batch);
+
 // Each layer's gradient points the reference's way (cosine above `min_cosine`) with a
 // length within `length_tolerance` of the reference's: how 16-bit backends are checked.
 void ExpectLayerGradientsAlign(const std::vector<float>& got, const std::vector<double>& want,
