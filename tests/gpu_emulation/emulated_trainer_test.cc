@@ -95,6 +95,18 @@ TEST(EmulatedGpuRun, CtrlCSavesACheckpointThatResumesExactly) {
   std::filesystem::remove_all(cut);
 }
 
+// The dead-bottleneck guard on the GPU: seed 22's first draw is dead on the first batch (as
+// on the CPU, HostTrainRun.ADeadBottleneckAtInitIsRedrawn), seed 23's is not.
+TEST(EmulatedGpuRun, ADeadBottleneckAtInitIsRedrawn) {
+  const std::string out = FreshPath("dead_init");
+  ExpectOneRedrawAtInit(
+      RunTrainer(DNZ_HOST_TRAIN_BIN, {"--data", DNZ_MNIST_DIR, "--out", out, "--device", "cuda",
+                                      "--epochs", "1", "--seed", "22", "--train-limit", "128",
+                                      "--batch", "64", "--val-limit", "16", "--no-pictures"}),
+      out, 22);
+  std::filesystem::remove_all(out);
+}
+
 TEST(EmulatedGpuFaults, NoDeviceIsOneLineAndLeavesNoFolder) {
   const std::string out = FreshPath("no_device");
   ExpectOneErrorLine(RunEmulatedTrainer("DNZ_EMULATED_GPU_COUNT=0", "--device cuda", out),

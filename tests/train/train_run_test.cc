@@ -128,6 +128,16 @@ TEST(HostTrainRun, TimeoutsDoubleSigtermStillSavesTheCheckpoint) {
       RunHostTrain(SmallRun(cut, 1, 3200), /*interrupt_at=*/"step 1/", Interrupt::kTimeout), cut);
 }
 
+// Seed 22's first draw leaves layer 13's ReLU dead on the first batch (0 of its outputs above
+// zero): the guard says so, draws again from seed 23 (alive), logs it, and the run trains.
+TEST(HostTrainRun, ADeadBottleneckAtInitIsRedrawn) {
+  if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
+  const std::string out = FreshDir("dead_init");
+  std::vector<std::string> args = SmallRun(out, 1, 128);
+  args[15] = "22";  // --seed
+  ExpectOneRedrawAtInit(RunHostTrain(args), out, 22);
+}
+
 // The runtime's float path must agree with the trainer's own oneDNN forward pass on the same
 // noisy test digits, and int8 must stay close to float.
 TEST(HostTrainRun, ExportWritesAModelWhoseMetricsMatchTheTrainer) {

@@ -68,14 +68,27 @@ TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>&
   return run;
 }
 
-std::vector<nlohmann::json> EpochLog(const std::string& out) {
-  std::vector<nlohmann::json> epochs;
+namespace {
+
+// The entries of OUT/train_log.jsonl that have `key`.
+std::vector<nlohmann::json> LogEntriesWith(const std::string& out, const char* key) {
+  std::vector<nlohmann::json> entries;
   std::ifstream f(out + "/train_log.jsonl");
   for (std::string line; std::getline(f, line);) {
     const auto j = nlohmann::json::parse(line);
-    if (j.contains("epoch")) epochs.push_back(j);
+    if (j.contains(key)) entries.push_back(j);
   }
-  return epochs;
+  return entries;
+}
+
+}  // namespace
+
+std::vector<nlohmann::json> EpochLog(const std::string& out) {
+  return LogEntriesWith(out, "epoch");
+}
+
+std::vector<nlohmann::json> EventLog(const std::string& out) {
+  return LogEntriesWith(out, "event");
 }
 
 void ExpectCheckpointSavedMidEpoch(const TrainerRun& run, const std::string& out) {
@@ -89,6 +102,27 @@ void ExpectCheckpointSavedMidEpoch(const TrainerRun& run, const std::string& out
   for (const auto& entry : std::filesystem::directory_iterator(out)) {
     EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
   }
+}
+
+void ExpectOneRedrawAtInit(const TrainerRun& run, const std::string& out, uint64_t seed) {
+  ASSERT_EQ(run.exit_code, 0) << run.output;
+  const std::string from = std::to_string(seed), next = std::to_string(seed + 1);
+  EXPECT_NE(run.output.find("init seed " + from + ": layer-13 ReLU is dead"), std::string::npos)
+      << run.output;
+  EXPECT_NE(run.output.find("re-drawing the weights with seed " + next), std::string::npos)
+      << run.output;
+  EXPECT_EQ(run.output.find("init seed " + next + ": layer-13 ReLU is dead"), std::string::npos)
+      << run.output;
+  const auto events = EventLog(out);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]["event"], "dead_relu_redraw");
+  EXPECT_EQ(events[0]["init_seed"], seed);
+  EXPECT_EQ(events[0]["next_init_seed"], seed + 1);
+  Checkpoint c;
+  std::string error;
+  ASSERT_TRUE(LoadCheckpoint(out + "/" + kCheckpointName, &c, &error)) << error;
+  EXPECT_EQ(c.init_seed, seed + 1);
+  EXPECT_EQ(c.reinits, 1);
 }
 
 }  // namespace dnz::train

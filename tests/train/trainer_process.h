@@ -4,6 +4,7 @@
 #ifndef DNZ_TESTS_TRAIN_TRAINER_PROCESS_H_
 #define DNZ_TESTS_TRAIN_TRAINER_PROCESS_H_
 
+#include <cstdint>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -27,9 +28,16 @@ TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>&
 // The epoch entries of OUT/train_log.jsonl.
 std::vector<nlohmann::json> EpochLog(const std::string& out);
 
+// The entries of OUT/train_log.jsonl that record an event (such as "dead_relu_redraw").
+std::vector<nlohmann::json> EventLog(const std::string& out);
+
 // The run exited 130 after saving a loadable mid-epoch checkpoint in `out`, and left no
 // temporary file there.
 void ExpectCheckpointSavedMidEpoch(const TrainerRun& run, const std::string& out);
+
+// The run drew dead weights from `seed` at init, said so, drew again from seed + 1 (alive),
+// logged the re-draw, and trained to the end from seed + 1.
+void ExpectOneRedrawAtInit(const TrainerRun& run, const std::string& out, uint64_t seed);
 
 }  // namespace dnz::train
 
