@@ -10,9 +10,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <string>
 #include <vector>
 
 #include "emulated_device.h"
@@ -123,9 +121,8 @@ std::vector<Candidate> Candidates(const cudnnConvolutionStruct* conv, const cudn
 // for every batch (DNZ_EMULATED_CUDNN_FIXED_WORKSPACE=1), as some real algorithms need: then
 // growing the batch buffers alone must void the captured steps.
 size_t WorkspaceOf(int algo, int batch) {
-  static const char* const fixed = std::getenv("DNZ_EMULATED_CUDNN_FIXED_WORKSPACE");
-  const bool per_batch = fixed == nullptr || std::string(fixed) != "1";
-  return size_t(algo + 1) * 256 * (per_batch ? size_t(batch) : 64);
+  static const bool fixed = dnz::emu::EnvironmentInt("DNZ_EMULATED_CUDNN_FIXED_WORKSPACE", 0) == 1;
+  return size_t(algo + 1) * 256 * (fixed ? 64 : size_t(batch));
 }
 
 template <typename Perf, typename Algo>
@@ -177,9 +174,9 @@ bool AlgorithmRuns(int algo, const cudnnConvolutionStruct* conv, int batch, cons
 // A fault a test can ask for: with DNZ_EMULATED_CUDNN_FAIL_AFTER=N, every convolution call
 // after the first N fails, as a cuDNN kernel that cannot run would.
 bool InjectedFailure() {
-  static const char* const text = std::getenv("DNZ_EMULATED_CUDNN_FAIL_AFTER");
+  static const int fail_after = dnz::emu::EnvironmentInt("DNZ_EMULATED_CUDNN_FAIL_AFTER", -1);
   static long calls = 0;
-  return text != nullptr && *text != '\0' && ++calls > std::atol(text);
+  return fail_after >= 0 && ++calls > fail_after;
 }
 
 }  // namespace

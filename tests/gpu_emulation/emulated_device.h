@@ -32,6 +32,11 @@ bool Capturing(cudaStream_t stream);
 // GPU would not make (an undersized buffer there corrupts memory silently).
 void RequireDevice(const void* pointer, size_t bytes, const char* what);
 
+// The integer in environment variable `name`, or `fallback` where it is unset or empty: how
+// a test asks the emulation for a fault (DNZ_EMULATED_GPU_COUNT, DNZ_EMULATED_GPU_MEMORY_MIB,
+// DNZ_EMULATED_CUDNN_FAIL_AFTER, DNZ_EMULATED_CUDNN_FIXED_WORKSPACE).
+int EnvironmentInt(const char* name, int fallback);
+
 }  // namespace dnz::emu
 
 #endif  // DNZ_TESTS_GPU_EMULATION_EMULATED_DEVICE_H_

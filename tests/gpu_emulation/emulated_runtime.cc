@@ -45,16 +45,10 @@ Device& TheDevice() {
 }
 thread_local cudaError_t last_error = cudaSuccess;
 
-// Faults a test can ask for through the environment, to see the trainer meet what a real GPU
-// machine can: DNZ_EMULATED_GPU_COUNT=0 (no device), DNZ_EMULATED_GPU_MEMORY_MIB (a smaller
-// device, default 4096, so that cudaMalloc runs out).
-int EnvironmentInt(const char* name, int fallback) {
-  const char* text = std::getenv(name);
-  return text != nullptr && *text != '\0' ? std::atoi(text) : fallback;
-}
 // What an allocation of `size` bytes takes: cudaMalloc's granularity, 256 bytes.
 size_t Rounded(size_t size) { return size == 0 ? 256 : (size + 255) / 256 * 256; }
 
+// A smaller device on request (DNZ_EMULATED_GPU_MEMORY_MIB), so that cudaMalloc runs out.
 size_t MemoryBytes() {
   static const size_t bytes = size_t(EnvironmentInt("DNZ_EMULATED_GPU_MEMORY_MIB", 4096)) << 20;
   return bytes;
@@ -91,6 +85,11 @@ void Enqueue(cudaStream_t stream, std::function<void()> work) {
 }
 
 bool Capturing(cudaStream_t stream) { return stream != nullptr && stream->capturing; }
+
+int EnvironmentInt(const char* name, int fallback) {
+  const char* text = std::getenv(name);
+  return text != nullptr && *text != '\0' ? std::atoi(text) : fallback;
+}
 
 void RequireDevice(const void* pointer, size_t bytes, const char* what) {
   if (bytes == 0 || InAllocation(pointer, bytes)) return;
