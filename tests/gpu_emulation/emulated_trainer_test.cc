@@ -14,8 +14,6 @@
 #include <unistd.h>
 
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <string>
 
 #include "checkpoint/checkpoint.h"
@@ -28,11 +26,6 @@ struct Outcome {
   int exit_code = -1;
   std::string out, err;
 };
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream f(path);
-  return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
-}
 
 // Runs the emulated host_train on 16 images (batches of 4) with `environment` set (the
 // emulated cuDNN is set for every process by emulated_environment.cc), stdout and stderr apart.

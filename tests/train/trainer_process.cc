@@ -15,14 +15,10 @@
 #include "checkpoint/checkpoint.h"
 
 namespace dnz::train {
-namespace {
-
-std::string ReadAll(const std::string& path) {
+std::string ReadFile(const std::string& path) {
   std::ifstream f(path);
   return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};
 }
-
-}  // namespace
 
 TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>& args,
                       const std::string& interrupt_at, Interrupt how) {
@@ -45,7 +41,7 @@ TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>&
   int status = 0;
   if (!interrupt_at.empty()) {
     bool exited = false;
-    while (ReadAll(log).find(interrupt_at) == std::string::npos) {
+    while (ReadFile(log).find(interrupt_at) == std::string::npos) {
       if (::waitpid(pid, &status, WNOHANG) == pid) {
         exited = true;
         break;
@@ -64,7 +60,7 @@ TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>&
   }
   TrainerRun run;
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  run.output = ReadAll(log);
+  run.output = ReadFile(log);
   return run;
 }
 

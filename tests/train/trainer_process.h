@@ -25,6 +25,9 @@ enum class Interrupt { kCtrlC, kTimeout };
 TrainerRun RunTrainer(const std::string& binary, const std::vector<std::string>& args,
                       const std::string& interrupt_at = "", Interrupt how = Interrupt::kCtrlC);
 
+// The whole of the file at `path` ("" where there is none).
+std::string ReadFile(const std::string& path);
+
 // The epoch entries of OUT/train_log.jsonl.
 std::vector<nlohmann::json> EpochLog(const std::string& out);
 
