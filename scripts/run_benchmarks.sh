@@ -4,7 +4,8 @@
 # bench/results/ (committed: peak.json, runtime.json, runtime_no_vnni.json, peer_infer.txt,
 # train.txt, peer_train.txt, and from scripts/run_load_benchmark.sh, run last, load_*) and
 # docs/benchmarks.md is written from them. Needs a build (scripts/build.sh), MNIST, and for
-# the peer Debian's python3-torch (installed here if missing). Takes about 13 minutes.
+# the peer Debian's python3-torch (installed here if missing). Takes about 15 minutes
+# (DNZ_BENCH_ROUNDS, 3 by default: the training rounds).
 #   scripts/run_benchmarks.sh [MODEL]      (default: models/default.dnz)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
@@ -30,17 +31,23 @@ ONEDNN_MAX_CPU_ISA=AVX2 "$root/build/bench/runtime_bench" --model "$model" \
 echo "bench: PyTorch peer, inference"
 { /usr/bin/python3 "$peer" --mnist "$root/data/mnist" info | grep '^PEER info'
   /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 infer; } | tee "$out/peer_infer.txt"
-echo "bench: trainer"
+# Training: rounds of (ours in each precision, then the peer) per thread count, so that a
+# noisy minute on this shared machine hits one round of both sides, not one side; the page
+# quotes each configuration's median over the rounds.
+rounds="${DNZ_BENCH_ROUNDS:-3}"
 : >"$out/train.txt"
-for precision in f32 bf16; do
+: >"$out/peer_train.txt"
+for round in $(seq "$rounds"); do
   for t in 1 2; do
-    "$root/build/host_train/host_train" --bench-steps 20 --bench-profile --threads "$t" \
-      --precision "$precision" --data "$root/data/mnist" | tee -a "$out/train.txt"
+    echo "bench: trainer and PyTorch peer, round $round of $rounds, $t thread(s)"
+    for precision in f32 bf16; do
+      "$root/build/host_train/host_train" --bench-steps 20 --bench-profile --threads "$t" \
+        --precision "$precision" --data "$root/data/mnist" | tee -a "$out/train.txt"
+    done
+    /usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads "$t" --steps 20 train \
+      | tee -a "$out/peer_train.txt"
   done
 done
-echo "bench: PyTorch peer, training"
-/usr/bin/python3 "$peer" --mnist "$root/data/mnist" --threads 1,2 --steps 20 train \
-  | tee "$out/peer_train.txt"
 "$root/scripts/run_load_benchmark.sh" "$model"
 /usr/bin/python3 "$root/scripts/write_benchmarks_md.py" "$out" "$root/docs/benchmarks.md" \
   "$root/README.md"

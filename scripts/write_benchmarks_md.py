@@ -215,26 +215,61 @@ def peer_torch_version(path):
     return None
 
 
-def cpu_stage_section(train_path):
-    """Where a CPU training step goes: the PROFILE lines that follow each BENCH line of
-    train.txt (run_benchmarks.sh runs host_train with --bench-profile)."""
-    runs, current = [], None
-    for line in open(train_path):
+def train_runs(results):
+    """host_train's runs in train.txt, {(backend, threads): [run, ...]} in round order; a run
+    is {"ips": images/s, "line": its BENCH line, "profile": the PROFILE lines after it}."""
+    runs, current = {}, None
+    for line in open(os.path.join(results, "train.txt")):
         if line.startswith("BENCH train"):
-            backend = re.search(r"backend=(\S+)", line)[1]
-            threads = re.search(r"(\d+ threads?)\b", line)[1]
-            current = [f"{backend}, {threads}", []]
-            runs.append(current)
+            key = (re.search(r"backend=(\S+)", line)[1],
+                   int(re.search(r"(\d+) threads?\b", line)[1]))
+            current = {"ips": float(re.search(r"img_per_s=([\d.]+)", line)[1]),
+                       "line": line.rstrip(), "profile": []}
+            runs.setdefault(key, []).append(current)
         elif line.startswith("PROFILE") and current:
-            current[1].append(line)
-    table = stage_table([(label, stage_profile("".join(text))) for label, text in runs])
+            current["profile"].append(line)
+    return runs
+
+
+def median_run(runs):
+    """The run with the median images/s (of an even count, the lower middle one): a run
+    that was measured, so that its stage profile goes with its figure."""
+    return sorted(runs, key=lambda run: run["ips"])[(len(runs) - 1) // 2]
+
+
+def training_table_order(key):
+    """f32 before bf16, then by threads."""
+    backend, threads = key
+    return (backend.endswith("bf16"), threads)
+
+
+def peer_train_medians(results):
+    """{threads: the median images/s of the peer's training runs with that many threads}."""
+    by_threads = {}
+    for line in open(os.path.join(results, "peer_train.txt")):
+        if line.startswith("PEER train"):
+            fields = dict(f.split("=") for f in line.split()[2:])
+            by_threads.setdefault(int(fields["threads"]), []).append(float(fields["img_per_s"]))
+    return {t: sorted(v)[(len(v) - 1) // 2] for t, v in by_threads.items()}
+
+
+def cpu_stage_section(runs):
+    """Where a CPU training step goes: the PROFILE lines of each configuration's median run
+    (run_benchmarks.sh runs host_train with --bench-profile)."""
+    columns = []
+    for backend, threads in sorted(runs, key=training_table_order):
+        run = median_run(runs[(backend, threads)])
+        label = f"{backend}, {threads} thread{'s' if threads > 1 else ''}"
+        columns.append((label, stage_profile("".join(run["profile"]))))
+    table = stage_table(columns)
     if not table:
         return []
     return ["", "### Where a CPU training step goes", "",
             "`host_train --bench-profile`: after the timed steps above, the same steps again, "
             "each stage timed on the host clock (ms per step, and its share of the stages' "
-            "sum). A layer's forward holds its upsample, bias, activation and pool; its "
-            "backward runs down to the gradient at the previous conv's output.", ""] + table
+            "sum); each column is the run with the median images/s. A layer's forward holds "
+            "its upsample, bias, activation and pool; its backward runs down to the gradient "
+            "at the previous conv's output.", ""] + table
 
 
 README_BEGIN = "<!-- figures: begin (scripts/write_benchmarks_md.py writes these rows) -->"
@@ -261,12 +296,11 @@ def readme_rows(results):
         rows.append(f"| denoise, batch 128, `onednn` int8, {threads} "
                     f"thread{'s' if threads > 1 else ''} | {ips:,.0f} images/s | "
                     f"{peer_ips:,.0f} images/s (PyTorch) | {ips / peer_ips:.1f}x |")
-    tpeer = peer_lines(os.path.join(results, "peer_train.txt"), "train")
-    for line in open(os.path.join(results, "train.txt")):
-        if line.startswith("BENCH train") and " 2 threads" in line:
-            precision = re.search(r"backend=onednn-(\S+)", line)[1]
-            ips = float(re.search(r"img_per_s=([\d.]+)", line)[1])
-            peer_ips = float(tpeer[(2, 128)]["img_per_s"])
+    runs, peer_ips = train_runs(results), peer_train_medians(results)[2]
+    for backend, threads in sorted(runs, key=training_table_order):
+        if threads == 2:
+            ips = median_run(runs[(backend, threads)])["ips"]
+            precision = backend.removeprefix("onednn-")
             rows.append(f"| train, batch 128, {precision}, 2 threads | {ips:,.0f} images/s | "
                         f"{peer_ips:,.0f} images/s (PyTorch) | {ips / peer_ips:.1f}x |")
     return rows
@@ -356,34 +390,35 @@ def main(results, target, readme=None):
                      f"{ratio} | {gmacs:.0f} | {int8_peak.share(ips * executed, threads)} |")
     lines += ["", "PyTorch peer lines as printed:", "", "```"]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_infer.txt")) if l.startswith("PEER")]
+    runs, tpeer = train_runs(results), peer_train_medians(results)
+    rounds = max(len(r) for r in runs.values())
+    rounds_text = (f"Each figure is the median of {rounds} rounds of 20 steps" if rounds > 1
+                   else "One round of 20 steps")
     lines += ["```", "", "## Training (batch 128)", "",
               "GFLOP/s counts 332 MFLOP per image and step (`docs/reference.md`, \"Compute per "
               "image\": forward, backward-data and backward-weights of every conv). The trainer "
               "runs the upsample convs as polyphase convs too and executes about "
               f"{TRAIN_EXECUTED_FLOP / 1e6:.0f} MFLOP; the last column is the share of the "
-              "measured peak of the trainer's precision (f32 FMA, or bf16 dot products) those use.",
+              "measured peak of the trainer's precision (f32 FMA, or bf16 dot products) those use. "
+              f"{rounds_text}; a round runs, for one thread count, host_train in each precision "
+              "and then the peer, so that a busy spell on this shared machine falls on both "
+              "sides of a ratio.",
               "",
               "| trainer | threads | images/s | PyTorch images/s | speed-up | GFLOP/s (332 M/image) | executed FLOP, of peak |",
               "| --- | --- | --- | --- | --- | --- | --- |"]
-    tpeer = peer_lines(os.path.join(results, "peer_train.txt"), "train")
-    for line in open(os.path.join(results, "train.txt")):
-        if not line.startswith("BENCH train"):
-            continue
-        ips = float(re.search(r"img_per_s=([\d.]+)", line)[1])
-        threads = int(re.search(r"(\d+) threads?\b", line)[1])
-        precision = re.search(r"backend=(\S+)", line)[1]
-        p = tpeer.get((threads, 128))
-        pips = float(p["img_per_s"]) if p else float("nan")
+    for backend, threads in sorted(runs, key=training_table_order):
+        ips = median_run(runs[(backend, threads)])["ips"]
+        pips = tpeer.get(threads, float("nan"))
         gflops = ips * FLOP_PER_TRAIN_IMAGE / 1e9
-        peak = bf16_peak if precision.endswith("bf16") else f32_peak
+        peak = bf16_peak if backend.endswith("bf16") else f32_peak
         share = peak.share(ips * TRAIN_EXECUTED_FLOP, threads)
         if share != "-":
             share += " of bf16" if peak is bf16_peak else " of f32"
-        lines.append(f"| host_train {precision} | {threads} | {ips:.0f} | {pips:.0f} | "
+        lines.append(f"| host_train {backend} | {threads} | {ips:.0f} | {pips:.0f} | "
                      f"{ips / pips:.2f}x | {gflops:.0f} | {share} |")
-    lines += cpu_stage_section(os.path.join(results, "train.txt"))
-    lines += ["", "Raw lines:", "", "```"]
-    lines += [l.rstrip() for l in open(os.path.join(results, "train.txt")) if l.startswith("BENCH")]
+    lines += cpu_stage_section(runs)
+    lines += ["", "Raw lines (host_train's, then the peer's; each in round order):", "", "```"]
+    lines += [run["line"] for key in sorted(runs, key=training_table_order) for run in runs[key]]
     lines += [l.rstrip() for l in open(os.path.join(results, "peer_train.txt")) if l.startswith("PEER")]
     lines += ["```", ""]
     lines += gpu_section(os.path.join(results, "gpu"))
