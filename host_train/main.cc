@@ -7,12 +7,29 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <exception>
+#include <string>
 
 #include "checkpoint/export_model.h"
 #include "cli/omp_wait_policy.h"
 #include "cli/train_options.h"
 #include "files/atomic_write.h"
 #include "loop/trainer.h"
+
+namespace {
+
+// --version: the project's version and the devices this build can train on.
+std::string VersionText() {
+  std::string devices;
+#if defined(DNZ_TRAIN_WITH_ONEDNN)
+  devices += " cpu (oneDNN)";
+#endif
+#if defined(DNZ_TRAIN_WITH_CUDA)
+  devices += " cuda (cuDNN 9, loaded when training starts)";
+#endif
+  return std::string("host_train ") + DNZ_VERSION + " (dnz trainer)\ndevices built in:" + devices;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   // OpenMP threads that wait spin briefly, then sleep (cli/omp_wait_policy.h), so that a
@@ -42,6 +59,7 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--seed", options.seed, "seed of init, shuffling and noise")
       ->capture_default_str();
+  app.set_version_flag("--version", VersionText());
   app.add_option("--threads", options.threads, "CPU threads (0: all)")->capture_default_str();
   app.add_option("--device", options.device, "auto, cpu or cuda")
       ->check(CLI::IsMember({"auto", "cpu", "cuda"}))
