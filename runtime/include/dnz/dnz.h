@@ -17,6 +17,11 @@
  * The ref backend never allocates; the onednn backend allocates its primitives in
  * dnz_session_init and frees them in dnz_session_destroy. No dnz_run_* call allocates
  * in this library's code (libdnnl's own execute() does: see docs/runtime.md).
+ *
+ * Threads: a loaded dnz_model is read-only, so any number of sessions on any threads may
+ * share it at once. A session (with its arena) is used by one thread at a time: to run in
+ * parallel, give each thread its own session and arena. The bytes do not depend on which
+ * thread, or how many at once (tests/runtime/concurrent_sessions_test.cc).
  */
 #ifndef DNZ_DNZ_H_
 #define DNZ_DNZ_H_
