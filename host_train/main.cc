@@ -12,6 +12,7 @@
 #include "checkpoint/export_model.h"
 #include "cli/omp_wait_policy.h"
 #include "cli/train_options.h"
+#include "dnz/dnz.h"
 #include "files/atomic_write.h"
 #include "loop/trainer.h"
 
@@ -26,7 +27,7 @@ std::string VersionText() {
 #if defined(DNZ_TRAIN_WITH_CUDA)
   devices += " cuda (cuDNN 9, loaded when training starts)";
 #endif
-  return std::string("host_train ") + DNZ_VERSION + " (dnz trainer)\ndevices built in:" + devices;
+  return std::string("host_train ") + dnz_version() + " (dnz trainer)\ndevices built in:" + devices;
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ bool IsPlaceholderModel(const uint8_t* bytes) {
 
 void PrintVersion(std::FILE* out, const std::string& model_name, const uint8_t* bytes,
                   size_t size) {
-  std::fprintf(out, "runtime_demo %s (dnz runtime, model format %u)\n", DNZ_VERSION,
+  std::fprintf(out, "runtime_demo %s (dnz runtime, model format %u)\n", dnz_version(),
                DNZ_FORMAT_VERSION);
   PrintBackends(out);
   const fb::Model* model = fb::GetModel(bytes);

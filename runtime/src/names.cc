@@ -44,6 +44,8 @@ extern "C" const char* dnz_status_string(dnz_status status) {
   return "unknown status";
 }
 
+extern "C" const char* dnz_version(void) { return DNZ_VERSION_STRING; }
+
 extern "C" const char* dnz_backend_name(dnz_backend backend) {
   switch (backend) {
     case DNZ_BACKEND_AUTO:

@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "demo_runner.h"
+#include "dnz/dnz.h"
 
 namespace dnz::demo_test {
 namespace {
@@ -22,6 +23,8 @@ TEST(RuntimeDemoCommandLine, VersionShowsBackendsAndProvenance) {
   TempDir dir;
   const DemoResult run = RunDemo(dir.path(), {"--version"});
   EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_EQ(run.out.rfind(std::string("runtime_demo ") + DNZ_VERSION_STRING + " (", 0), 0u)
+      << run.out;
   for (const char* text : {"runtime_demo ", "backends built in:", "ref", "model: built-in",
                            "provenance:", "trainer_backend: "}) {
     EXPECT_NE(run.out.find(text), std::string::npos) << "--version lacks " << text << run.out;

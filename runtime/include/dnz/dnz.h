@@ -33,6 +33,16 @@
 extern "C" {
 #endif
 
+/* The release (the one place it is written: CMakeLists.txt reads it from here). A program can
+ * compare DNZ_VERSION_STRING, what it was compiled against, with dnz_version(), what it links. */
+#define DNZ_VERSION_MAJOR 0
+#define DNZ_VERSION_MINOR 1
+#define DNZ_VERSION_PATCH 0
+#define DNZ_VERSION_TEXT_(x) #x
+#define DNZ_VERSION_TEXT(x) DNZ_VERSION_TEXT_(x)
+#define DNZ_VERSION_STRING            \
+  DNZ_VERSION_TEXT(DNZ_VERSION_MAJOR) \
+  "." DNZ_VERSION_TEXT(DNZ_VERSION_MINOR) "." DNZ_VERSION_TEXT(DNZ_VERSION_PATCH)
 #define DNZ_FORMAT_VERSION 1u                     /* the model-file format this runtime reads */
 #define DNZ_MAX_OPS 32                            /* most ops a model may have */
 #define DNZ_MAX_DIM 1024                          /* largest height or width of any tensor */
@@ -190,6 +200,8 @@ dnz_status dnz_run_u8(dnz_session* session, const uint8_t* input, uint8_t* outpu
 dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output, uint32_t batch);
 
 /* --- Names ----------------------------------------------------------------- */
+/* The library's release, "MAJOR.MINOR.PATCH" (DNZ_VERSION_STRING when it was built). */
+const char* dnz_version(void);
 const char* dnz_status_string(dnz_status status);
 const char* dnz_backend_name(dnz_backend backend);
 /* Parses "auto", "ref", "onednn", "float", "mcu"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */

@@ -5,6 +5,7 @@
 #include <dnz/dnz.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static void* AlignedCopyOfFile(const char* path, size_t* size) {
   FILE* file = fopen(path, "rb");
@@ -28,6 +29,11 @@ int main(int argc, char** argv) {
   if (argc < 2 || argc > 3) {
     fprintf(stderr, "usage: %s MODEL [BACKEND]\n", argv[0]);
     return 2;
+  }
+  if (strcmp(dnz_version(), DNZ_VERSION_STRING) != 0) {
+    fprintf(stderr, "denoise_one: compiled against dnz %s, linked with %s\n", DNZ_VERSION_STRING,
+            dnz_version());
+    return 1;
   }
   size_t size = 0;
   void* bytes = AlignedCopyOfFile(argv[1], &size);
@@ -65,7 +71,7 @@ int main(int argc, char** argv) {
   }
   uint32_t hash = 2166136261u;
   for (size_t i = 0; i < pixels; ++i) hash = (hash ^ output[i]) * 16777619u;
-  printf("denoise_one: output fnv1a %08x, backend %s\n", (unsigned)hash,
+  printf("denoise_one: output fnv1a %08x, dnz %s, backend %s\n", (unsigned)hash, dnz_version(),
          dnz_backend_name(session.backend));
   dnz_session_destroy(&session);
   free(output);

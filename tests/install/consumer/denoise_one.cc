@@ -39,7 +39,7 @@ int main(int argc, char** argv) {
   }
   uint32_t hash = 2166136261u;
   for (uint8_t value : output) hash = (hash ^ value) * 16777619u;
-  std::printf("denoise_one: output fnv1a %08x, backend %s\n", unsigned(hash),
+  std::printf("denoise_one: output fnv1a %08x, dnz %s, backend %s\n", unsigned(hash), dnz_version(),
               dnz_backend_name(session.backend()));
   return 0;
 }
