@@ -14,7 +14,7 @@ from gpu_benchmarks_md import gpu_section, stage_profile, stage_table
 
 # Compute counts, from docs/reference.md ("Compute per image").
 MACS_PER_IMAGE = 55_271_312          # inference, every tap of the model (55.3 M)
-ONEDNN_EXECUTED_MACS = 29_056_912    # the onednn backend, upsample convs polyphase (29.1 M)
+ONEDNN_EXECUTED_MACS = 29_056_912    # onednn and mcu: upsample convs polyphase (29.1 M)
 FLOP_PER_TRAIN_IMAGE = 331_627_872   # forward + backward-data + backward-weights (332 M)
 TRAIN_EXECUTED_FLOP = 174_341_472    # what host_train executes, polyphase too (174 M)
 
@@ -366,8 +366,8 @@ def main(results, target, readme=None):
              "thread and by the all-thread peak for all.", "",
              "## Inference (denoise one 28x28 digit)", "",
              "GMAC/s counts the model's 55.3 M multiply-adds per image (`docs/reference.md`, "
-             "\"Compute per image\"). The `onednn` backend runs the three upsample convs "
-             f"polyphase and so executes only {ONEDNN_EXECUTED_MACS / 1e6:.1f} M per image; the "
+             "\"Compute per image\"). The `onednn` and `mcu` backends run the three upsample convs "
+             f"polyphase and so execute only {ONEDNN_EXECUTED_MACS / 1e6:.1f} M per image; the "
              "last column is the share of the measured int8 peak those executed MACs use (a "
              "share counted with the model's MACs could pass 100%: it is not shown). Threads "
              "\"auto (n)\" is the session's default (`threads` 0 in `dnz_session_options`): "
@@ -384,7 +384,7 @@ def main(results, target, readme=None):
         pips = float(p["img_per_s"]) if p else None
         ratio = f"{ips / pips:.1f}x" if pips else "-"
         gmacs = ips * MACS_PER_IMAGE / 1e9
-        executed = ONEDNN_EXECUTED_MACS if backend == "onednn" else MACS_PER_IMAGE
+        executed = ONEDNN_EXECUTED_MACS if backend in ("onednn", "mcu") else MACS_PER_IMAGE
         peer_ips = f"{pips:.0f}" if pips else "-"
         lines.append(f"| {backend} | {batch} | {label} | {ms:.3f} | {ips:.0f} | {peer_ips} | "
                      f"{ratio} | {gmacs:.0f} | {int8_peak.share(ips * executed, threads)} |")

@@ -62,8 +62,9 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
   app.add_option("--model", options->model_path, "A .dnz model instead of the built-in one")
       ->type_name("FILE");
   app.add_option("--backend", options->backend,
-                 "auto = onednn if built in, else ref; float needs float weights")
-      ->check(CLI::IsMember({"auto", "ref", "onednn", "float"}))
+                 "auto = onednn if built in, else ref; mcu = ref's bytes, the\n"
+                 "microcontroller kernels; float needs float weights")
+      ->check(CLI::IsMember({"auto", "ref", "onednn", "mcu", "float"}))
       ->capture_default_str();
   app.add_option("--framing", options->framing,
                  "auto = MNIST framing unless the input is already MNIST-like;\n"

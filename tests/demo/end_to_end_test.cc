@@ -155,7 +155,8 @@ DecodedImage DenoiseWithBackend(const TempDir& dir, const std::string& input,
   return output;
 }
 
-// The int8 backends compute the same bytes (the runtime's promise), whichever auto picks.
+// The int8 backends compute the same bytes (the runtime's promise), whichever auto picks,
+// and mcu too.
 TEST(RuntimeDemoEndToEnd, AutoBackendMatchesReference) {
   TempDir dir;
   CopyExample("digit_3_noisy.png", dir.path());
@@ -166,6 +167,10 @@ TEST(RuntimeDemoEndToEnd, AutoBackendMatchesReference) {
   const DecodedImage automatic = DenoiseWithBackend(dir, "digit_3_noisy.png", "auto", &run);
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_EQ(automatic.pixels, ref.pixels);
+  const DecodedImage mcu = DenoiseWithBackend(dir, "digit_3_noisy.png", "mcu", &run);
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("backend mcu"), std::string::npos) << run.out;
+  EXPECT_EQ(mcu.pixels, ref.pixels);
 }
 
 TEST(RuntimeDemoEndToEnd, FloatBackendIsCloseToInt8) {
