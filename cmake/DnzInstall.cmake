@@ -4,8 +4,7 @@
 #   pkg-config dnz            ->  flags for a Makefile (lib/pkgconfig/dnz.pc, relocatable)
 # plus runtime_demo and host_train in bin/ (when built) and the shipped model in share/dnz/.
 # tests/install builds a consumer against an installed copy, so none of this can rot.
-include(GNUInstallDirs)
-include(CMakePackageConfigHelpers)
+include(CMakePackageConfigHelpers)  # GNUInstallDirs: included at the top (CMakeLists.txt)
 
 set(DNZ_CMAKE_DIR ${CMAKE_INSTALL_LIBDIR}/cmake/dnz)
 install(TARGETS dnz_runtime EXPORT dnzTargets

@@ -231,10 +231,14 @@ def train_runs(results):
     return runs
 
 
+def lower_median(items, key=lambda item: item):
+    """The median item (of an even count, the lower middle one): always one that was measured."""
+    return sorted(items, key=key)[(len(items) - 1) // 2]
+
+
 def median_run(runs):
-    """The run with the median images/s (of an even count, the lower middle one): a run
-    that was measured, so that its stage profile goes with its figure."""
-    return sorted(runs, key=lambda run: run["ips"])[(len(runs) - 1) // 2]
+    """The run with the median images/s, so that its stage profile goes with its figure."""
+    return lower_median(runs, key=lambda run: run["ips"])
 
 
 def training_table_order(key):
@@ -250,7 +254,7 @@ def peer_train_medians(results):
         if line.startswith("PEER train"):
             fields = dict(f.split("=") for f in line.split()[2:])
             by_threads.setdefault(int(fields["threads"]), []).append(float(fields["img_per_s"]))
-    return {t: sorted(v)[(len(v) - 1) // 2] for t, v in by_threads.items()}
+    return {t: lower_median(v) for t, v in by_threads.items()}
 
 
 def cpu_stage_section(runs):
