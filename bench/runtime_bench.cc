@@ -83,14 +83,11 @@ int main(int argc, char** argv) {
     std::ifstream file(model_path, std::ios::binary);
     g_model_bytes.assign(std::istreambuf_iterator<char>(file), {});
   }
-  for (auto [name, backend] :
-       {std::pair{"onednn", DNZ_BACKEND_ONEDNN}, std::pair{"mcu", DNZ_BACKEND_MCU},
-        std::pair{"ref", DNZ_BACKEND_REF}, std::pair{"float", DNZ_BACKEND_FLOAT}}) {
-    if (!dnz_backend_available(backend)) continue;
-    auto* b =
-        benchmark::RegisterBenchmark((std::string("denoise/") + name).c_str(), BM_Denoise, backend);
+  for (const dnz_backend_info& info : dnz::BuiltInBackends()) {  // the backend table
+    auto* b = benchmark::RegisterBenchmark((std::string("denoise/") + info.name).c_str(),
+                                           BM_Denoise, info.backend);
     b->ArgNames({"batch", "threads"})->UseRealTime()->MeasureProcessCPUTime();
-    if (backend == DNZ_BACKEND_ONEDNN) {
+    if (info.threaded) {
       b->Args({1, 1})->Args({1, 2})->Args({1, 0})->Args({128, 1})->Args({128, 2})->Args({128, 0});
     } else {
       b->Args({1, 1})->MinTime(2.0);  // one image on the calling thread

@@ -2,9 +2,9 @@
 // the runtime's own float kernels (runtime/src/ref) so there is one float conv.
 #include "model/float_forward.h"
 
+#include "dnz_internal/ref_kernels.h"
 #include "model/model_builder.h"
 #include "model/seed_architecture.h"
-#include "ref/kernels_ref.h"
 
 namespace dnz::build {
 

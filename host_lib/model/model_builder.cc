@@ -13,9 +13,9 @@
 #include <thread>
 
 #include "dnz/dnz.h"
+#include "dnz_internal/polyphase.h"
 #include "dnz_model_generated.h"
 #include "model/float_forward.h"
-#include "polyphase.h"
 
 namespace dnz::build {
 namespace {

@@ -6,7 +6,7 @@
 #include <cstdint>
 
 #include "cuda/element_ops.h"
-#include "polyphase.h"
+#include "dnz_internal/polyphase.h"
 
 namespace dnz::train::cuda {
 

@@ -3,7 +3,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "polyphase.h"  // the kernel map, shared with the runtime
+#include "dnz_internal/polyphase.h"  // the kernel map, shared with the runtime
 
 namespace dnz::train::onednn {
 namespace {

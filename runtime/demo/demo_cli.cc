@@ -2,8 +2,11 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <string>
+#include <vector>
 
 #include "data/noise.h"
+#include "dnz/dnz.h"
 
 namespace dnz::demo {
 namespace {
@@ -61,10 +64,14 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
       ->type_name("PATH");
   app.add_option("--model", options->model_path, "A .dnz model instead of the built-in one")
       ->type_name("FILE");
+  std::vector<std::string> backend_names = {"auto"};  // and every row of the backend table
+  for (uint32_t i = 0; i < dnz_backend_count(); ++i) {
+    backend_names.push_back(dnz_backend_info_at(i)->name);
+  }
   app.add_option("--backend", options->backend,
                  "auto = onednn if built in, else ref; mcu = ref's bytes, the\n"
                  "microcontroller kernels; float needs float weights")
-      ->check(CLI::IsMember({"auto", "ref", "onednn", "mcu", "float"}))
+      ->check(CLI::IsMember(backend_names))
       ->capture_default_str();
   app.add_option("--framing", options->framing,
                  "auto = MNIST framing unless the input is already MNIST-like;\n"

@@ -12,8 +12,9 @@ void PrintText(std::FILE* out, const char* key, const flatbuffers::String* value
 
 void PrintBackends(std::FILE* out) {
   std::fprintf(out, "backends built in:");
-  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_ONEDNN, DNZ_BACKEND_FLOAT}) {
-    if (dnz_backend_available(backend)) std::fprintf(out, " %s", dnz_backend_name(backend));
+  for (uint32_t i = 0; i < dnz_backend_count(); ++i) {  // the backend table
+    const dnz_backend_info& info = *dnz_backend_info_at(i);
+    if (info.built_in) std::fprintf(out, " %s", info.name);
   }
   std::fprintf(out, "\n");
 }

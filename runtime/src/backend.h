@@ -1,8 +1,11 @@
-// What a backend provides to the session (session.cc). A backend plans its arena
-// at init, may bind the arena to its own objects, and runs a pass of images whose
-// inputs the session has already written into the arena's input slots:
+// What a backend provides to the session (session.cc), and the one table of backends
+// (backends.cc). A backend plans its arena at init, may bind the arena to its own objects,
+// and runs a pass of images whose inputs the session has already written into the arena's
+// input slots:
 //   slot j of tensor t = arena + plan.tensor_offset[t] + j * image bytes of t.
 // Only init/bind/destroy may allocate (and only on hosts); run_pass never does.
+// Adding a backend: its folder with one file of glue defining a `Backend`, and one row
+// in backends.cc; every cross-backend test and program loops over that table.
 #ifndef DNZ_RUNTIME_SRC_BACKEND_H_
 #define DNZ_RUNTIME_SRC_BACKEND_H_
 
@@ -15,6 +18,9 @@
 namespace dnz {
 
 struct Backend {
+  // DNZ_OK when the backend can run `model`; else the status session init returns and a
+  // line of why (no prefix: the session names the backend). Null: every verified model.
+  dnz_status (*supports)(const dnz_model& model, char* why, size_t why_size);
   dnz_status (*init)(dnz_session* session);
   dnz_status (*bind_arena)(dnz_session* session);
   // Runs `count` images: count is images_per_pass(session), or 1.
@@ -24,16 +30,28 @@ struct Backend {
   bool float_tensors;  // tensors hold float32 (float backend) rather than int8
 };
 
-const Backend& RefBackend();
-const Backend& FloatBackend();
-const Backend& McuBackend();  // mcu/mcu_backend.cc
+// One row of the table: the public facts, and the functions where built in.
+struct BackendEntry {
+  dnz_backend_info info;
+  const Backend* backend;  // null: not built into this library
+};
+
+// The table, in the order `auto` tries the rows; `count` rows.
+const BackendEntry* BackendTable(uint32_t* count);
+// The row of `id`, or null (AUTO or an unknown value).
+const BackendEntry* FindBackend(dnz_backend id);
+// The built-in functions of `id`, or null.
+inline const Backend* BuiltInBackend(dnz_backend id) {
+  const BackendEntry* entry = FindBackend(id);
+  return entry != nullptr ? entry->backend : nullptr;
+}
+
+// Each backend's functions, defined in its own folder.
+extern const Backend kRefBackend;    // ref/ref_backend.cc
+extern const Backend kFloatBackend;  // ref/float_backend.cc
+extern const Backend kMcuBackend;    // mcu/mcu_backend.cc
 #if DNZ_HAVE_ONEDNN
-const Backend& OnednnBackend();
-// Whether the onednn backend can run this model (else AUTO falls back to ref).
-bool OnednnSupports(const dnz_model& model, char* why, size_t why_size);
-// Whether oneDNN's int8 convolutions give ref's bytes on this CPU by themselves (with
-// VNNI); elsewhere the backend splits each conv's input into 7-bit halves.
-bool OnednnInt8IsExact();
+extern const Backend kOnednnBackend;  // onednn/onednn_backend.cc
 #endif
 
 }  // namespace dnz

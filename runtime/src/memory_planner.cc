@@ -54,34 +54,37 @@ void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images
   plan.arena_bytes = plan.activation_bytes;
 }
 
-ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
-                                const bool* materialize_upsample, size_t scratchpad_bytes,
-                                bool split_inputs) {
-  size_t accumulator_bytes = 0, upsample_bytes = 0, input_bytes = 0;
-  for (uint32_t i = 0; i < model.num_ops; ++i) {
-    const dnz_op& op = model.ops[i];
-    if (op.kind != DNZ_OP_CONV) continue;
-    const size_t acc = size_t(images) * size_t(op.conv_out_h) * size_t(op.conv_out_w) *
-                       size_t(model.tensors[i + 1].channels) * sizeof(int32_t);
-    if (acc > accumulator_bytes) accumulator_bytes = acc;
-    const size_t stored = size_t(images) * TensorImageBytes(model, i, 1);
-    const size_t read = materialize_upsample[i] ? 4 * stored : stored;
-    if (materialize_upsample[i] && read > upsample_bytes) upsample_bytes = read;
-    if (read > input_bytes) input_bytes = read;
+void ScratchPlanner::Request(uint32_t id, size_t bytes, uint32_t first_op, uint32_t last_op) {
+  dnz_plan& plan = session_->plan;
+  const uint32_t num_tensors = session_->model->num_ops + 1;
+  const auto overlaps = [bytes](size_t offset, size_t begin, size_t end) {
+    return offset < end && begin < offset + bytes;
+  };
+  size_t offset = 0;
+  // Raise the candidate offset past every conflicting tensor and region until none overlaps.
+  for (bool moved = bytes > 0; moved;) {
+    moved = false;
+    for (uint32_t t = 0; t < num_tensors; ++t) {
+      const size_t begin = plan.tensor_offset[t], end = begin + plan.tensor_bytes[t];
+      if (TensorAliveDuring(t, first_op, last_op) && overlaps(offset, begin, end)) {
+        offset = AlignUp(end, DNZ_ARENA_ALIGNMENT);
+        moved = true;
+      }
+    }
+    for (uint32_t r = 0; r < count_; ++r) {
+      const Region& other = placed_[r];
+      const bool same_time = other.first_op <= last_op && first_op <= other.last_op;
+      if (same_time && overlaps(offset, other.offset, other.offset + other.bytes)) {
+        offset = AlignUp(other.offset + other.bytes, DNZ_ARENA_ALIGNMENT);
+        moved = true;
+      }
+    }
   }
-  ConvScratchPlan plan;
-  plan.accumulator_offset = AlignUp(activation_bytes, DNZ_ARENA_ALIGNMENT);
-  plan.upsample_offset = AlignUp(plan.accumulator_offset + accumulator_bytes, DNZ_ARENA_ALIGNMENT);
-  plan.scratchpad_offset = AlignUp(plan.upsample_offset + upsample_bytes, DNZ_ARENA_ALIGNMENT);
-  size_t end = plan.scratchpad_offset + scratchpad_bytes;
-  if (split_inputs) {
-    plan.high_input_offset = AlignUp(end, DNZ_ARENA_ALIGNMENT);
-    plan.high_accumulator_offset =
-        AlignUp(plan.high_input_offset + input_bytes, DNZ_ARENA_ALIGNMENT);
-    end = plan.high_accumulator_offset + accumulator_bytes;
-  }
-  plan.arena_bytes = AlignUp(end, DNZ_ARENA_ALIGNMENT);
-  return plan;
+  plan.scratch_offset[id] = offset;
+  if (bytes == 0 || count_ == DNZ_MAX_OPS) return;
+  placed_[count_++] = Region{offset, bytes, first_op, last_op};
+  const size_t end = AlignUp(offset + bytes, DNZ_ARENA_ALIGNMENT);
+  if (end > plan.arena_bytes) plan.arena_bytes = end;
 }
 
 }  // namespace dnz

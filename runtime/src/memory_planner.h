@@ -27,6 +27,10 @@ size_t PlanChainArena(const PlannerInput& input, size_t* offsets);
 
 // Tensors t and u are alive at the same time (chain lifetimes as above).
 inline bool ChainLifetimesOverlap(uint32_t t, uint32_t u) { return (t > u ? t - u : u - t) <= 1; }
+// Tensor t is alive during some op of [first_op, last_op].
+inline bool TensorAliveDuring(uint32_t t, uint32_t first_op, uint32_t last_op) {
+  return t >= first_op && t <= last_op + 1;
+}
 
 // Bytes of one image of tensor t, in the backend's element type.
 inline size_t TensorImageBytes(const dnz_model& model, uint32_t t, size_t element_bytes) {
@@ -38,20 +42,35 @@ inline size_t TensorImageBytes(const dnz_model& model, uint32_t t, size_t elemen
 // (activation_bytes and arena_bytes both set to the planned size).
 void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images);
 
-// The arena of a backend that runs convs through a library (onednn), after the
-// activations: the int32 accumulators of the largest conv, the buffer an upsample
-// that is not fused away is materialized into, and the library's scratchpad. A backend
-// that splits u8 inputs into 7-bit halves (onednn without VNNI) also gets the largest
-// conv input's top bits and a second set of accumulators.
-struct ConvScratchPlan {
-  size_t accumulator_offset = 0, upsample_offset = 0, scratchpad_offset = 0;
-  size_t high_input_offset = 0, high_accumulator_offset = 0;  // split only
-  size_t arena_bytes = 0;
+// A scratch region a backend asks for beside the tensors, at init (as TFLite Micro's
+// RequestScratchBufferInArena): region `id` (< DNZ_MAX_OPS, the backend's own numbering)
+// of `bytes` bytes, used during ops [first_op, last_op]. Each region is placed when asked,
+// at the lowest aligned offset where it overlaps no tensor alive during those ops and no
+// earlier region whose ops meet its own; plan.scratch_offset[id] and plan.arena_bytes are
+// set. Ask after PlanActivations. A region of 0 bytes takes no room.
+class ScratchPlanner {
+ public:
+  explicit ScratchPlanner(dnz_session* session) : session_(session) {}
+  void Request(uint32_t id, size_t bytes, uint32_t first_op, uint32_t last_op);
+  // A region used by every op of the pass.
+  void RequestForWholePass(uint32_t id, size_t bytes) {
+    Request(id, bytes, 0, session_->model->num_ops - 1);
+  }
+
+ private:
+  struct Region {
+    size_t offset, bytes;
+    uint32_t first_op, last_op;
+  };
+  dnz_session* session_;
+  Region placed_[DNZ_MAX_OPS] = {};
+  uint32_t count_ = 0;
 };
-// materialize_upsample[op]: conv `op` reads an upsampled copy of its input.
-ConvScratchPlan PlanConvScratch(const dnz_model& model, uint32_t images, size_t activation_bytes,
-                                const bool* materialize_upsample, size_t scratchpad_bytes,
-                                bool split_inputs = false);
+
+// The scratch region `id` of a bound session.
+inline uint8_t* ScratchRegion(const dnz_session* session, uint32_t id) {
+  return session->arena + session->plan.scratch_offset[id];
+}
 
 inline size_t AlignUp(size_t value, size_t alignment) {
   return (value + alignment - 1) / alignment * alignment;

@@ -1,7 +1,5 @@
-// Names of statuses and backends: for messages and command lines.
-#include <cstring>
-
-#include "backend.h"
+// Names of statuses and the release: for messages and command lines. (Backends are named
+// by their table, backends.cc.)
 #include "dnz/dnz.h"
 
 extern "C" const char* dnz_status_string(dnz_status status) {
@@ -45,50 +43,3 @@ extern "C" const char* dnz_status_string(dnz_status status) {
 }
 
 extern "C" const char* dnz_version(void) { return DNZ_VERSION_STRING; }
-
-extern "C" const char* dnz_backend_name(dnz_backend backend) {
-  switch (backend) {
-    case DNZ_BACKEND_AUTO:
-      return "auto";
-    case DNZ_BACKEND_REF:
-      return "ref";
-    case DNZ_BACKEND_ONEDNN:
-      return "onednn";
-    case DNZ_BACKEND_FLOAT:
-      return "float";
-    case DNZ_BACKEND_MCU:
-      return "mcu";
-  }
-  return "unknown";
-}
-
-extern "C" dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend) {
-  if (name == nullptr || backend == nullptr) return DNZ_ERR_NULL_ARGUMENT;
-  const dnz_backend all[] = {DNZ_BACKEND_AUTO, DNZ_BACKEND_REF, DNZ_BACKEND_ONEDNN,
-                             DNZ_BACKEND_FLOAT, DNZ_BACKEND_MCU};
-  for (dnz_backend candidate : all) {
-    if (std::strcmp(name, dnz_backend_name(candidate)) == 0) {
-      *backend = candidate;
-      return DNZ_OK;
-    }
-  }
-  return DNZ_ERR_BACKEND_UNAVAILABLE;
-}
-
-extern "C" int dnz_backend_available(dnz_backend backend) {
-  switch (backend) {
-    case DNZ_BACKEND_AUTO:
-    case DNZ_BACKEND_REF:
-    case DNZ_BACKEND_FLOAT:
-    case DNZ_BACKEND_MCU:
-      return 1;
-    case DNZ_BACKEND_ONEDNN: {
-#if DNZ_HAVE_ONEDNN
-      return 1;
-#else
-      return 0;
-#endif
-    }
-  }
-  return 0;
-}

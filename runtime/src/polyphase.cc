@@ -1,4 +1,4 @@
-#include "polyphase.h"
+#include "dnz_internal/polyphase.h"
 
 namespace dnz {
 namespace {

@@ -9,29 +9,20 @@
 namespace dnz {
 namespace {
 
-const Backend* BackendFor(dnz_backend backend) {
-  switch (backend) {
-    case DNZ_BACKEND_REF:
-      return &RefBackend();
-    case DNZ_BACKEND_FLOAT:
-      return &FloatBackend();
-    case DNZ_BACKEND_MCU:
-      return &McuBackend();
-#if DNZ_HAVE_ONEDNN
-    case DNZ_BACKEND_ONEDNN:
-      return &OnednnBackend();
-#endif
-    default:
-      return nullptr;
-  }
+const Backend* BackendFor(const dnz_session* s) {
+  return s->model != nullptr ? BuiltInBackend(s->backend) : nullptr;
 }
 
+// auto: the first row of the table that auto may pick, is built in and runs the model.
 dnz_backend ResolveAuto(const dnz_model& model) {
-#if DNZ_HAVE_ONEDNN
-  char why[DNZ_ERROR_CHARS];
-  if (OnednnSupports(model, why, sizeof why)) return DNZ_BACKEND_ONEDNN;
-#endif
-  (void)model;
+  uint32_t count = 0;
+  const BackendEntry* table = BackendTable(&count);
+  for (uint32_t i = 0; i < count; ++i) {
+    const dnz_backend id = table[i].info.backend;
+    if (table[i].info.auto_picks && dnz_backend_supports(id, &model, nullptr, 0) == DNZ_OK) {
+      return id;
+    }
+  }
   return DNZ_BACKEND_REF;
 }
 
@@ -108,7 +99,7 @@ void ReadOutput(const dnz_session* s, const Backend& backend, Pixel* output, uin
 template <typename Pixel>
 dnz_status Run(dnz_session* s, const Pixel* input, Pixel* output, uint32_t batch) {
   if (s == nullptr || input == nullptr || output == nullptr) return DNZ_ERR_NULL_ARGUMENT;
-  const Backend* backend = s->model != nullptr ? BackendFor(s->backend) : nullptr;
+  const Backend* backend = BackendFor(s);
   if (backend == nullptr || s->arena == nullptr) {
     return DNZ_FAIL(s, DNZ_ERR_STATE, "the session has no arena or is not initialised");
   }
@@ -163,13 +154,13 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
   session->threads = options->threads;
   session->backend =
       options->backend == DNZ_BACKEND_AUTO ? dnz::ResolveAuto(*model) : options->backend;
-  const dnz::Backend* backend = dnz::BackendFor(session->backend);
-  if (backend == nullptr) {
-    const dnz_backend asked = session->backend;
+  char why[DNZ_ERROR_CHARS];
+  const dnz_status supported = dnz_backend_supports(session->backend, model, why, sizeof why);
+  if (supported != DNZ_OK) {
     session->model = nullptr;
-    return DNZ_FAIL(session, DNZ_ERR_BACKEND_UNAVAILABLE, "backend %s is not built in",
-                    dnz_backend_name(asked));
+    return DNZ_FAIL(session, supported, "%s", why);
   }
+  const dnz::Backend* backend = dnz::BuiltInBackend(session->backend);
   const dnz_status status = backend->init(session);
   const size_t arena_limit = size_t(DNZ_MAX_ARENA_BYTES) * backend->images_per_pass(session);
   if (status == DNZ_OK && session->plan.activation_bytes > arena_limit) {
@@ -188,8 +179,7 @@ extern "C" size_t dnz_session_arena_bytes(const dnz_session* session) {
 
 extern "C" dnz_status dnz_session_set_arena(dnz_session* session, void* arena, size_t bytes) {
   if (session == nullptr || arena == nullptr) return DNZ_ERR_NULL_ARGUMENT;
-  const dnz::Backend* backend =
-      session->model != nullptr ? dnz::BackendFor(session->backend) : nullptr;
+  const dnz::Backend* backend = dnz::BackendFor(session);
   if (backend == nullptr) return DNZ_FAIL(session, DNZ_ERR_STATE, "session not initialised");
   if (reinterpret_cast<uintptr_t>(arena) % DNZ_ARENA_ALIGNMENT != 0) {
     return DNZ_FAIL(session, DNZ_ERR_ARENA, "arena is not %d-byte aligned", DNZ_ARENA_ALIGNMENT);
@@ -207,7 +197,7 @@ extern "C" dnz_status dnz_session_set_arena(dnz_session* session, void* arena, s
 
 extern "C" void dnz_session_destroy(dnz_session* session) {
   if (session == nullptr || session->model == nullptr) return;
-  const dnz::Backend* backend = dnz::BackendFor(session->backend);
+  const dnz::Backend* backend = dnz::BackendFor(session);
   if (backend != nullptr) backend->destroy(session);
   session->model = nullptr;
   session->arena = nullptr;

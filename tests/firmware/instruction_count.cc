@@ -11,12 +11,11 @@
 #include "backend_variants.h"
 #include "demo_digits.h"
 #include "dnz/dnz.h"
+#include "dnz_internal/ref_kernels.h"
 #include "dnz_model_data.h"
 #include "instruction_counter.h"
 #include "mcu/conv_s8_mcu.h"
-#include "mcu/scratch_placement.h"
 #include "print.h"
-#include "ref/kernels_ref.h"
 #include "ref/maxpool.h"
 #include "ref/upsample.h"
 #include "unity_report.h"
@@ -51,9 +50,8 @@ void RunOp(const Variant& v, uint32_t i) {
   } else if (v.backend == DNZ_BACKEND_REF) {
     dnz::ref::ConvS8(op, in, input, out, output);
   } else {
-    const size_t bytes = dnz::mcu::ConvScratchBytes(op, in, out);
-    int8_t* scratch =
-        reinterpret_cast<int8_t*>(arena + dnz::mcu::ScratchOffset(session.plan, i, bytes));
+    // Each conv's scratch region, as the mcu backend's session planned it (region i: op i).
+    int8_t* scratch = reinterpret_cast<int8_t*>(arena + session.plan.scratch_offset[i]);
     dnz::mcu::ConvS8(v.isa, op, in, input, out, output, scratch);
   }
 }

@@ -1,6 +1,6 @@
 // libFuzzer target: any bytes handed to the model loader. Loaded or refused, never a crash,
-// an out-of-bounds read or undefined behaviour; a model that loads runs on `ref` and, where
-// built, `onednn` (and `float` when it has float weights).
+// an out-of-bounds read or undefined behaviour; a model that loads runs on every built-in
+// backend of the table that supports it.
 //
 // The bytes are copied into a heap buffer of exactly their size, so AddressSanitizer
 // reports a read one byte past the end (glibc's and ASan's malloc align to 16, which the
@@ -39,9 +39,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 0) std::memcpy(bytes, data, size);
   dnz_model model;
   if (dnz_model_load(&model, bytes, size) == DNZ_OK) {
-    RunOnce(model, DNZ_BACKEND_REF);
-    RunOnce(model, DNZ_BACKEND_ONEDNN);
-    RunOnce(model, DNZ_BACKEND_FLOAT);
+    for (uint32_t i = 0; i < dnz_backend_count(); ++i) {  // every row of the backend table
+      RunOnce(model, dnz_backend_info_at(i)->backend);
+    }
   } else if (dnz_model_error(&model)[0] == '\0') {
     std::abort();  // every refusal must say why
   }

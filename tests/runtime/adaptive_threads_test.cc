@@ -2,7 +2,7 @@
 // with pass times shaped like those measured on the 2-core VM (docs/benchmarks.md, "Under
 // load"): idle, a threaded pass 0.65 ms and a one-thread pass 0.87 ms; beside a busy core,
 // 2.8 ms and 0.91 ms.
-#include "adaptive_threads.h"
+#include "onednn/adaptive_threads.h"
 
 #include <gtest/gtest.h>
 

@@ -63,11 +63,11 @@ TEST(ConcurrentSessions, ShareOneModelAcrossThreadsWithTheBytesOfEachBackendAlon
   ASSERT_EQ(model.Load(bytes.data(), bytes.size()), DNZ_OK) << model.error();
   const std::vector<uint8_t> input = Inputs();
 
-  std::vector<Config> configs = {
-      {DNZ_BACKEND_REF, 1}, {DNZ_BACKEND_MCU, 1}, {DNZ_BACKEND_FLOAT, 1}};
-  if (dnz_backend_available(DNZ_BACKEND_ONEDNN)) {
-    configs.push_back({DNZ_BACKEND_ONEDNN, 1});  // one-image passes, one thread each
-    configs.push_back({DNZ_BACKEND_ONEDNN, 4});  // a threaded pass of 4, an OpenMP team each
+  // Every built-in backend; a threaded one also with passes of 4 (an OpenMP team each).
+  std::vector<Config> configs;
+  for (const dnz_backend_info& info : BuiltInBackends()) {
+    configs.push_back({info.backend, 1});
+    if (info.threaded) configs.push_back({info.backend, 4});
   }
   std::vector<std::vector<uint8_t>> alone(configs.size());
   for (size_t c = 0; c < configs.size(); ++c) {

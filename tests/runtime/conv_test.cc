@@ -9,7 +9,7 @@
 #include <cmath>
 #include <random>
 
-#include "polyphase.h"
+#include "dnz_internal/polyphase.h"
 #include "test_models.h"
 
 namespace dnz::test {
@@ -138,15 +138,18 @@ TEST_P(ConvTest, MatchesNaiveWithinOneStepAndBackendsAgree) {
 
   std::vector<uint8_t> ref_out(out_count);
   ASSERT_EQ(dnz_run_u8(&ref.session, pixels.data(), ref_out.data(), 1), DNZ_OK);
-  if (!dnz_backend_available(DNZ_BACKEND_ONEDNN)) return;
-  // Every variant of our x86 kernels this CPU can run, not only its best.
-  ForEachKernelVariant([&](const char* variant) {
-    Runner other(bytes, DNZ_BACKEND_ONEDNN);
-    ASSERT_EQ(other.status, DNZ_OK) << dnz_session_error(&other.session);
-    std::vector<uint8_t> got(out_count);
-    ASSERT_EQ(dnz_run_u8(&other.session, pixels.data(), got.data(), 1), DNZ_OK);
-    EXPECT_EQ(got, ref_out) << c.name << " on onednn, x86 kernels " << variant;
-  });
+  // Every other built-in int8 backend, in every variant of its kernels this machine runs.
+  for (const dnz_backend backend : BuiltInBackendIds()) {
+    if (backend == DNZ_BACKEND_REF || !InfoOf(backend).int8) continue;
+    ForEachKernelVariant(backend, [&](const char* variant) {
+      Runner other(bytes, backend);
+      ASSERT_EQ(other.status, DNZ_OK) << dnz_session_error(&other.session);
+      std::vector<uint8_t> got(out_count);
+      ASSERT_EQ(dnz_run_u8(&other.session, pixels.data(), got.data(), 1), DNZ_OK);
+      EXPECT_EQ(got, ref_out) << c.name << " on " << dnz_backend_name(backend) << ", kernels "
+                              << variant;
+    });
+  }
 }
 
 using A = build::Activation;

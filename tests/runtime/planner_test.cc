@@ -37,6 +37,45 @@ TEST(Planner, RandomChainsNeverOverlapLiveTensors) {
   }
 }
 
+// Scratch regions requested with random sizes and op ranges never overlap a tensor alive
+// during their ops, nor another region whose ops meet theirs, and fit in the arena.
+TEST(Planner, ScratchRegionsNeverOverlapWhatIsAliveWithThem) {
+  Runner runner(RandomSeedModelBytes(3), DNZ_BACKEND_REF);
+  ASSERT_EQ(runner.status, DNZ_OK);
+  const uint32_t ops = runner.model.num_ops;
+  std::mt19937 rng(11);
+  for (int trial = 0; trial < 500; ++trial) {
+    dnz_session session = runner.session;
+    ScratchPlanner planner(&session);
+    const uint32_t count = 1 + uint32_t(rng() % 6);
+    size_t bytes[6];
+    uint32_t first[6], last[6];
+    for (uint32_t r = 0; r < count; ++r) {
+      bytes[r] = rng() % 3 == 0 ? 0 : 1 + rng() % 40000;
+      first[r] = uint32_t(rng() % ops);
+      last[r] = first[r] + uint32_t(rng() % (ops - first[r]));
+      planner.Request(r, bytes[r], first[r], last[r]);
+    }
+    const dnz_plan& plan = session.plan;
+    for (uint32_t r = 0; r < count; ++r) {
+      if (bytes[r] == 0) continue;
+      const size_t begin = plan.scratch_offset[r], end = begin + bytes[r];
+      EXPECT_EQ(begin % DNZ_ARENA_ALIGNMENT, 0u);
+      EXPECT_LE(end, plan.arena_bytes);
+      for (uint32_t t = 0; t <= ops; ++t) {
+        if (!TensorAliveDuring(t, first[r], last[r])) continue;
+        const size_t t_begin = plan.tensor_offset[t], t_end = t_begin + plan.tensor_bytes[t];
+        EXPECT_TRUE(end <= t_begin || t_end <= begin) << "region " << r << ", tensor " << t;
+      }
+      for (uint32_t o = 0; o < r; ++o) {
+        if (bytes[o] == 0 || first[o] > last[r] || first[r] > last[o]) continue;
+        const size_t o_begin = plan.scratch_offset[o], o_end = o_begin + bytes[o];
+        EXPECT_TRUE(end <= o_begin || o_end <= begin) << "regions " << o << " and " << r;
+      }
+    }
+  }
+}
+
 TEST(Planner, SeedModelFitsIn48KiB) {
   Runner runner(RandomSeedModelBytes(3), DNZ_BACKEND_REF);
   ASSERT_EQ(runner.status, DNZ_OK);

@@ -1,7 +1,7 @@
 // The polyphase form of upsample + 3x3 conv (runtime/src/polyphase.h), checked in
 // plain integers: four 2x2 convs on the small input give the conv over the
 // upsampled input exactly, and the int8 check refuses sums that do not fit.
-#include "polyphase.h"
+#include "dnz_internal/polyphase.h"
 
 #include <gtest/gtest.h>
 

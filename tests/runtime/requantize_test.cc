@@ -1,6 +1,6 @@
 // The requantization rule against a 128-bit reference, over random cases and
 // the edges of its domain; and the 32-bit SIMD form against the rule.
-#include "requantize.h"
+#include "dnz_internal/requantize.h"
 
 #include <gtest/gtest.h>
 

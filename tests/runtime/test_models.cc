@@ -6,8 +6,9 @@
 #include <iterator>
 #include <random>
 
-#if defined(__x86_64__)
-#include "x86/isa.h"
+#include "mcu/conv_s8_mcu.h"
+#if DNZ_HAVE_ONEDNN
+#include "onednn/x86/isa.h"
 #endif
 
 namespace dnz::test {
@@ -63,17 +64,49 @@ std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float) {
                            options, &error);
 }
 
-void ForEachKernelVariant(const std::function<void(const char* name)>& body) {
-#if defined(__x86_64__)
-  for (const x86::Isa isa : x86::kAllIsas) {
-    if (!x86::CpuSupports(isa)) continue;
-    x86::SetIsaLimit(isa);
-    body(x86::IsaName(isa));
+void ForEachKernelVariant(dnz_backend backend, const std::function<void(const char* name)>& body) {
+#if DNZ_HAVE_ONEDNN
+  if (backend == DNZ_BACKEND_ONEDNN) {
+    for (const x86::Isa isa : x86::kAllIsas) {
+      if (!x86::CpuSupports(isa)) continue;
+      x86::SetIsaLimit(isa);
+      body(x86::IsaName(isa));
+    }
+    x86::SetIsaLimit(x86::kAllIsas[std::size(x86::kAllIsas) - 1]);
+    return;
   }
-  x86::SetIsaLimit(x86::kAllIsas[std::size(x86::kAllIsas) - 1]);
-#else
-  body("default");
 #endif
+  if (backend == DNZ_BACKEND_MCU) {
+    const mcu::Isa best = mcu::ActiveIsa();
+    for (const mcu::Isa isa : {mcu::Isa::kPortable, mcu::Isa::kArmDsp}) {
+      if (!mcu::IsaBuilt(isa)) continue;
+      mcu::SetIsaForTesting(isa);
+      body(mcu::IsaName(isa));
+    }
+    mcu::SetIsaForTesting(best);
+    return;
+  }
+  body("default");
+}
+
+std::vector<dnz_backend> BuiltInBackendIds(bool (*keep)(const dnz_backend_info&)) {
+  std::vector<dnz_backend> ids;
+  for (const dnz_backend_info& info : BuiltInBackends()) {
+    if (keep == nullptr || keep(info)) ids.push_back(info.backend);
+  }
+  return ids;
+}
+
+dnz_backend_info InfoOf(dnz_backend backend) {
+  for (uint32_t i = 0; i < dnz_backend_count(); ++i) {
+    if (dnz_backend_info_at(i)->backend == backend) return *dnz_backend_info_at(i);
+  }
+  ADD_FAILURE() << "backend " << int(backend) << " is not in the table";
+  return dnz_backend_info{};
+}
+
+std::string BackendParamName(const ::testing::TestParamInfo<dnz_backend>& info) {
+  return dnz_backend_name(info.param);
 }
 
 Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch,

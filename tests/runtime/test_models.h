@@ -3,9 +3,12 @@
 #ifndef DNZ_TESTS_RUNTIME_TEST_MODELS_H_
 #define DNZ_TESTS_RUNTIME_TEST_MODELS_H_
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "dnz/dnz.h"
@@ -29,10 +32,24 @@ inline AlignedBuffer AlignedCopy(const std::vector<uint8_t>& bytes) {
   return AlignedBuffer(bytes.data(), bytes.size());
 }
 
-// Runs `body(name)` once for every variant of the runtime's own x86 kernels that this
-// CPU can run (x86/isa.h), lowest first, and restores the best afterwards; once with
-// name "default" where there are none (other processors).
-void ForEachKernelVariant(const std::function<void(const char* name)>& body);
+// Runs `body(name)` once for every variant of `backend`'s own kernels that this machine
+// can run, and restores the best afterwards: onednn's x86 kernels (onednn/x86/isa.h), lowest
+// first; mcu's instruction sets (mcu/conv_s8_mcu.h); once with name "default" elsewhere.
+void ForEachKernelVariant(dnz_backend backend, const std::function<void(const char* name)>& body);
+
+// The built-in backends whose table rows pass `keep` (all without one), for parameterized
+// tests: every cross-backend test runs each such row.
+std::vector<dnz_backend> BuiltInBackendIds(bool (*keep)(const dnz_backend_info&) = nullptr);
+// Backends that must give ref's bytes, ref itself left out.
+inline bool Int8OtherThanRef(const dnz_backend_info& info) {
+  return info.int8 && info.backend != DNZ_BACKEND_REF;
+}
+// Backends that run the float32 weights.
+inline bool FloatWeights(const dnz_backend_info& info) { return !info.int8; }
+// The row of `backend` in the table.
+dnz_backend_info InfoOf(dnz_backend backend);
+// For test names: the backend's name.
+std::string BackendParamName(const ::testing::TestParamInfo<dnz_backend>& info);
 
 // A loaded model and a ready session with its arena, for one backend.
 struct Runner {

@@ -18,7 +18,7 @@
 
 #include <cstring>
 
-#include "threads.h"
+#include "onednn/threads.h"
 
 namespace {
 std::atomic<long> g_regions{0};       // OpenMP regions started

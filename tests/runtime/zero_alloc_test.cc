@@ -17,6 +17,9 @@
 #include <string>
 
 #include "test_models.h"
+#if DNZ_TEST_HAVE_ONEDNN
+#include "onednn/split_int8.h"  // OnednnInt8IsExact
+#endif
 
 extern "C" void* __libc_malloc(size_t size);
 extern "C" void* __libc_calloc(size_t count, size_t size);
@@ -204,15 +207,6 @@ TEST(ZeroAllocation, FloatAllocatesNothingAnywhere) {
 }
 
 #if DNZ_TEST_HAVE_ONEDNN
-}  // namespace
-}  // namespace dnz::test
-
-namespace dnz {
-bool OnednnInt8IsExact();  // runtime/src/backend.h (declared there only where oneDNN is built)
-}  // namespace dnz
-
-namespace dnz::test {
-namespace {
 
 // The seed model's 3 plain convs and its 3 upsample convs as 4 polyphase parities each are
 // oneDNN convolutions (the two one-output-channel convs run on our own kernel). Without

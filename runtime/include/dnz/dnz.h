@@ -135,6 +135,9 @@ typedef struct dnz_plan {
   size_t tensor_bytes[DNZ_MAX_OPS + 1];
   size_t activation_bytes; /* the planned size of all activation tensors */
   size_t arena_bytes;      /* activation_bytes + backend scratch, what the caller provides */
+  /* The backend's scratch regions, by the backend's own numbering (mcu: one per conv op;
+   * onednn: accumulators, upsample, its library's scratchpad, ...), placed by the planner. */
+  size_t scratch_offset[DNZ_MAX_OPS];
 } dnz_plan;
 
 typedef struct dnz_session_options {
@@ -204,11 +207,29 @@ dnz_status dnz_run_f32(dnz_session* session, const float* input, float* output, 
 const char* dnz_version(void);
 const char* dnz_status_string(dnz_status status);
 const char* dnz_backend_name(dnz_backend backend);
-/* Parses "auto", "ref", "onednn", "float", "mcu"; returns DNZ_ERR_BACKEND_UNAVAILABLE otherwise. */
+/* Parses "auto" or a backend's name; returns DNZ_ERR_BACKEND_UNAVAILABLE for any other. */
 dnz_status dnz_backend_from_name(const char* name, dnz_backend* backend);
 /* 1 when the backend is compiled into this library (onednn: on x86 hosts built with oneDNN;
  * it gives ref's bytes on every x86-64 CPU, with or without VNNI). */
 int dnz_backend_available(dnz_backend backend);
+
+/* The backends this library knows, built in or not, one table (runtime/src/backends.cc), in
+ * the order `auto` tries them. Programs and tests loop over it rather than naming backends. */
+typedef struct dnz_backend_info {
+  dnz_backend backend;
+  const char* name;
+  int32_t built_in;   /* compiled into this library */
+  int32_t int8;       /* runs the int8 model and gives ref's bytes; 0: the float32 weights */
+  int32_t threaded;   /* runs a pass on options.threads threads; 0: on the calling thread */
+  int32_t auto_picks; /* `auto` may choose it (the first built-in one that supports the model) */
+} dnz_backend_info;
+uint32_t dnz_backend_count(void);
+/* Row `index` of the table (0 .. dnz_backend_count() - 1); NULL past the end. */
+const dnz_backend_info* dnz_backend_info_at(uint32_t index);
+/* DNZ_OK when `backend` is built in and can run `model`; otherwise the status
+ * dnz_session_init would return for it, with one line of why in `why` (if not NULL). */
+dnz_status dnz_backend_supports(dnz_backend backend, const dnz_model* model, char* why,
+                                size_t why_size);
 
 #ifdef __cplusplus
 }

@@ -12,10 +12,21 @@
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <vector>
 
 #include "dnz/dnz.h"
 
 namespace dnz {
+
+// The rows of the backend table (dnz_backend_info_at) that are built into this library, in
+// the order `auto` tries them.
+inline std::vector<dnz_backend_info> BuiltInBackends() {
+  std::vector<dnz_backend_info> built_in;
+  for (uint32_t i = 0; i < dnz_backend_count(); ++i) {
+    if (dnz_backend_info_at(i)->built_in) built_in.push_back(*dnz_backend_info_at(i));
+  }
+  return built_in;
+}
 
 // Aligned, zero-filled heap bytes (model files and arenas want DNZ_ARENA_ALIGNMENT).
 // Hosts and tests use this one type for both.

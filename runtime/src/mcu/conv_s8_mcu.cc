@@ -3,9 +3,9 @@
 // any other, the block kernel (conv_kernels.h), in blocks of 4 output channels, then of 1.
 #include "conv_s8_mcu.h"
 
-#include "../polyphase.h"
 #include "conv_kernels.h"
 #include "conv_patch.h"
+#include "dnz_internal/polyphase.h"
 
 namespace dnz::mcu {
 namespace {

@@ -8,7 +8,7 @@
 
 #include <cstdint>
 
-#include "../polyphase.h"
+#include "dnz_internal/polyphase.h"
 #include "instruction_sets.h"
 #include "weight_blocks.h"
 

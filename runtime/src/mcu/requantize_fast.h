@@ -7,7 +7,7 @@
 
 #include <cstdint>
 
-#include "../requantize.h"
+#include "dnz_internal/requantize.h"
 
 namespace dnz::mcu {
 

@@ -38,15 +38,16 @@
 #include <unordered_map>
 #include <vector>
 
-#include "../adaptive_threads.h"
 #include "../backend.h"
-#include "../polyphase.h"
 #include "../ref/maxpool.h"
 #include "../ref/upsample.h"
-#include "../threads.h"
-#include "../x86/conv_single_output.h"
-#include "../x86/requantize_output.h"
+#include "adaptive_threads.h"
+#include "arena_regions.h"
+#include "dnz_internal/polyphase.h"
 #include "split_int8.h"
+#include "threads.h"
+#include "x86/conv_single_output.h"
+#include "x86/requantize_output.h"
 
 namespace dnz {
 namespace {
@@ -97,7 +98,6 @@ struct State {
   std::vector<std::vector<int8_t>> polyphase_kernels;
   std::vector<bool> polyphase;  // [op]
   bool split = false;           // no VNNI: every oneDNN conv runs on 7-bit halves
-  ConvScratchPlan arena;        // the regions after the activations
 };
 
 constexpr uint32_t kMaxImagesPerPass = 8;
@@ -249,7 +249,7 @@ void PlanPolyphase(State& state, const dnz_model& model) {
   }
 }
 
-// Arena regions beyond the activations (memory_planner.h): accumulators, upsample
+// Arena regions beyond the activations (arena_regions.h): accumulators, upsample
 // buffer, oneDNN's scratchpad.
 void PlanScratch(dnz_session* session, State& state) {
   const dnz_model& model = *session->model;
@@ -262,16 +262,23 @@ void PlanScratch(dnz_session* session, State& state) {
   for (const Instance* instance : {&state.full, &state.single, &state.full_serial}) {
     if (instance->scratchpad_bytes > scratchpad) scratchpad = instance->scratchpad_bytes;
   }
-  state.arena = PlanConvScratch(model, PassImages(session), session->plan.activation_bytes,
-                                materialize_upsample, scratchpad, state.split);
-  session->plan.arena_bytes = state.arena.arena_bytes;
+  onednn::RequestArenaRegions(session, PassImages(session), materialize_upsample, scratchpad,
+                              state.split);
+}
+
+// The model's conv inputs must have zero point -128 (the u8 = q + 128 trick above).
+dnz_status Supports(const dnz_model& model, char* why, size_t why_size) {
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    if (model.ops[i].kind == DNZ_OP_CONV && model.tensors[i].zero_point != -128) {
+      std::snprintf(why, why_size, "op %u: input zero point %d (onednn needs -128)", i,
+                    model.tensors[i].zero_point);
+      return DNZ_ERR_BACKEND_UNAVAILABLE;
+    }
+  }
+  return DNZ_OK;
 }
 
 dnz_status Init(dnz_session* session) {
-  char why[DNZ_ERROR_CHARS];
-  if (!OnednnSupports(*session->model, why, sizeof why)) {
-    return DNZ_FAIL(session, DNZ_ERR_BACKEND_UNAVAILABLE, "onednn: %s", why);
-  }
   try {
     auto state = std::make_unique<State>();
     state->split = !OnednnInt8IsExact();
@@ -304,24 +311,25 @@ dnz_status Init(dnz_session* session) {
 void BindInstance(dnz_session* session, State& state, Instance& instance) {
   const dnz_model& model = *session->model;
   uint8_t* arena = session->arena;
-  const ConvScratchPlan& regions = state.arena;
   const memory::desc scratch_desc({dnnl::memory::dim(instance.scratchpad_bytes)}, dt::u8, tag::x);
-  const memory scratchpad(scratch_desc, state.engine, arena + regions.scratchpad_offset);
+  const memory scratchpad(scratch_desc, state.engine, ScratchRegion(session, onednn::kScratchpad));
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV || instance.convs[i].single_output) continue;
     const bool upsampled = model.ops[i].fused_upsample_input && !state.polyphase[i];
-    uint8_t* src =
-        upsampled ? arena + regions.upsample_offset : arena + session->plan.tensor_offset[i];
+    uint8_t* src = upsampled ? ScratchRegion(session, onednn::kUpsampled)
+                             : arena + session->plan.tensor_offset[i];
     for (ConvPart& part : instance.convs[i].parts) {
       part.main.args[DNNL_ARG_SRC] = memory(part.src_desc, state.engine, src);
       part.main.args[DNNL_ARG_DST] =
-          memory(part.dst_desc, state.engine, arena + regions.accumulator_offset + part.dst_offset);
+          memory(part.dst_desc, state.engine,
+                 ScratchRegion(session, onednn::kAccumulators) + part.dst_offset);
       part.main.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
       if (!state.split) continue;
       part.high.args[DNNL_ARG_SRC] =
-          memory(part.src_desc, state.engine, arena + regions.high_input_offset);
-      part.high.args[DNNL_ARG_DST] = memory(
-          part.dst_desc, state.engine, arena + regions.high_accumulator_offset + part.dst_offset);
+          memory(part.src_desc, state.engine, ScratchRegion(session, onednn::kHighInput));
+      part.high.args[DNNL_ARG_DST] =
+          memory(part.dst_desc, state.engine,
+                 ScratchRegion(session, onednn::kHighAccumulators) + part.dst_offset);
       part.high.args[DNNL_ARG_SCRATCHPAD] = scratchpad;
     }
   }
@@ -403,15 +411,15 @@ dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count)
       } else if (op.kind == DNZ_OP_MAXPOOL) {
         MaxPool2x2U8(in, input, output, count, threads);
       } else {
-        const ConvScratchPlan& regions = state.arena;
         uint8_t* conv_input = input;
         const bool upsampled = op.fused_upsample_input && !state.polyphase[i];
         if (upsampled) {
-          Upsample2xU8(in, input, arena + regions.upsample_offset, count, threads);
-          conv_input = arena + regions.upsample_offset;
+          conv_input = ScratchRegion(session, onednn::kUpsampled);
+          Upsample2xU8(in, input, conv_input, count, threads);
         }
         ConvStage& stage = instance.convs[i];
-        auto* accumulators = reinterpret_cast<int32_t*>(arena + regions.accumulator_offset);
+        auto* accumulators =
+            reinterpret_cast<int32_t*>(ScratchRegion(session, onednn::kAccumulators));
         if (stage.single_output) {
           const int up = op.fused_upsample_input ? 2 : 1;
           ConvSingleOutputU8(op, in.height * up, in.width * up, in.channels, conv_input,
@@ -424,7 +432,8 @@ dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count)
         } else {
           // The input is this conv's alone (a chain), so its low bits can replace it.
           const size_t input_bytes = TensorImageBytes(model, i, 1) * (upsampled ? 4 : 1);
-          SplitTopBit(conv_input, arena + regions.high_input_offset, input_bytes, count, threads);
+          SplitTopBit(conv_input, ScratchRegion(session, onednn::kHighInput), input_bytes, count,
+                      threads);
           for (ConvPart& part : stage.parts) {
             part.main.primitive.execute(state.stream, part.main.args);
             part.high.primitive.execute(state.stream, part.high.args);
@@ -432,8 +441,9 @@ dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count)
           }
           const size_t outputs =
               size_t(op.conv_out_h) * size_t(op.conv_out_w) * size_t(model.tensors[i + 1].channels);
-          AddTopBitSums(reinterpret_cast<const int32_t*>(arena + regions.high_accumulator_offset),
-                        accumulators, outputs, count, threads);
+          AddTopBitSums(
+              reinterpret_cast<const int32_t*>(ScratchRegion(session, onednn::kHighAccumulators)),
+              accumulators, outputs, count, threads);
         }
         RequantizeOutput(op, state.requant[i], model.tensors[i + 1], accumulators,
                          state.polyphase[i], output, count, threads);
@@ -478,20 +488,6 @@ bool OnednnInt8IsExact() {
          isa == int(dnnl::cpu_isa::avx2_vnni);
 }
 
-bool OnednnSupports(const dnz_model& model, char* why, size_t why_size) {
-  for (uint32_t i = 0; i < model.num_ops; ++i) {
-    if (model.ops[i].kind == DNZ_OP_CONV && model.tensors[i].zero_point != -128) {
-      std::snprintf(why, why_size, "op %u: input zero point %d (onednn needs -128)", i,
-                    model.tensors[i].zero_point);
-      return false;
-    }
-  }
-  return true;
-}
-
-const Backend& OnednnBackend() {
-  static const Backend backend{Init, BindArena, RunPass, ImagesPerPass, Destroy, false};
-  return backend;
-}
+const Backend kOnednnBackend{Supports, Init, BindArena, RunPass, ImagesPerPass, Destroy, false};
 
 }  // namespace dnz

@@ -15,6 +15,10 @@
 
 namespace dnz {
 
+// Whether oneDNN's int8 convolutions give ref's bytes by themselves on this CPU (with
+// VNNI); elsewhere the backend splits each conv's input as above (onednn_backend.cc).
+bool OnednnInt8IsExact();
+
 // x -> (x & 127) in place, and x >> 7 into `high`.
 inline void SplitImageTopBit(uint8_t* input, uint8_t* high, size_t bytes) {
   for (size_t i = 0; i < bytes; ++i) {

@@ -3,7 +3,7 @@
 // what quantization costs; it is not the int8 specification.
 #include <cmath>
 
-#include "kernels_ref.h"
+#include "dnz_internal/ref_kernels.h"
 
 namespace dnz::ref {
 namespace {

@@ -7,8 +7,8 @@
 // the pre-activation scale and looks the result up in the op's table. With a
 // fused pool, each output is the max of the (up to) four requantized values of
 // its 2x2 window: requantization is monotone, so this equals pooling afterwards.
-#include "../requantize.h"
-#include "kernels_ref.h"
+#include "dnz_internal/ref_kernels.h"
+#include "dnz_internal/requantize.h"
 
 namespace dnz::ref {
 namespace {

@@ -1,27 +1,36 @@
 // The `float` backend: the float32 weights kept in the model file, one image per
 // pass, plain loops. It measures what quantization costs; it is not bit-exact with
 // anything but itself.
+#include <cstdio>
+
 #include "../memory_planner.h"
+#include "dnz_internal/ref_kernels.h"
 #include "run_chain.h"
 
 namespace dnz {
 namespace {
 
+dnz_status FloatSupports(const dnz_model& model, char* why, size_t why_size) {
+  if (model.has_float_weights) return DNZ_OK;
+  std::snprintf(why, why_size, "the float backend needs float weights, and this model has none");
+  return DNZ_ERR_NO_FLOAT_WEIGHTS;
+}
+
 dnz_status FloatInit(dnz_session* session) {
-  if (!session->model->has_float_weights) {
-    return DNZ_FAIL(session, DNZ_ERR_NO_FLOAT_WEIGHTS,
-                    "the float backend needs float weights, and this model has none");
-  }
   PlanActivations(session, sizeof(float), 1);
   return DNZ_OK;
 }
 
+dnz_status FloatRun(dnz_session* session, uint32_t /*count: always 1*/) {
+  return ref::RunChain<float>(
+      session, [](dnz_session* s, uint32_t i, const dnz_tensor_info& in, const float* input,
+                  const dnz_tensor_info& out,
+                  float* output) { ref::ConvF32(s->model->ops[i], in, input, out, output); });
+}
+
 }  // namespace
 
-const Backend& FloatBackend() {
-  static const Backend backend{FloatInit,     ref::BindNothing,    ref::RunChain<float>,
-                               ref::OneImage, ref::DestroyNothing, true};
-  return backend;
-}
+const Backend kFloatBackend{
+    FloatSupports, FloatInit, ref::BindNothing, FloatRun, ref::OneImage, ref::DestroyNothing, true};
 
 }  // namespace dnz

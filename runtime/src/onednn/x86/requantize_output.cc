@@ -1,7 +1,7 @@
 #include "requantize_output.h"
 
-#include "../requantize.h"
 #include "../threads.h"
+#include "dnz_internal/requantize.h"
 #include "intrinsics.h"
 #include "isa.h"
 

@@ -1,7 +1,7 @@
 // The integer requantization rule of the model file (RoundingMode SingleRoundHalfUp):
 // one definition shared by every backend, so that all of them produce the same bytes.
-#ifndef DNZ_RUNTIME_SRC_REQUANTIZE_H_
-#define DNZ_RUNTIME_SRC_REQUANTIZE_H_
+#ifndef DNZ_INTERNAL_REQUANTIZE_H_
+#define DNZ_INTERNAL_REQUANTIZE_H_
 
 #include <cstdint>
 
@@ -65,4 +65,4 @@ inline int32_t RequantizeHigh32(int32_t acc, int32_t multiplier, int32_t roundin
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_REQUANTIZE_H_
+#endif  // DNZ_INTERNAL_REQUANTIZE_H_

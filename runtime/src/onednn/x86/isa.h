@@ -8,8 +8,8 @@
 //
 // The active level is the best the CPU has; tests lower it (SetIsaLimit) to run every
 // variant the CPU supports against `ref`.
-#ifndef DNZ_RUNTIME_SRC_X86_ISA_H_
-#define DNZ_RUNTIME_SRC_X86_ISA_H_
+#ifndef DNZ_RUNTIME_SRC_ONEDNN_X86_ISA_H_
+#define DNZ_RUNTIME_SRC_ONEDNN_X86_ISA_H_
 
 namespace dnz::x86 {
 
@@ -49,4 +49,4 @@ Function PickVariant(const Variant<Function> (&table)[N]) {
 
 }  // namespace dnz::x86
 
-#endif  // DNZ_RUNTIME_SRC_X86_ISA_H_
+#endif  // DNZ_RUNTIME_SRC_ONEDNN_X86_ISA_H_

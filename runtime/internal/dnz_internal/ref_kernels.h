@@ -2,8 +2,8 @@
 // are the specification every other backend must match byte for byte (int8) or
 // follow (float). conv_s8.cc and conv_f32.cc; the pool and upsample are templates
 // shared with the other backends (maxpool.h, upsample.h).
-#ifndef DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_
-#define DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_
+#ifndef DNZ_INTERNAL_REF_KERNELS_H_
+#define DNZ_INTERNAL_REF_KERNELS_H_
 
 #include <cstdint>
 
@@ -23,4 +23,4 @@ void ConvF32(const dnz_op& op, const dnz_tensor_info& in, const float* input,
 
 }  // namespace dnz::ref
 
-#endif  // DNZ_RUNTIME_SRC_REF_KERNELS_REF_H_
+#endif  // DNZ_INTERNAL_REF_KERNELS_H_

@@ -11,8 +11,8 @@
 // about 23 + 104 n us on one thread and 123 + 65 n us on two: two threads lose at 2
 // images (253 against 231 us), gain 5% at 3 (less than a busy core elsewhere costs
 // them), 15% at 4 and 33% at 8. So `auto` threads a pass from 4 images on.
-#ifndef DNZ_RUNTIME_SRC_THREADS_H_
-#define DNZ_RUNTIME_SRC_THREADS_H_
+#ifndef DNZ_RUNTIME_SRC_ONEDNN_THREADS_H_
+#define DNZ_RUNTIME_SRC_ONEDNN_THREADS_H_
 
 #include <omp.h>
 #include <sched.h>
@@ -78,4 +78,4 @@ void ParallelFor(int threads, int64_t n, const Body& body) {
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_THREADS_H_
+#endif  // DNZ_RUNTIME_SRC_ONEDNN_THREADS_H_

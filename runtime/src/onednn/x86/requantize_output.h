@@ -2,8 +2,8 @@
 // (q + 128) with the model's integer rule (requantize.h), the fused ReLU or
 // sigmoid table, and the fused 2x2 max-pool. Same bytes as `ref`, SIMD where the
 // CPU has it (AVX-512 intrinsics, else compiler-vectorized AVX2 or plain C++).
-#ifndef DNZ_RUNTIME_SRC_X86_REQUANTIZE_OUTPUT_H_
-#define DNZ_RUNTIME_SRC_X86_REQUANTIZE_OUTPUT_H_
+#ifndef DNZ_RUNTIME_SRC_ONEDNN_X86_REQUANTIZE_OUTPUT_H_
+#define DNZ_RUNTIME_SRC_ONEDNN_X86_REQUANTIZE_OUTPUT_H_
 
 #include <cstdint>
 #include <vector>
@@ -29,4 +29,4 @@ void RequantizeOutput(const dnz_op& op, const Requant32& fast, const dnz_tensor_
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_X86_REQUANTIZE_OUTPUT_H_
+#endif  // DNZ_RUNTIME_SRC_ONEDNN_X86_REQUANTIZE_OUTPUT_H_

@@ -11,8 +11,8 @@
 // Integer sums are exact, so the result is the conv's bit for bit, provided each
 // summed weight still fits in int8 (the model builder picks weight scales that
 // make it so; a model where it does not runs the plain way).
-#ifndef DNZ_RUNTIME_SRC_POLYPHASE_H_
-#define DNZ_RUNTIME_SRC_POLYPHASE_H_
+#ifndef DNZ_INTERNAL_POLYPHASE_H_
+#define DNZ_INTERNAL_POLYPHASE_H_
 
 #include <cstdint>
 
@@ -41,4 +41,4 @@ bool PolyphaseKernel(const int8_t* weights, int32_t out_c, int32_t in_c, int py,
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_POLYPHASE_H_
+#endif  // DNZ_INTERNAL_POLYPHASE_H_

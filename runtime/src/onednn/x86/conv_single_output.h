@@ -2,8 +2,8 @@
 // the onednn backend: oneDNN pads the output channel to a full SIMD block and
 // wastes 15/16 of its work there. Integer sums are exact in any order, so this
 // gives oneDNN's (and ref's) accumulators bit for bit.
-#ifndef DNZ_RUNTIME_SRC_X86_CONV_SINGLE_OUTPUT_H_
-#define DNZ_RUNTIME_SRC_X86_CONV_SINGLE_OUTPUT_H_
+#ifndef DNZ_RUNTIME_SRC_ONEDNN_X86_CONV_SINGLE_OUTPUT_H_
+#define DNZ_RUNTIME_SRC_ONEDNN_X86_CONV_SINGLE_OUTPUT_H_
 
 #include <cstdint>
 
@@ -21,4 +21,4 @@ void ConvSingleOutputU8(const dnz_op& op, int32_t in_h, int32_t in_w, int32_t in
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_X86_CONV_SINGLE_OUTPUT_H_
+#endif  // DNZ_RUNTIME_SRC_ONEDNN_X86_CONV_SINGLE_OUTPUT_H_

@@ -10,8 +10,8 @@
 // load is followed within a few passes.
 //
 // Pure logic, no clock: the backend times each pass and reports it. No allocation.
-#ifndef DNZ_RUNTIME_SRC_ADAPTIVE_THREADS_H_
-#define DNZ_RUNTIME_SRC_ADAPTIVE_THREADS_H_
+#ifndef DNZ_RUNTIME_SRC_ONEDNN_ADAPTIVE_THREADS_H_
+#define DNZ_RUNTIME_SRC_ONEDNN_ADAPTIVE_THREADS_H_
 
 #include <cstdint>
 
@@ -70,4 +70,4 @@ class PassVariantChooser {
 
 }  // namespace dnz
 
-#endif  // DNZ_RUNTIME_SRC_ADAPTIVE_THREADS_H_
+#endif  // DNZ_RUNTIME_SRC_ONEDNN_ADAPTIVE_THREADS_H_
