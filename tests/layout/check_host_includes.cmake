@@ -1,0 +1,36 @@
+# The other half of the dependency rule (docs/architecture.md): host code (host_lib/,
+# host_train/, runtime_demo/, bench/) never reaches into runtime/src. What it must share with
+# the runtime bit for bit is in runtime/internal/dnz_internal/, included by that path; the
+# rest of the runtime is its public API (runtime/include/dnz/). A quoted include that names a
+# file of runtime/src fails, whatever folder it would resolve from.
+#   cmake -DROOT=<repository> -P check_host_includes.cmake
+set(folders host_lib host_train runtime_demo bench)
+set(sources "")
+foreach(folder ${folders})
+  file(GLOB_RECURSE found ${ROOT}/${folder}/*.h ${ROOT}/${folder}/*.cc ${ROOT}/${folder}/*.cu
+       ${ROOT}/${folder}/*.hpp)
+  list(APPEND sources ${found})
+endforeach()
+set(violations "")
+set(checked 0)
+foreach(source ${sources})
+  file(STRINGS ${source} lines REGEX "^[ \t]*#[ \t]*include[ \t]*\"")
+  foreach(line ${lines})
+    math(EXPR checked "${checked} + 1")
+    if(line MATCHES "#[ \t]*include[ \t]*\"([^\"]+)\"")
+      set(name ${CMAKE_MATCH_1})
+      if(name MATCHES "runtime/src/" OR EXISTS ${ROOT}/runtime/src/${name})
+        list(APPEND violations "${source}: #include \"${name}\" reaches into runtime/src")
+      endif()
+    endif()
+  endforeach()
+endforeach()
+list(LENGTH sources file_count)
+if(file_count LESS 50)
+  message(FATAL_ERROR "only ${file_count} host sources under ${ROOT}: wrong ROOT or folders?")
+endif()
+if(violations)
+  string(REPLACE ";" "\n  " text "${violations}")
+  message(FATAL_ERROR "host code includes runtime internals:\n  ${text}")
+endif()
+message(STATUS "host includes: ${checked} includes in ${file_count} files, none from runtime/src")
