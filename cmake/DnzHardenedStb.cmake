@@ -2,7 +2,7 @@
 # corrupt JPEGs that its upstream fixed after that release; the image fuzzer reached one in
 # CI: a Huffman table (DHT) whose 16 counts sum past 256 writes past a 257-byte array.
 # runtime_demo decodes files users hand it, so its one stb implementation
-# (runtime/demo/stb_implementation.cc) compiles a copy of Debian's header with checks of our
+# (runtime_demo/stb_implementation.cc) compiles a copy of Debian's header with checks of our
 # own put in where those errors happen. The copy is written at configure time into the build
 # folder; nothing is vendored. Each check names its hazard; the patch refuses to apply to a
 # header that is not 2.27 or whose lines moved (then the header is used as it is, with a

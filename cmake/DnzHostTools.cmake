@@ -14,7 +14,7 @@ function(dnz_add_host_tools)
   cmake_parse_arguments(arg "" "WITH_DEMO" "" ${ARGN})
   set(byproducts ${DNZ_HOST_TOOLS_DIR}/firmware_demo/host/make_firmware_data)
   if(arg_WITH_DEMO)
-    list(APPEND byproducts ${DNZ_HOST_TOOLS_DIR}/runtime/demo/runtime_demo)
+    list(APPEND byproducts ${DNZ_HOST_TOOLS_DIR}/runtime_demo/runtime_demo)
   endif()
   ExternalProject_Add(dnz_host_tools
     SOURCE_DIR ${PROJECT_SOURCE_DIR}

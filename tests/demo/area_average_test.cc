@@ -1,4 +1,4 @@
-// The plain conversion's resize (runtime/demo/area_average.h) against what it replaced:
+// The plain conversion's resize (runtime_demo/area_average.h) against what it replaced:
 // stb_image_resize's box filter on the image padded to a square of the background.
 #include "area_average.h"
 

@@ -9,7 +9,7 @@
 
 namespace dnz::demo {
 
-// The trainer_backend a placeholder model carries (runtime/demo/make_placeholder_model).
+// The trainer_backend a placeholder model carries (runtime_demo/make_placeholder_model).
 constexpr const char* kPlaceholderBackend = "placeholder";
 
 // `bytes` must already have passed dnz_model_load (the FlatBuffers verifier).

@@ -61,7 +61,7 @@ int main(int argc, char** argv) {
   std::mt19937_64 rng(kPlaceholderSeed);
   const dnz::build::FloatNetwork net = GlorotSeedNetwork(&rng);
   dnz::build::Provenance provenance;
-  provenance.trainer = "runtime/demo/make_placeholder_model (untrained)";
+  provenance.trainer = "runtime_demo/make_placeholder_model (untrained)";
   provenance.trainer_backend = "placeholder";
   provenance.init_seed = kPlaceholderSeed;
   provenance.calibration = "16 synthetic stroke images, max";
