@@ -30,7 +30,7 @@ using cuda::DeviceBuffer;
 // activations and their gradients are of the storage type T (float, __half, __nv_bfloat16).
 template <typename T>
 struct Layer {
-  ConvSpec spec;
+  SeedConv spec;
   bool polyphase = false;  // upsample + 3x3 as one 2x2 conv with 4x the output channels
   bool upsample = false;   // plain path: nearest upsample, then the conv
   int small_side = 0;      // side of the layer's input as the previous layer leaves it
@@ -87,12 +87,12 @@ class CudaBackend final : public TrainBackend {
     const ParamLayout& layout = SeedParamLayout();
     for (int i = 0; i < kNumConvs; ++i) {
       Layer<T>& layer = layers_[static_cast<size_t>(i)];
-      layer.spec = SeedConvs()[static_cast<size_t>(i)];
-      const ConvSpec& s = layer.spec;
+      layer.spec = kSeedConvs[static_cast<size_t>(i)];
+      const SeedConv& s = layer.spec;
       layer.polyphase = s.upsample_before && cuda_options.polyphase_upsample;
       layer.upsample = s.upsample_before && !layer.polyphase;
       layer.small_side = s.upsample_before ? s.in_side / 2 : s.in_side;
-      cuda::ConvShape shape{s.in_channels, s.in_side, s.out_channels, s.kernel, s.padding};
+      cuda::ConvShape shape{s.in_channels, s.in_side, s.out_channels, s.kernel, Padding(s)};
       if (layer.polyphase) shape = {s.in_channels, layer.small_side, 4 * s.out_channels, 2, 1};
       if (!layer.conv.Init(shape, kPrecision<T>, error)) return false;
       if (layer.polyphase &&
@@ -442,7 +442,7 @@ class CudaBackend final : public TrainBackend {
       return false;
     }
     for (Layer<T>& l : layers_) {
-      const ConvSpec& s = l.spec;
+      const SeedConv& s = l.spec;
       const size_t act = n * static_cast<size_t>(l.ActPerImage());
       if (!l.act.Reserve(act, error) || !l.act_grad.Reserve(act, error)) return false;
       if (s.pool_after) {
@@ -493,7 +493,7 @@ class CudaBackend final : public TrainBackend {
     const size_t ws_bytes = workspace_.size();
     for (int i = 0; i < kNumConvs; ++i) {
       Layer<T>& l = layers_[static_cast<size_t>(i)];
-      const ConvSpec& s = l.spec;
+      const SeedConv& s = l.spec;
       const int out_plane = s.out_side * s.out_side;
       bool ok = true;
       if (l.polyphase) {
@@ -503,7 +503,7 @@ class CudaBackend final : public TrainBackend {
              l.conv.Forward(cudnn_, batch, Input(i), l.kernels.get(), l.conv_out.get(), ws,
                             ws_bytes, error) &&
              CudaOk(cuda::InterleaveParities(l.conv_out.get(), Bias(i), batch, s.out_channels,
-                                             l.small_side, s.relu, l.act.get(), stream_),
+                                             l.small_side, HasRelu(s), l.act.get(), stream_),
                     "interleave kernel", error);
       } else {
         const T* x = Input(i);
@@ -515,7 +515,7 @@ class CudaBackend final : public TrainBackend {
         }
         ok = ok && l.conv.Forward(cudnn_, batch, x, Weights(i), l.act.get(), ws, ws_bytes, error) &&
              CudaOk(cuda::BiasActivate(l.act.get(), Bias(i), batch, s.out_channels, out_plane,
-                                       s.relu, stream_),
+                                       HasRelu(s), stream_),
                     "bias kernel", error);
       }
       if (ok && s.pool_after) {
@@ -551,14 +551,14 @@ class CudaBackend final : public TrainBackend {
   // activation); writes its weight and bias gradients and the previous layer's act_grad.
   bool Backward(int i, int batch, std::string* error) {
     Layer<T>& l = layers_[static_cast<size_t>(i)];
-    const ConvSpec& s = l.spec;
+    const SeedConv& s = l.spec;
     const ParamLayout& layout = SeedParamLayout();
     float* weight_grad = grads_.get() + layout.weight_offset[i];
     float* bias_grad = grads_.get() + layout.bias_offset[i];
     const int out_plane = s.out_side * s.out_side;
     void* ws = workspace_.get();
     const size_t ws_bytes = workspace_.size();
-    if (s.relu &&
+    if (HasRelu(s) &&
         !CudaOk(cuda::ReluBackward(l.act.get(), l.act_grad.get(),
                                    static_cast<int64_t>(batch) * l.ActPerImage(), stream_),
                 "ReLU backward kernel", error)) {

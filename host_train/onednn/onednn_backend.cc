@@ -218,7 +218,7 @@ class OnednnBackend final : public TrainBackend {
   }
 
   memory PlainWeights(int conv, const float* data) {
-    const ConvSpec& s = SeedConvs()[conv];
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(conv)];
     const memory::desc desc({s.out_channels, s.in_channels, s.kernel, s.kernel},
                             memory::data_type::f32, memory::format_tag::oihw);
     return memory(desc, engine_, const_cast<float*>(data));
@@ -231,7 +231,7 @@ class OnednnBackend final : public TrainBackend {
     dnnl::reorder(plain, weights).execute(stream_, plain, weights);
     stream_.wait();
     std::memcpy(bias.get_data_handle(), flat + layout.bias_offset[conv],
-                sizeof(float) * SeedConvs()[conv].out_channels);
+                sizeof(float) * kSeedConvs[static_cast<size_t>(conv)].out_channels);
   }
 
   void CopyOut(const memory& weights, const memory& bias, int conv, float* flat) {
@@ -241,7 +241,7 @@ class OnednnBackend final : public TrainBackend {
         .execute(stream_, {{DNNL_ARG_FROM, weights}, {DNNL_ARG_TO, plain}});
     stream_.wait();
     std::memcpy(flat + layout.bias_offset[conv], bias.get_data_handle(),
-                sizeof(float) * SeedConvs()[conv].out_channels);
+                sizeof(float) * kSeedConvs[static_cast<size_t>(conv)].out_channels);
   }
 
   dnnl::engine engine_;

@@ -93,8 +93,8 @@ TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
   cudnnHandle_t handle = nullptr;
   ASSERT_EQ(cudnnCreate(&handle), CUDNN_STATUS_SUCCESS);
   std::vector<cuda::ConvShape> shapes;
-  for (const ConvSpec& s : SeedConvs()) {
-    shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, s.padding});
+  for (const SeedConv& s : kSeedConvs) {
+    shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, Padding(s)});
     if (s.upsample_before)
       shapes.push_back({s.in_channels, s.in_side / 2, 4 * s.out_channels, 2, 1});
   }
@@ -192,10 +192,11 @@ TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
     const ParamLayout& l = SeedParamLayout();
     for (int i = 0; i < kNumConvs; ++i) {
       const size_t begin = l.weight_offset[i];
-      const size_t end = l.bias_offset[i] + SeedConvs()[i].out_channels;
-      ExpectClose(std::vector<float>(got.begin() + begin, got.begin() + end),
-                  std::vector<double>(ref.grads.begin() + begin, ref.grads.begin() + end), 1e-4,
-                  "layer " + std::to_string(SeedConvs()[i].layer) + " gradients");
+      const size_t end = l.bias_offset[i] + kSeedConvs[static_cast<size_t>(i)].out_channels;
+      ExpectClose(
+          std::vector<float>(got.begin() + begin, got.begin() + end),
+          std::vector<double>(ref.grads.begin() + begin, ref.grads.begin() + end), 1e-4,
+          "layer " + std::to_string(kSeedConvs[static_cast<size_t>(i)].layer) + " gradients");
     }
     // The forward-only pass gives the same function, and the bottleneck is alive.
     std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
