@@ -111,7 +111,7 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   std::string error;
   auto backend = MakeCpuBackend(batch, "bf16", &error);
   if (!backend) GTEST_SKIP() << "no bf16 on this CPU: " << error;
-  ASSERT_EQ(backend->Name(), "onednn-bf16");
+  ASSERT_EQ(backend->Info().name, "onednn-bf16");
   ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
   double loss = 0.0;
   ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,
