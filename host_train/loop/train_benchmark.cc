@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <vector>
 
-#include "cli/omp_wait_policy.h"
+#include "cli/busy_cores.h"
 #include "network/step_stages.h"
 #include "optimize/adam.h"
 

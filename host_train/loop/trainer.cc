@@ -12,7 +12,7 @@
 #include <string>
 
 #include "checkpoint/checkpoint.h"
-#include "cli/idle_cores.h"
+#include "cli/busy_cores.h"
 #include "cli/pictures.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
@@ -139,7 +139,7 @@ bool Run::Setup() {
                          o_.noise, data::kTestNoiseSeed, 0, 0, test_noisy_.data());
   BackendOptions backend_options;
   backend_options.device = o_.device;
-  // --threads 0: the cores that are idle now (cli/idle_cores.h), so that another program's
+  // --threads 0: the cores that are idle now (cli/busy_cores.h), so that another program's
   // busy core does not stall every step.
   backend_options.threads = o_.threads > 0 ? o_.threads : IdleCores(200);
   // The count a run starts with is kept for its resumes (the checkpoint saves it), since the
