@@ -10,7 +10,7 @@
 #include <string>
 
 #include "checkpoint/export_model.h"
-#include "cli/omp_wait_policy.h"
+#include "cli/busy_cores.h"
 #include "cli/train_options.h"
 #include "dnz/dnz.h"
 #include "files/atomic_write.h"
@@ -33,7 +33,7 @@ std::string VersionText() {
 }  // namespace
 
 int main(int argc, char** argv) {
-  // OpenMP threads that wait spin briefly, then sleep (cli/omp_wait_policy.h), so that a
+  // OpenMP threads that wait spin briefly, then sleep (cli/busy_cores.h), so that a
   // busy core elsewhere on the machine does not stall every parallel region. Starts this
   // program again once, with GOMP_SPINCOUNT=10000, unless the user chose the waits.
   dnz::train::PreferShortOpenMpSpins(argv);

@@ -54,7 +54,7 @@ stop_load
 # Trainer, bf16 (the shipped model's precision). "old": 2 threads, libgomp's default waits
 # (GOMP_SPINCOUNT=300000 is that default, and stops host_train from choosing its own);
 # "new": what host_train does when given nothing (the cores idle at its start,
-# cli/idle_cores.h, and GOMP_SPINCOUNT=10000);
+# host_train/cli/busy_cores.h, and GOMP_SPINCOUNT=10000);
 # "passive": 2 threads, OMP_WAIT_POLICY=passive; "one": 1 thread.
 train() {  # $1: case, $2: idle|loaded, then the environment and arguments
   local name="$1" phase="$2"

@@ -145,9 +145,8 @@ def load_section(results, cores):
              "`threads` auto (one thread for passes of up to 3 images; from 4, the usable "
              "cores or one thread, whichever has lately been faster: "
              "`runtime/src/adaptive_threads.h`), host_train's threads on the cores idle when it starts "
-             "(`host_train/cli/idle_cores.h`: its loaded run sees one idle core and takes one "
-             "thread) with short spins (GOMP_SPINCOUNT=10000, "
-             "`host_train/cli/omp_wait_policy.h`). The runtime keeps libgomp's default waits "
+             "(`host_train/cli/busy_cores.h`: its loaded run sees one idle core and takes one "
+             "thread) with short spins (GOMP_SPINCOUNT=10000, the same module). The runtime keeps libgomp's default waits "
              "(a library does not choose its host process's environment). Medians of the "
              "runtime's repetitions; the trainer's median step. "
              + (f"Load average before the run: {loadavg[1]} on {cores} cores (an idle machine "
@@ -325,6 +324,27 @@ def rewrite_readme_figures(text, rows):
             text[end:])
 
 
+# Written once from the measurements behind host_train/cli/busy_cores.h (not from a results
+# folder): the page keeps it whenever it is rewritten.
+BUSY_CORES_SECTION = """## Busy cores and the trainer's threads
+
+Why host_train's OpenMP threads spin only briefly before they sleep (`host_train/cli/busy_cores.h`, whose top states the whole policy). A training step runs hundreds of oneDNN parallel regions, and at the end of each one a thread that has finished its share waits for the rest. libgomp's default wait spins about 300,000 times before the thread sleeps (`GOMP_SPINCOUNT`; from a few hundred microseconds to milliseconds); `OMP_WAIT_POLICY=passive` sleeps at once. When another program keeps a core busy, the spinning thread holds a core that the thread still working needs: bf16 training at 2 threads fell from 1,454 to 333 images/s (issue 9).
+
+Measured on the 2-core VM, bf16, batch 128, 2 threads, runs interleaved. The numbers are noisy: other builds ran alongside, so "idle" was approximated by running host_train under SCHED_FIFO, and "loaded" had a load average of 5-6 from other programs.
+
+| spin count | idle (SCHED_FIFO), images/s | loaded (load average 5-6), images/s |
+| --- | --- | --- |
+| 300,000 (libgomp's default) | 1,588-2,057 | 150-417 |
+| 30,000 | 1,576-1,624 | 359-452 |
+| 10,000 (chosen) | 1,685-1,911 | 535-623 |
+| 3,000 | 1,580-1,597 | 629-683 |
+| 0 (passive) | 1,318-1,739 | 661-784 |
+
+Sleeping at once (passive) gave up a fifth to a quarter of the idle speed; 10,000 spins kept the idle speed and won back most of what the long spins lost under load. The busy-core run of "Under load" above shows the same choice against a deliberate background load.
+
+libgomp reads `OMP_WAIT_POLICY` and `GOMP_SPINCOUNT` only once, when it is loaded before `main()`, so host_train sets `GOMP_SPINCOUNT=10000` and starts itself again (`execv` of `/proc/self/exe`: same process id, arguments and otherwise the same environment). A user who set either variable keeps it: `OMP_WAIT_POLICY=passive`, or `GOMP_SPINCOUNT=300000` for libgomp's default. The `--bench-steps` line names the waits in force (`omp_wait=`)."""
+
+
 def main(results, target, readme=None):
     peak_json = json.load(open(os.path.join(results, "peak.json")))
     int8_peak = Peak(peak_json, INT8_PEAK_KEYS)
@@ -428,6 +448,7 @@ def main(results, target, readme=None):
     lines += gpu_section(os.path.join(results, "gpu"))
     lines += no_vnni_section(results)
     lines += load_section(results, cores)
+    lines += ["", BUSY_CORES_SECTION, ""]
     write_atomically(target, "\n".join(lines))
     if readme:
         write_atomically(readme, rewrite_readme_figures(open(readme).read(), readme_rows(results)))

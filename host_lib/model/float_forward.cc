@@ -39,10 +39,10 @@ ConvGeometry GeometryOf(const FloatConv& conv, int in_h, int in_w) {
   g.pad_before = conv.same_padding ? (conv.kernel - 1) / 2 : 0;
   g.pad_after = conv.same_padding ? conv.kernel - 1 - g.pad_before : 0;
   const int scale = conv.fused_upsample_input ? 2 : 1;
-  g.conv_h = in_h * scale + g.pad_before + g.pad_after - conv.kernel + 1;
-  g.conv_w = in_w * scale + g.pad_before + g.pad_after - conv.kernel + 1;
-  g.out_h = conv.fused_maxpool_output ? (g.conv_h + 1) / 2 : g.conv_h;
-  g.out_w = conv.fused_maxpool_output ? (g.conv_w + 1) / 2 : g.conv_w;
+  g.conv_h = seed::ConvOutputSide(in_h * scale, conv.kernel, g.pad_before, g.pad_after);
+  g.conv_w = seed::ConvOutputSide(in_w * scale, conv.kernel, g.pad_before, g.pad_after);
+  g.out_h = conv.fused_maxpool_output ? seed::PooledSide(g.conv_h) : g.conv_h;
+  g.out_w = conv.fused_maxpool_output ? seed::PooledSide(g.conv_w) : g.conv_w;
   return g;
 }
 

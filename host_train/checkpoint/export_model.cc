@@ -68,7 +68,7 @@ bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* 
   }
   const ParamLayout& layout = SeedParamLayout();
   for (int c = 0; c < kNumConvs; ++c) {
-    const ConvSpec& s = SeedConvs()[c];
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(c)];
     dnz::build::FloatConv& conv = net->convs[static_cast<size_t>(c)];
     const float* w = params.data() + layout.weight_offset[c];
     conv.weights.assign(layout.weight_count[c], 0.0f);

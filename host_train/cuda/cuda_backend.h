@@ -1,7 +1,8 @@
 // The GPU trainer backend: the seed network on cuDNN's convolutions and our own kernels
 // (host_train/cuda/kernels.cu), parameters, gradients and Adam's moments resident on the
 // GPU in the flat OIHW layout of SeedParamLayout(), so that they cross the TrainBackend
-// interface with one copy and no reordering.
+// interface with one copy and no reordering. Files: cuda_backend.cc (TrainBackend glue),
+// cuda_network.{h,cc} (layers and buffers), cuda_forward_backward.cc, cuda_adam.cc.
 //
 // Upsample + 3x3 conv runs as four 2x2 polyphase convs on the small input (element_ops.h);
 // `polyphase_upsample = false` runs the plain nearest upsample and 3x3 conv instead, the

@@ -15,6 +15,8 @@
 #include <string>
 #include <vector>
 
+#include "network/seed_network.h"
+
 namespace dnz::train::cuda {
 
 enum class Precision { kF32, kF16, kBF16 };
@@ -25,7 +27,7 @@ struct ConvShape {
   int out_channels = 0;
   int kernel = 0;
   int padding = 0;  // each side
-  int out_side() const { return in_side + 2 * padding - kernel + 1; }
+  int out_side() const { return ConvOutputSide(in_side, kernel, padding, padding); }
 };
 
 class CudnnConv {

@@ -1,14 +1,16 @@
-// host_train --bench-steps N: training throughput, nothing written. Times N steps
-// (forward, backward, Adam) on one batch after a few warm-up steps, and prints one
-// line that scripts/write_benchmarks_md.py reads:
+// host_train --bench-steps N: training throughput, nothing written. Times N training steps
+// (TrainBackend::Step: the batch with its noise, forward, backward, Adam) on the images of
+// one batch after a few warm-up steps, and prints one line that
+// scripts/write_benchmarks_md.py reads:
 //   BENCH train backend=onednn device="..." batch=128 img_per_s=... median_step_ms=...
 //         omp_wait=default,spin=10000 data=host
-// omp_wait: the OpenMP waits in force (cli/omp_wait_policy.h). data: host batches, or
-// device-resident ones as a GPU epoch runs (noise drawn on the device, the loss read every
-// 20 steps, so a step is timed as its group of 20 over 20).
+// omp_wait: the OpenMP waits in force (cli/busy_cores.h). data: host batches, or
+// device-resident ones as a GPU epoch runs (noise drawn on the device). Steps are timed in
+// groups of BackendInfo::loss_read_steps, the loss read after each group as in training: one
+// by one on the CPU, a group of 20 over 20 on the GPU.
 //
 // With `profile`, the same steps then run again with stage timing on
-// (TrainBackend::SetStageTiming) and a line per stage of network/step_stages.h follows, then
+// (TrainBackend::StageTiming) and a line per stage of network/step_stages.h follows, then
 // their total beside the untimed median step:
 //   PROFILE backend=cudnn-bf16 steps=203 stage="layer 4 backward" ms_per_step=0.052 share=7.3%
 //   PROFILE backend=cudnn-bf16 steps=203 stage="total" ms_per_step=0.71 share=100.0%
@@ -23,8 +25,9 @@
 
 namespace dnz::train {
 
-bool BenchmarkTrainingSteps(TrainBackend& backend, const float* noisy, const float* clean,
-                            int count, int steps, bool profile, std::string* error);
+// `clean`: the `count` images of the batch, [count][28][28] (they become the training set).
+bool BenchmarkTrainingSteps(TrainBackend& backend, const float* clean, int count, int steps,
+                            bool profile, std::string* error);
 
 }  // namespace dnz::train
 

@@ -12,7 +12,7 @@
 #include <string>
 
 #include "checkpoint/checkpoint.h"
-#include "cli/idle_cores.h"
+#include "cli/busy_cores.h"
 #include "cli/pictures.h"
 #include "cli/progress.h"
 #include "cli/signals.h"
@@ -21,6 +21,7 @@
 #include "data/noise.h"
 #include "loop/train_benchmark.h"
 #include "network/backend.h"
+#include "network/host_batch.h"
 #include "network/seed_network.h"
 #include "optimize/bce_loss.h"
 
@@ -138,7 +139,7 @@ bool Run::Setup() {
                          o_.noise, data::kTestNoiseSeed, 0, 0, test_noisy_.data());
   BackendOptions backend_options;
   backend_options.device = o_.device;
-  // --threads 0: the cores that are idle now (cli/idle_cores.h), so that another program's
+  // --threads 0: the cores that are idle now (cli/busy_cores.h), so that another program's
   // busy core does not stall every step.
   backend_options.threads = o_.threads > 0 ? o_.threads : IdleCores(200);
   // The count a run starts with is kept for its resumes (the checkpoint saves it), since the
@@ -151,10 +152,7 @@ bool Run::Setup() {
   backend_ = CreateBackend(backend_options, &error_, &device_note);
   if (!backend_) return false;
   if (!device_note.empty()) progress_.Line("host_train: " + device_note);
-  if (backend_->SupportsDeviceData() &&
-      !backend_->UploadTrainingSet(train_.images.data(), train_.count, &error_)) {
-    return false;
-  }
+  if (!backend_->SetTrainingSet(train_.images.data(), train_.count, &error_)) return false;
   batch_clean_.resize(static_cast<size_t>(o_.batch) * kImagePixels);
   batch_noisy_.resize(batch_clean_.size());
   return true;
@@ -165,19 +163,8 @@ uint64_t Run::NoiseEpoch(int epoch) const {
 }
 
 void Run::FillBatch(const std::vector<int>& order, int epoch, int first, int count) {
-  const uint64_t noise_epoch = NoiseEpoch(epoch);
-  // Each image has its own noise stream, so the threads cannot change the result.
-#pragma omp parallel for schedule(static)
-  for (int i = 0; i < count; ++i) {
-    const int image = order[static_cast<size_t>(first + i)];
-    const float* clean = train_.images.data() + static_cast<size_t>(image) * kImagePixels;
-    std::copy(clean, clean + kImagePixels,
-              batch_clean_.data() + static_cast<size_t>(i) * kImagePixels);
-    data::AddNoiseToImage(
-        clean, kImagePixels, o_.noise,
-        data::ImageNoiseSeed(state_.noise_seed, noise_epoch, static_cast<uint64_t>(image)),
-        batch_noisy_.data() + static_cast<size_t>(i) * kImagePixels);
-  }
+  MakeHostBatch(train_.images.data(), order.data(), first, count, o_.noise, state_.noise_seed,
+                NoiseEpoch(epoch), batch_clean_.data(), batch_noisy_.data());
 }
 
 bool Run::InitWeights(uint64_t init_seed) {
@@ -235,8 +222,9 @@ bool Run::RedrawDeadBottleneck(const std::string& why, nlohmann::json event) {
 
 bool Run::SaveState() {
   state_.options = o_;
-  state_.backend = backend_->Name();
-  state_.device = backend_->Device();
+  const BackendInfo info = backend_->Info();
+  state_.backend = info.name;
+  state_.device = info.device;
   return backend_->GetParameters(&state_.params, &error_) &&
          backend_->GetAdamState(&state_.adam, &error_) &&
          SaveCheckpoint(checkpoint_path_, state_, &error_);
@@ -253,42 +241,30 @@ EpochEnd Run::TrainEpoch(int epoch) {
   const Clock::time_point start = Clock::now();
   const double seconds_before = state_.epoch_seconds;
   const int first_step = state_.step_in_epoch;
-  AdamConfig adam;
-  adam.learning_rate = o_.learning_rate;
-  // A backend with device-resident data (the GPU) makes its batches itself and sums the
-  // loss on the device; it is read back every kLossReadSteps steps, before the dead-ReLU
-  // checks, on Ctrl-C and at the end of the epoch, so a step waits for nothing.
-  const bool on_device = backend_->SupportsDeviceData();
-  constexpr int kLossReadSteps = 20;
-  if (on_device && !backend_->SetEpochOrder(order, &error_)) return EpochEnd::kFailed;
-  int64_t images_not_read = 0;  // trained on, loss still on the device
+  StepRequest request;
+  request.noise = o_.noise;
+  request.noise_seed = state_.noise_seed;
+  request.noise_epoch = NoiseEpoch(epoch);
+  request.adam.learning_rate = o_.learning_rate;
+  // The backend makes each batch and sums the loss where its data lives; the sum is read
+  // every loss_read_steps steps (1 on the CPU, 20 on the GPU), before the dead-ReLU checks,
+  // on Ctrl-C and at the end of the epoch, so a GPU step waits for nothing.
+  const int loss_read_steps = backend_->Info().loss_read_steps;
+  if (!backend_->SetEpochOrder(order, &error_)) return EpochEnd::kFailed;
+  int64_t images_not_read = 0;  // trained on, loss not read yet
   for (int step = first_step; step < steps; ++step) {
-    const int first = step * o_.batch;
-    const int count = std::min(o_.batch, train_.count - first);
-    double loss_sum = 0.0;  // loss * images of the steps read now
-    bool loss_read = true;
+    request.first = step * o_.batch;
+    request.batch = std::min(o_.batch, train_.count - request.first);
+    const int count = request.batch;
     // The dead-ReLU guard, continued: every 10 steps of the first 50, a ReLU that died is
     // re-drawn too.
     const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
-    if (on_device) {
-      if (!backend_->ComputeGradientsOnDevice(first, count, o_.noise, state_.noise_seed,
-                                              NoiseEpoch(epoch), &error_) ||
-          !backend_->ApplyAdam(adam, &error_)) {
-        return EpochEnd::kFailed;
-      }
-      images_not_read += count;
-      loss_read = (step + 1 - first_step) % kLossReadSteps == 0 || step + 1 == steps || guard_step;
-      if (loss_read && !backend_->TakeLossSum(&loss_sum, &error_)) return EpochEnd::kFailed;
-    } else {
-      FillBatch(order, epoch, first, count);
-      double loss = 0.0;
-      if (!backend_->ComputeGradients(batch_noisy_.data(), batch_clean_.data(), count, &loss,
-                                      &error_) ||
-          !backend_->ApplyAdam(adam, &error_)) {
-        return EpochEnd::kFailed;
-      }
-      loss_sum = loss * count;
-    }
+    if (!backend_->Step(request, &error_)) return EpochEnd::kFailed;
+    images_not_read += count;
+    const bool loss_read =
+        (step + 1 - first_step) % loss_read_steps == 0 || step + 1 == steps || guard_step;
+    double loss_sum = 0.0;  // loss * images of the steps read now
+    if (loss_read && !backend_->TakeLossSum(&loss_sum, &error_)) return EpochEnd::kFailed;
     if (loss_read) {
       if (!std::isfinite(loss_sum)) {
         error_ = "loss is " + std::to_string(loss_sum) + " at epoch " + std::to_string(epoch + 1) +
@@ -320,7 +296,7 @@ EpochEnd Run::TrainEpoch(int epoch) {
       return EpochEnd::kRestarted;
     }
     if (InterruptRequested()) {
-      double rest = 0.0;  // the device's unread loss belongs to the checkpoint's sum
+      double rest = 0.0;  // the unread loss belongs to the checkpoint's sum
       if (images_not_read > 0 && !backend_->TakeLossSum(&rest, &error_)) return EpochEnd::kFailed;
       state_.epoch_loss_sum += rest;
       state_.epoch_seconds = seconds_before + SecondsSince(start);
@@ -428,13 +404,12 @@ int Run::ExecuteOrFail() {
   if (o_.bench_steps > 0) {
     FillBatch(EpochPermutation(state_.shuffle_seed, 0, train_.count), 0, 0,
               std::min(o_.batch, train_.count));
-    return BenchmarkTrainingSteps(*backend_, batch_noisy_.data(), batch_clean_.data(),
-                                  std::min(o_.batch, train_.count), o_.bench_steps,
-                                  o_.bench_profile, &error_)
+    return BenchmarkTrainingSteps(*backend_, batch_clean_.data(), std::min(o_.batch, train_.count),
+                                  o_.bench_steps, o_.bench_profile, &error_)
                ? kExitOk
                : kExitError;
   }
-  progress_.Line("host_train: " + backend_->Name() + " on " + backend_->Device() + "; " +
+  progress_.Line("host_train: " + backend_->Info().name + " on " + backend_->Info().device + "; " +
                  std::to_string(train_.count) + " training images, batch " +
                  std::to_string(o_.batch) + ", noise " + std::to_string(o_.noise) + " (" +
                  o_.noise_mode + "), init seed " + std::to_string(state_.init_seed) +

@@ -39,33 +39,28 @@ std::unique_ptr<TrainBackend> CreateGpuBackend(const BackendOptions& options, st
 #endif
 }
 
-bool NoDeviceData(std::string* error) {
-  *error = "internal: this backend has no device-resident data";
-  return false;
-}
-
 }  // namespace
 
-bool TrainBackend::UploadTrainingSet(const float*, int, std::string* error) {
-  return NoDeviceData(error);
+bool CheckEpochOrder(const std::vector<int>& order, int count, std::string* error) {
+  if (static_cast<int>(order.size()) != count) {
+    *error = "internal: the epoch order does not match the training set";
+    return false;
+  }
+  for (int image : order) {
+    if (image < 0 || image >= count) {
+      *error = "internal: the epoch order names an image outside the training set";
+      return false;
+    }
+  }
+  return true;
 }
-bool TrainBackend::SetEpochOrder(const std::vector<int>&, std::string* error) {
-  return NoDeviceData(error);
-}
-bool TrainBackend::ComputeGradientsOnDevice(int, int, double, uint64_t, uint64_t,
-                                            std::string* error) {
-  return NoDeviceData(error);
-}
-bool TrainBackend::TakeLossSum(double*, std::string* error) { return NoDeviceData(error); }
 
-bool TrainBackend::SetStageTiming(bool, std::string* error) {
-  *error = "stage timing: the " + Name() + " backend does not have it";
-  return false;
-}
-bool TrainBackend::TakeStageTimes(StageTimes* times, std::string* error) {
-  *times = StageTimes{};
-  *error = "stage timing: the " + Name() + " backend does not have it";
-  return false;
+bool CheckStepRange(const StepRequest& request, int count, std::string* error) {
+  if (request.first < 0 || request.batch <= 0 || request.first + request.batch > count) {
+    *error = "internal: batch outside the training set";
+    return false;
+  }
+  return true;
 }
 
 bool CudaBuiltIn() {

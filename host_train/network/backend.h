@@ -1,7 +1,14 @@
-// The trainer's compute backend: forward, backward and Adam on the seed network for batches
-// of 28x28 images. Parameters cross this interface in the flat OIHW layout of
+// The trainer's compute backend: the seed network on batches of 28x28 images, trained one
+// step at a time. Parameters cross this interface in the flat OIHW layout of
 // SeedParamLayout(); inside, a backend keeps them in whatever layout suits it (oneDNN: the
 // blocked layouts its kernels chose; cuDNN: the flat layout itself, on the GPU).
+//
+// Training is one API on every device: the training set once (SetTrainingSet), each epoch's
+// order (SetEpochOrder), then Step after Step, each making its batch (with noise), computing
+// the gradients and applying Adam; the summed loss is read with TakeLossSum as often as
+// Info().loss_read_steps says is cheap. Where the batch is made and the loss summed is the
+// backend's business: the CPU on the host (network/host_batch.h), the GPU on the device, so
+// that a GPU step waits for nothing.
 // No method throws: failures return false with a one-line message.
 #ifndef DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
 #define DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
@@ -23,62 +30,82 @@ struct AdamState {
   int64_t step = 0;
 };
 
+// One training step: the images order[first .. first + batch) of the epoch order, each with
+// noise of factor `noise` from its own stream of (noise_seed, noise_epoch, image index), then
+// one Adam update.
+struct StepRequest {
+  int first = 0;
+  int batch = 0;
+  double noise = 0.0;
+  uint64_t noise_seed = 0;
+  uint64_t noise_epoch = 0;
+  AdamConfig adam;
+};
+
+// What a backend says about itself: for the console, the checkpoint and the benchmark line.
+struct BackendInfo {
+  std::string name;    // e.g. "onednn-f32", "cudnn-bf16"
+  std::string device;  // e.g. "cpu avx512_core, 2 threads"
+  // Steps the trainer lets pass between loss reads: 1 where the loss is on the host when a
+  // step returns (the CPU), more where reading it waits for the device (the GPU: 20).
+  int loss_read_steps = 1;
+  bool data_on_device = false;  // the training set and the batches live on the device
+  // How steps are launched where there is a choice (the GPU), else empty: "direct" (one
+  // launch per kernel) or "graph" (replayed as one CUDA graph); a failed capture adds why.
+  std::string launch_mode;
+};
+
 class TrainBackend {
  public:
   virtual ~TrainBackend() = default;
 
-  // E.g. "onednn-f32"; and the device it runs on, e.g. "cpu avx512_core, 2 threads".
-  virtual std::string Name() const = 0;
-  virtual std::string Device() const = 0;
+  virtual BackendInfo Info() const = 0;
 
   virtual bool SetParameters(const std::vector<float>& params, std::string* error) = 0;
   virtual bool GetParameters(std::vector<float>* params, std::string* error) = 0;
   virtual bool SetAdamState(const AdamState& state, std::string* error) = 0;
   virtual bool GetAdamState(AdamState* state, std::string* error) = 0;
 
-  // Forward and backward of the mean sigmoid-BCE of the network on `noisy` against `clean`
-  // (both [batch][28][28]); keeps the gradients for ApplyAdam/GetGradients.
-  virtual bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
-                                std::string* error) = 0;
-  // Gradients of the last ComputeGradients, flat layout (for tests).
-  virtual bool GetGradients(std::vector<float>* grads, std::string* error) = 0;
-  // One Adam update with the last gradients.
-  virtual bool ApplyAdam(const AdamConfig& config, std::string* error) = 0;
+  // ---- Training ----
+  // The clean training set, [count][28][28]. The CPU reads it in place (it must outlive the
+  // steps); the GPU copies it.
+  virtual bool SetTrainingSet(const float* images, int count, std::string* error) = 0;
+  // This epoch's order of the training set (a permutation of 0 .. count - 1); copied.
+  virtual bool SetEpochOrder(const std::vector<int>& order, std::string* error) = 0;
+  // One step; its loss times its batch is added to the sum TakeLossSum returns.
+  virtual bool Step(const StepRequest& request, std::string* error) = 0;
+  // The sum of loss * images since the last call (on the GPU, one synchronisation); then
+  // resets it.
+  virtual bool TakeLossSum(double* sum, std::string* error) = 0;
 
   // Forward only: logits [batch][28][28] (apply a sigmoid for images).
   virtual bool Forward(const float* noisy, int batch, float* logits, std::string* error) = 0;
-
-  // ---- Device-resident data (the GPU backend; the others keep these defaults) ----
-  // The trainer uploads the clean training set once and each epoch's order; each step then
-  // gathers its batch and draws its noise on the device, and the loss is summed there and
-  // read back every few steps (TakeLossSum), so that a step needs no host synchronisation.
-  virtual bool SupportsDeviceData() const { return false; }
-  virtual bool UploadTrainingSet(const float* images, int count, std::string* error);
-  virtual bool SetEpochOrder(const std::vector<int>& order, std::string* error);
-  // ComputeGradients for the images order[first .. first + batch), each with noise of
-  // factor `noise` from its own stream of (noise_seed, noise_epoch, image index); the loss
-  // times `batch` is added to the device's sum.
-  virtual bool ComputeGradientsOnDevice(int first, int batch, double noise, uint64_t noise_seed,
-                                        uint64_t noise_epoch, std::string* error);
-  // The sum of loss * images since the last call (one synchronisation); then resets it.
-  virtual bool TakeLossSum(double* sum, std::string* error);
-  // How device-resident steps have been launched, for benchmarks and tests: "direct" (one
-  // launch per kernel) or "graph" (replayed as one CUDA graph); a failed capture adds why.
-  virtual std::string StepLaunchMode() const { return "direct"; }
-
-  // ---- Stage timing (host_train --bench-profile; network/step_stages.h) ----
-  // While on, the time of each stage of every step is added up; TakeStageTimes returns the
-  // sums since the last call and resets them. Results do not change. On the GPU the steps
-  // then run directly rather than as graphs, each stage between two CUDA events. A backend
-  // without it returns false with why.
-  virtual bool SetStageTiming(bool on, std::string* error);
-  virtual bool TakeStageTimes(StageTimes* times, std::string* error);
-
   // Fraction of positive outputs of the single-channel bottleneck conv (layer 13,
-  // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient reaches
-  // layers 1-13.
+  // docs/reference.md) in the last forward pass; 0 means its ReLU is dead and no gradient
+  // reaches layers 1-13.
   virtual double BottleneckPositiveFraction() = 0;
+
+  // Stage timing (host_train --bench-profile; network/step_stages.h): turns it on or off and
+  // hands back the time of each stage summed since the previous call, then resets the sums.
+  // Results do not change; on the GPU timed steps run directly rather than as graphs, each
+  // stage between two CUDA events.
+  virtual bool StageTiming(bool on, StageTimes* since_last, std::string* error) = 0;
+
+  // ---- A step in two halves, on a batch the caller gives (the tests) ----
+  // Forward and backward of the mean sigmoid-BCE of the network on `noisy` against `clean`
+  // (both [batch][28][28]); keeps the gradients for GetGradients and ApplyAdam.
+  virtual bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
+                                std::string* error) = 0;
+  // Gradients of the last step or ComputeGradients, flat layout.
+  virtual bool GetGradients(std::vector<float>* grads, std::string* error) = 0;
+  // One Adam update with the last gradients.
+  virtual bool ApplyAdam(const AdamConfig& config, std::string* error) = 0;
 };
+
+// For backends: whether `order` is a permutation's worth of indices into a set of `count`
+// images, and whether a step's images lie inside it; if not, why (an internal error).
+bool CheckEpochOrder(const std::vector<int>& order, int count, std::string* error);
+bool CheckStepRange(const StepRequest& request, int count, std::string* error);
 
 struct BackendOptions {
   std::string device = "auto";    // auto | cpu | cuda

@@ -9,7 +9,7 @@ std::string StageName(int stage) {
   const bool forward = stage < kLossStage;
   const int conv = forward ? stage - ForwardStage(0) : stage - BackwardStage(0);
   if (conv < 0 || conv >= kNumConvs) return "stage " + std::to_string(stage);
-  return "layer " + std::to_string(SeedConvs()[static_cast<size_t>(conv)].layer) +
+  return "layer " + std::to_string(kSeedConvs[static_cast<size_t>(conv)].layer) +
          (forward ? " forward" : " backward");
 }
 

@@ -1,5 +1,5 @@
 // The stages of one training step, as `host_train --bench-profile` times them (per backend:
-// TrainBackend::SetStageTiming). In step order:
+// TrainBackend::StageTiming). In step order:
 //   setup            the batch (uploaded, or gathered with its noise on the device) and, on
 //                    the GPU, the conv weights' aligned copy
 //   layer N forward  the conv of docs/reference.md's layer N with the upsample before it and

@@ -7,6 +7,7 @@
 #include <map>
 #include <utility>
 
+#include "network/host_batch.h"
 #include "onednn/seed_graph.h"
 #include "onednn/zeroed_memory.h"
 #include "optimize/bce_loss.h"
@@ -55,12 +56,13 @@ class OnednnBackend final : public TrainBackend {
     Graph(train_batch, /*training=*/true);
   }
 
-  std::string Name() const override {
-    return data_type_ == memory::data_type::bf16 ? "onednn-bf16" : "onednn-f32";
-  }
-  std::string Device() const override {
-    return std::string("cpu ") + IsaName(dnnl::get_effective_cpu_isa()) + ", " +
-           std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+  BackendInfo Info() const override {
+    BackendInfo info;
+    info.name = data_type_ == memory::data_type::bf16 ? "onednn-bf16" : "onednn-f32";
+    info.device = std::string("cpu ") + IsaName(dnnl::get_effective_cpu_isa()) + ", " +
+                  std::to_string(threads_) + " thread" + (threads_ == 1 ? "" : "s");
+    info.loss_read_steps = 1;  // the loss is on the host when a step returns
+    return info;
   }
 
   bool SetParameters(const std::vector<float>& params, std::string* error) override {
@@ -104,6 +106,39 @@ class OnednnBackend final : public TrainBackend {
       state->step = adam_step_;
       return true;
     });
+  }
+
+  bool SetTrainingSet(const float* images, int count, std::string*) override {
+    images_ = images;
+    set_count_ = count;
+    return true;
+  }
+  bool SetEpochOrder(const std::vector<int>& order, std::string* error) override {
+    if (!CheckEpochOrder(order, set_count_, error)) return false;
+    order_ = order;
+    return true;
+  }
+  // The batch made on the host with its noise (network/host_batch.h), then the two halves.
+  bool Step(const StepRequest& request, std::string* error) override {
+    if (!CheckStepRange(request, set_count_, error)) return false;
+    const size_t values = static_cast<size_t>(request.batch) * kImagePixels;
+    batch_clean_.resize(values);
+    batch_noisy_.resize(values);
+    MakeHostBatch(images_, order_.data(), request.first, request.batch, request.noise,
+                  request.noise_seed, request.noise_epoch, batch_clean_.data(),
+                  batch_noisy_.data());
+    double loss = 0.0;
+    if (!ComputeGradients(batch_noisy_.data(), batch_clean_.data(), request.batch, &loss, error) ||
+        !ApplyAdam(request.adam, error)) {
+      return false;
+    }
+    loss_sum_ += loss * request.batch;
+    return true;
+  }
+  bool TakeLossSum(double* sum, std::string*) override {
+    *sum = loss_sum_;
+    loss_sum_ = 0.0;
+    return true;
   }
 
   bool ComputeGradients(const float* noisy, const float* clean, int batch, double* loss,
@@ -165,14 +200,10 @@ class OnednnBackend final : public TrainBackend {
     });
   }
 
-  bool SetStageTiming(bool on, std::string*) override {
+  bool StageTiming(bool on, StageTimes* since_last, std::string*) override {
+    *since_last = stage_times_;
+    stage_times_ = StageTimes{};
     stage_timing_ = on;
-    stage_times_ = StageTimes{};
-    return true;
-  }
-  bool TakeStageTimes(StageTimes* times, std::string*) override {
-    *times = stage_times_;
-    stage_times_ = StageTimes{};
     return true;
   }
 
@@ -218,7 +249,7 @@ class OnednnBackend final : public TrainBackend {
   }
 
   memory PlainWeights(int conv, const float* data) {
-    const ConvSpec& s = SeedConvs()[conv];
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(conv)];
     const memory::desc desc({s.out_channels, s.in_channels, s.kernel, s.kernel},
                             memory::data_type::f32, memory::format_tag::oihw);
     return memory(desc, engine_, const_cast<float*>(data));
@@ -231,7 +262,7 @@ class OnednnBackend final : public TrainBackend {
     dnnl::reorder(plain, weights).execute(stream_, plain, weights);
     stream_.wait();
     std::memcpy(bias.get_data_handle(), flat + layout.bias_offset[conv],
-                sizeof(float) * SeedConvs()[conv].out_channels);
+                sizeof(float) * kSeedConvs[static_cast<size_t>(conv)].out_channels);
   }
 
   void CopyOut(const memory& weights, const memory& bias, int conv, float* flat) {
@@ -241,7 +272,7 @@ class OnednnBackend final : public TrainBackend {
         .execute(stream_, {{DNNL_ARG_FROM, weights}, {DNNL_ARG_TO, plain}});
     stream_.wait();
     std::memcpy(flat + layout.bias_offset[conv], bias.get_data_handle(),
-                sizeof(float) * SeedConvs()[conv].out_channels);
+                sizeof(float) * kSeedConvs[static_cast<size_t>(conv)].out_channels);
   }
 
   dnnl::engine engine_;
@@ -254,6 +285,12 @@ class OnednnBackend final : public TrainBackend {
   bool has_gradients_ = false;
   int64_t adam_step_ = 0;
   bool stage_timing_ = false;
+  // The training set (the caller's, read in place), this epoch's order, the step's batch.
+  const float* images_ = nullptr;
+  int set_count_ = 0;
+  std::vector<int> order_;
+  std::vector<float> batch_clean_, batch_noisy_;  // [batch][28][28]
+  double loss_sum_ = 0.0;                         // loss * images since TakeLossSum
   HostStageClock stage_clock_;
   StageTimes stage_times_;
 };

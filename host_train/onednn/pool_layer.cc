@@ -1,5 +1,6 @@
 #include "onednn/pool_layer.h"
 
+#include "network/seed_network.h"
 #include "onednn/zeroed_memory.h"
 
 namespace dnz::train::onednn {
@@ -8,7 +9,7 @@ using dnnl::memory;
 
 MaxPoolLayer::MaxPoolLayer(const dnnl::engine& engine, int batch, int channels, int in_side,
                            const memory::desc& src_desc, bool training) {
-  const int out_side = (in_side + 1) / 2;
+  const int out_side = PooledSide(in_side);
   const memory::dim pad_end = 2 * out_side - in_side;  // 1 when the side is odd
   const memory::desc dst_any({batch, channels, out_side, out_side}, src_desc.data_type(),
                              memory::format_tag::any);

@@ -19,10 +19,10 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
 
   const memory* previous = nullptr;
   for (int i = 0; i < kNumConvs; ++i) {
-    const ConvSpec& spec = SeedConvs()[i];
-    const ConvShape upsampled_shape{batch,        spec.in_channels, spec.out_channels,
-                                    spec.in_side, spec.out_side,    spec.kernel,
-                                    spec.padding, spec.relu,        data_type};
+    const SeedConv& spec = kSeedConvs[static_cast<size_t>(i)];
+    const ConvShape upsampled_shape{batch,         spec.in_channels, spec.out_channels,
+                                    spec.in_side,  spec.out_side,    spec.kernel,
+                                    Padding(spec), HasRelu(spec),    data_type};
     if (spec.upsample_before && polyphase && previous != nullptr &&
         UpsampleConvLayer::Supports(upsampled_shape) &&
         previous->get_desc().data_type() == data_type) {
@@ -53,9 +53,9 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
         choose_layout ? memory::desc({batch, spec.in_channels, spec.in_side, spec.in_side},
                                      conv_type, tag::any)
                       : previous->get_desc();
-    const ConvShape shape{batch,        spec.in_channels, spec.out_channels,
-                          spec.in_side, spec.out_side,    spec.kernel,
-                          spec.padding, spec.relu,        conv_type};
+    const ConvShape shape{batch,         spec.in_channels, spec.out_channels,
+                          spec.in_side,  spec.out_side,    spec.kernel,
+                          Padding(spec), HasRelu(spec),    conv_type};
     convs_[i] = std::make_unique<ConvLayer>(engine, shape, src_desc, &(*params)[i], training,
                                             /*need_diff_src=*/i > 0);
     if (previous != nullptr && convs_[i]->src_desc() != previous->get_desc()) {

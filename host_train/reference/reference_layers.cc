@@ -2,12 +2,15 @@
 
 #include <cmath>
 
+#include "network/seed_network.h"
+
 namespace dnz::train::reference {
 
 void ConvForward(const Tensor& in, const std::vector<double>& weights,
                  const std::vector<double>& bias, int out_channels, int kernel, int pad,
                  Tensor* out) {
-  const int oh = in.h + 2 * pad - kernel + 1, ow = in.w + 2 * pad - kernel + 1;
+  const int oh = ConvOutputSide(in.h, kernel, pad, pad),
+            ow = ConvOutputSide(in.w, kernel, pad, pad);
   *out = Tensor(in.n, out_channels, oh, ow);
   for (int n = 0; n < in.n; ++n)
     for (int o = 0; o < out_channels; ++o)
@@ -61,7 +64,7 @@ void ReluBackward(const Tensor& out, Tensor* diff) {
 }
 
 void MaxPoolForward(const Tensor& in, Tensor* out, std::vector<size_t>* argmax) {
-  const int oh = (in.h + 1) / 2, ow = (in.w + 1) / 2;
+  const int oh = PooledSide(in.h), ow = PooledSide(in.w);
   *out = Tensor(in.n, in.c, oh, ow);
   argmax->assign(out->data.size(), 0);
   for (int n = 0; n < in.n; ++n)

@@ -16,7 +16,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     const auto w0 = params.begin() + static_cast<long>(layout.weight_offset[i]);
     weights[i].assign(w0, w0 + static_cast<long>(layout.weight_count[i]));
     const auto b0 = params.begin() + static_cast<long>(layout.bias_offset[i]);
-    biases[i].assign(b0, b0 + SeedConvs()[i].out_channels);
+    biases[i].assign(b0, b0 + kSeedConvs[static_cast<size_t>(i)].out_channels);
   }
   Tensor input(batch, 1, kImageSide, kImageSide), target(batch, 1, kImageSide, kImageSide);
   for (size_t i = 0; i < input.data.size(); ++i) {
@@ -28,15 +28,15 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
   std::array<std::vector<size_t>, kNumConvs> argmax;
   Tensor x = input;
   for (int i = 0; i < kNumConvs; ++i) {
-    const ConvSpec& s = SeedConvs()[i];
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(i)];
     if (s.upsample_before) {
       Tensor up;
       UpsampleForward(x, &up);
       x = up;
     }
     conv_in[i] = x;
-    ConvForward(x, weights[i], biases[i], s.out_channels, s.kernel, s.padding, &conv_out[i]);
-    if (s.relu) ReluForward(&conv_out[i]);
+    ConvForward(x, weights[i], biases[i], s.out_channels, s.kernel, Padding(s), &conv_out[i]);
+    if (HasRelu(s)) ReluForward(&conv_out[i]);
     x = conv_out[i];
     if (s.pool_after) {
       pool_in[i] = x;
@@ -55,17 +55,17 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
 
   grads->assign(layout.total, 0.0);
   for (int i = kNumConvs - 1; i >= 0; --i) {
-    const ConvSpec& s = SeedConvs()[i];
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(i)];
     if (s.pool_after) {
       Tensor d;
       MaxPoolBackward(pool_in[i], argmax[i], diff, &d);
       diff = d;
     }
-    if (s.relu) ReluBackward(conv_out[i], &diff);
+    if (HasRelu(s)) ReluBackward(conv_out[i], &diff);
     Tensor diff_in;
     std::vector<double> dw, db;
-    ConvBackward(conv_in[i], weights[i], diff, s.kernel, s.padding, i > 0 ? &diff_in : nullptr, &dw,
-                 &db);
+    ConvBackward(conv_in[i], weights[i], diff, s.kernel, Padding(s), i > 0 ? &diff_in : nullptr,
+                 &dw, &db);
     std::copy(dw.begin(), dw.end(), grads->begin() + static_cast<long>(layout.weight_offset[i]));
     std::copy(db.begin(), db.end(), grads->begin() + static_cast<long>(layout.bias_offset[i]));
     if (i == 0) break;

@@ -93,8 +93,8 @@ TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
   cudnnHandle_t handle = nullptr;
   ASSERT_EQ(cudnnCreate(&handle), CUDNN_STATUS_SUCCESS);
   std::vector<cuda::ConvShape> shapes;
-  for (const ConvSpec& s : SeedConvs()) {
-    shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, s.padding});
+  for (const SeedConv& s : kSeedConvs) {
+    shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, Padding(s)});
     if (s.upsample_before)
       shapes.push_back({s.in_channels, s.in_side / 2, 4 * s.out_channels, 2, 1});
   }
@@ -150,6 +150,19 @@ TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
   cudnnDestroy(handle);
 }
 
+// A training step on images order[first .. first + batch) of the epoch order.
+StepRequest MakeStep(int first, int batch, double noise, uint64_t noise_seed, uint64_t noise_epoch,
+                     const AdamConfig& adam = AdamConfig{}) {
+  StepRequest request;
+  request.first = first;
+  request.batch = batch;
+  request.noise = noise;
+  request.noise_seed = noise_seed;
+  request.noise_epoch = noise_epoch;
+  request.adam = adam;
+  return request;
+}
+
 std::unique_ptr<TrainBackend> MakeGpuBackend(int batch, bool polyphase, bool step_graph = true,
                                              const std::string& precision = "f32") {
   BackendOptions options;
@@ -192,10 +205,11 @@ TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
     const ParamLayout& l = SeedParamLayout();
     for (int i = 0; i < kNumConvs; ++i) {
       const size_t begin = l.weight_offset[i];
-      const size_t end = l.bias_offset[i] + SeedConvs()[i].out_channels;
-      ExpectClose(std::vector<float>(got.begin() + begin, got.begin() + end),
-                  std::vector<double>(ref.grads.begin() + begin, ref.grads.begin() + end), 1e-4,
-                  "layer " + std::to_string(SeedConvs()[i].layer) + " gradients");
+      const size_t end = l.bias_offset[i] + kSeedConvs[static_cast<size_t>(i)].out_channels;
+      ExpectClose(
+          std::vector<float>(got.begin() + begin, got.begin() + end),
+          std::vector<double>(ref.grads.begin() + begin, ref.grads.begin() + end), 1e-4,
+          "layer " + std::to_string(kSeedConvs[static_cast<size_t>(i)].layer) + " gradients");
     }
     // The forward-only pass gives the same function, and the bottleneck is alive.
     std::vector<float> logits(static_cast<size_t>(batch) * kImagePixels);
@@ -227,7 +241,7 @@ TEST_F(CudaBackendTest, LowPrecisionGradientsAreCloseToTheReference) {
     auto backend = CreateCudaBackend(options, CudaBackendOptions{}, &error);
     if (!backend && error.find("compute capability") != std::string::npos) continue;  // bf16
     ASSERT_TRUE(backend) << error;
-    EXPECT_EQ(backend->Name(), std::string("cudnn-") + precision);
+    EXPECT_EQ(backend->Info().name, std::string("cudnn-") + precision);
     ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
     // f16 starts with a loss scale of 65,536, which this tiny batch's gradients may overflow:
     // such a step is skipped and the scale halved, as in training, until the gradients fit.
@@ -272,11 +286,11 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
   auto host = MakeGpuBackend(batch, true);
   auto device = MakeGpuBackend(batch, true);
   ASSERT_TRUE(host && device);
-  ASSERT_TRUE(device->SupportsDeviceData());
+  ASSERT_TRUE(device->Info().data_on_device);
   std::string error;
   const std::vector<int> order = {4, 1, 5, 0, 3, 2};
   ASSERT_TRUE(host->SetParameters(params, &error) && device->SetParameters(params, &error) &&
-              device->UploadTrainingSet(b.clean.data(), count, &error) &&
+              device->SetTrainingSet(b.clean.data(), count, &error) &&
               device->SetEpochOrder(order, &error))
       << error;
   std::vector<float> chosen;
@@ -289,7 +303,10 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
   ASSERT_TRUE(host->ComputeGradients(chosen.data(), chosen.data(), batch, &loss, &error) &&
               host->GetGradients(&want, &error))
       << error;
-  ASSERT_TRUE(device->ComputeGradientsOnDevice(3, batch, 0.0, 7, 1, &error) &&
+  // Learning rate 0: a step's Adam update leaves the weights as they were.
+  AdamConfig still;
+  still.learning_rate = 0.0f;
+  ASSERT_TRUE(device->Step(MakeStep(3, batch, 0.0, 7, 1, still), &error) &&
               device->TakeLossSum(&device_sum, &error) && device->GetGradients(&got, &error))
       << error;
   EXPECT_NEAR(device_sum, loss * batch, 1e-9 * batch);
@@ -304,12 +321,12 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
   // another order, and changes with the epoch.
   double first = 0.0, again = 0.0, other_epoch = 0.0;
   ASSERT_TRUE(device->SetEpochOrder({0, 1, 2, 3, 4, 5}, &error) &&
-              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 1, &error) &&
+              device->Step(MakeStep(0, batch, 0.7, 7, 1, still), &error) &&
               device->TakeLossSum(&first, &error) &&
               device->SetEpochOrder({2, 0, 1, 3, 4, 5}, &error) &&
-              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 1, &error) &&
+              device->Step(MakeStep(0, batch, 0.7, 7, 1, still), &error) &&
               device->TakeLossSum(&again, &error) &&
-              device->ComputeGradientsOnDevice(0, batch, 0.7, 7, 2, &error) &&
+              device->Step(MakeStep(0, batch, 0.7, 7, 2, still), &error) &&
               device->TakeLossSum(&other_epoch, &error))
       << error;
   EXPECT_NEAR(again, first, 1e-9);
@@ -338,7 +355,7 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
       std::vector<double>& losses = backend == direct.get() ? direct_losses : graph_losses;
       std::string error;
       ASSERT_TRUE(backend->SetParameters(params, &error) &&
-                  backend->UploadTrainingSet(b.clean.data(), count, &error))
+                  backend->SetTrainingSet(b.clean.data(), count, &error))
           << error;
       for (int epoch = 1; epoch <= 3; ++epoch) {
         std::vector<int> order = {6, 2, 4, 0, 5, 1, 3};
@@ -346,9 +363,7 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
         ASSERT_TRUE(backend->SetEpochOrder(order, &error)) << error;
         for (int first = 0; first < count; first += batch) {
           const int n = std::min(batch, count - first);
-          ASSERT_TRUE(backend->ComputeGradientsOnDevice(first, n, 0.7, 11, epoch, &error) &&
-                      backend->ApplyAdam(adam, &error))
-              << error;
+          ASSERT_TRUE(backend->Step(MakeStep(first, n, 0.7, 11, epoch, adam), &error)) << error;
         }
         double sum = 0.0;
         ASSERT_TRUE(backend->TakeLossSum(&sum, &error)) << error;
@@ -363,8 +378,8 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
         }
       }
     }
-    EXPECT_EQ(direct->StepLaunchMode(), "direct");
-    EXPECT_EQ(graph->StepLaunchMode(), "graph");
+    EXPECT_EQ(direct->Info().launch_mode, "direct");
+    EXPECT_EQ(graph->Info().launch_mode, "graph");
     ASSERT_EQ(graph_losses.size(), direct_losses.size());
     for (size_t i = 0; i < direct_losses.size(); ++i) {
       EXPECT_NEAR(graph_losses[i], direct_losses[i], 1e-7 * std::fabs(direct_losses[i])) << i;
@@ -393,26 +408,24 @@ TEST_F(CudaBackendTest, StageTimingCoversEveryStageAndChangesNothing) {
     auto backend = MakeGpuBackend(batch, true);
     ASSERT_TRUE(backend);
     std::string error;
+    StageTimes times;
     ASSERT_TRUE(backend->SetParameters(params, &error) &&
-                backend->UploadTrainingSet(b.clean.data(), count, &error) &&
+                backend->SetTrainingSet(b.clean.data(), count, &error) &&
                 backend->SetEpochOrder({5, 0, 3, 1, 4, 2}, &error) &&
-                backend->SetStageTiming(timed, &error))
+                backend->StageTiming(timed, &times, &error))
         << error;
     for (int step = 0; step < 4; ++step) {
-      ASSERT_TRUE(backend->ComputeGradientsOnDevice(step % 2 * batch, batch, 0.7, 5, 1, &error) &&
-                  backend->ApplyAdam(AdamConfig{}, &error))
-          << error;
+      ASSERT_TRUE(backend->Step(MakeStep(step % 2 * batch, batch, 0.7, 5, 1), &error)) << error;
     }
     double loss = 0.0;
     ASSERT_TRUE(backend->ComputeGradients(b.noisy.data(), b.clean.data(), batch, &loss, &error) &&
                 backend->ApplyAdam(AdamConfig{}, &error))
         << error;
-    StageTimes times;
-    ASSERT_TRUE(backend->TakeStageTimes(&times, &error)) << error;
+    ASSERT_TRUE(backend->StageTiming(timed, &times, &error)) << error;
     results.emplace_back();
     ASSERT_TRUE(backend->GetParameters(&results.back(), &error)) << error;
     if (!timed) {
-      EXPECT_EQ(backend->StepLaunchMode(), "graph");
+      EXPECT_EQ(backend->Info().launch_mode, "graph");
       EXPECT_EQ(times.steps, 0);
       continue;
     }

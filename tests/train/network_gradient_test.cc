@@ -22,7 +22,7 @@ TEST(SeedNetwork, HasTheReferenceParameterCount) {
   // Biases start at zero, kernels inside the Glorot limit of their layer.
   const ParamLayout& l = SeedParamLayout();
   for (int i = 0; i < kNumConvs; ++i) {
-    const ConvSpec& c = SeedConvs()[i];
+    const SeedConv& c = kSeedConvs[static_cast<size_t>(i)];
     const double limit = std::sqrt(6.0 / (c.kernel * c.kernel * (c.in_channels + c.out_channels)));
     for (size_t k = 0; k < l.weight_count[i]; ++k) {
       ASSERT_LE(std::fabs(p[l.weight_offset[i] + k]), limit);
@@ -56,7 +56,7 @@ TEST(SeedNetwork, ReferenceGradientsMatchFiniteDifferences) {
       params[idx] = saved;
       const double numeric = (up - down) / (2 * h);
       EXPECT_NEAR(grads[idx], numeric, 1e-6 + 1e-3 * std::fabs(numeric))
-          << "layer " << SeedConvs()[i].layer << " param " << idx;
+          << "layer " << kSeedConvs[static_cast<size_t>(i)].layer << " param " << idx;
     }
   }
 }
@@ -79,13 +79,15 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   ASSERT_TRUE(backend->GetGradients(&got, &error)) << error;
   const ParamLayout& l = SeedParamLayout();
   for (int i = 0; i < kNumConvs; ++i) {
-    const size_t begin = l.weight_offset[i], end = l.bias_offset[i] + SeedConvs()[i].out_channels;
+    const size_t begin = l.weight_offset[i],
+                 end = l.bias_offset[i] + kSeedConvs[static_cast<size_t>(i)].out_channels;
     double scale = 0.0;
     for (size_t k = begin; k < end; ++k) scale = std::max(scale, std::fabs(ref.grads[k]));
-    ASSERT_GT(scale, 0.0) << "layer " << SeedConvs()[i].layer << " has no gradient";
+    ASSERT_GT(scale, 0.0) << "layer " << kSeedConvs[static_cast<size_t>(i)].layer
+                          << " has no gradient";
     for (size_t k = begin; k < end; ++k) {
       ASSERT_NEAR(got[k], ref.grads[k], 2e-3 * scale)
-          << "layer " << SeedConvs()[i].layer << " param " << k;
+          << "layer " << kSeedConvs[static_cast<size_t>(i)].layer << " param " << k;
     }
   }
   // Parameters round-trip through the blocked layouts exactly.
@@ -109,7 +111,7 @@ TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   std::string error;
   auto backend = MakeCpuBackend(batch, "bf16", &error);
   if (!backend) GTEST_SKIP() << "no bf16 on this CPU: " << error;
-  ASSERT_EQ(backend->Name(), "onednn-bf16");
+  ASSERT_EQ(backend->Info().name, "onednn-bf16");
   ASSERT_TRUE(backend->SetParameters(ref.FloatParams(), &error)) << error;
   double loss = 0.0;
   ASSERT_TRUE(backend->ComputeGradients(ref.images.noisy.data(), ref.images.clean.data(), batch,

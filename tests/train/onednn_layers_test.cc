@@ -7,6 +7,7 @@
 #include <oneapi/dnnl/dnnl.hpp>
 
 #include "data/noise.h"
+#include "network/seed_network.h"
 #include "onednn/conv_layer.h"
 #include "onednn/pool_layer.h"
 #include "onednn/upsample_conv_layer.h"
@@ -74,7 +75,7 @@ TEST_F(OnednnLayerTest, ConvWithReluMatchesReference) {
         Case{1, 1, 7, 3, 0, true}, Case{32, 1, 9, 5, 0, true}, Case{32, 16, 5, 3, 1, true}}) {
     SCOPED_TRACE("conv " + std::to_string(c.in_c) + "->" + std::to_string(c.out_c) + " k" +
                  std::to_string(c.kernel));
-    const int batch = 2, out_side = c.side + 2 * c.pad - c.kernel + 1;
+    const int batch = 2, out_side = ConvOutputSide(c.side, c.kernel, c.pad, c.pad);
     const memory::dims src_dims = {batch, c.in_c, c.side, c.side};
     const memory::dims dst_dims = {batch, c.out_c, out_side, out_side};
     const memory::dims w_dims = {c.out_c, c.in_c, c.kernel, c.kernel};
@@ -175,7 +176,7 @@ TEST_F(OnednnLayerTest, UpsampleConvMatchesUpsampleThenConv) {
 TEST_F(OnednnLayerTest, MaxPoolCeilModeMatchesReference) {
   for (int side : {7, 8}) {
     const memory::dims src_dims = {2, 16, side, side};
-    const int out_side = (side + 1) / 2;
+    const int out_side = PooledSide(side);
     const memory::dims dst_dims = {2, 16, out_side, out_side};
     const memory::desc blocked(src_dims, memory::data_type::f32, memory::format_tag::nChw16c);
     MaxPoolLayer layer(engine_, 2, 16, side, blocked, /*training=*/true);

@@ -58,15 +58,16 @@ void ExpectLayerGradientsAlign(const std::vector<float>& got, const std::vector<
   const ParamLayout& l = SeedParamLayout();
   for (int i = 0; i < kNumConvs; ++i) {
     double dot = 0, norm_got = 0, norm_want = 0;
-    for (size_t k = l.weight_offset[i]; k < l.bias_offset[i] + SeedConvs()[i].out_channels; ++k) {
+    for (size_t k = l.weight_offset[i];
+         k < l.bias_offset[i] + kSeedConvs[static_cast<size_t>(i)].out_channels; ++k) {
       dot += got[k] * want[k];
       norm_got += static_cast<double>(got[k]) * got[k];
       norm_want += want[k] * want[k];
     }
     EXPECT_GT(dot / std::sqrt(norm_got * norm_want), min_cosine)
-        << "layer " << SeedConvs()[i].layer;
+        << "layer " << kSeedConvs[static_cast<size_t>(i)].layer;
     EXPECT_NEAR(std::sqrt(norm_got / norm_want), 1.0, length_tolerance)
-        << "layer " << SeedConvs()[i].layer;
+        << "layer " << kSeedConvs[static_cast<size_t>(i)].layer;
   }
 }
 

@@ -193,7 +193,7 @@ TEST(HostTrainRun, BadPathsFailWithOneClearLine) {
   }
 }
 
-// host_train's OpenMP threads spin briefly before they sleep (cli/omp_wait_policy.h):
+// host_train's OpenMP threads spin briefly before they sleep (cli/busy_cores.h):
 // libgomp itself reports its spin count (OMP_DISPLAY_ENV=verbose, printed by every process
 // it is loaded in): 300000, libgomp's default, in the first process, 10000 in the one
 // host_train restarts itself into. A policy the user set is kept: active spins

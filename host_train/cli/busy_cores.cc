@@ -1,8 +1,11 @@
-#include "cli/idle_cores.h"
+// Busy cores (busy_cores.h): the idle cores from /proc/stat, and the OpenMP waits.
+#include "cli/busy_cores.h"
 
 #include <sched.h>
+#include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <sstream>
@@ -73,6 +76,24 @@ int IdleCores(int sample_ms) {
   const std::vector<CpuTimes> after = ParseProcStat(ReadProcStat());
   const int idle = CountIdleCpus(before, after, usable);
   return idle < 1 ? 1 : idle;
+}
+
+void PreferShortOpenMpSpins(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) {
+    return;
+  }
+  if (::setenv("GOMP_SPINCOUNT", kOpenMpSpinCount, 1) != 0) return;
+  ::execv("/proc/self/exe", argv);
+  ::unsetenv("GOMP_SPINCOUNT");
+}
+
+std::string OpenMpWaitPolicy() {
+  const char* policy = std::getenv("OMP_WAIT_POLICY");
+  const char* spin = std::getenv("GOMP_SPINCOUNT");
+  std::string text = policy != nullptr && *policy != '\0' ? policy : "default";
+  for (char& c : text) c = (c >= 'A' && c <= 'Z') ? char(c - 'A' + 'a') : c;
+  if (spin != nullptr) text += std::string(",spin=") + spin;
+  return text;
 }
 
 }  // namespace dnz::train

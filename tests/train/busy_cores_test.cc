@@ -1,8 +1,13 @@
-// The trainer's default thread count from /proc/stat (host_train/cli/idle_cores.h).
-#include "cli/idle_cores.h"
+// Busy cores (host_train/cli/busy_cores.h): the trainer's default thread count from
+// /proc/stat, and the OpenMP waits it names.
+#include "cli/busy_cores.h"
 
 #include <gtest/gtest.h>
 #include <sched.h>
+#include <stdlib.h>
+
+#include <cstdlib>
+#include <string>
 
 namespace dnz::train {
 namespace {
@@ -38,6 +43,32 @@ TEST(IdleCores, IsAtLeastOneAndAtMostTheUsableCores) {
   CPU_ZERO(&set);
   ASSERT_EQ(sched_getaffinity(0, sizeof set, &set), 0);
   EXPECT_LE(idle, CPU_COUNT(&set));
+}
+
+// The benchmark line's omp_wait= field: the policy, lower case, and the spin count when set.
+TEST(OpenMpWaits, NameThePolicyInForce) {
+  const char* names[] = {"OMP_WAIT_POLICY", "GOMP_SPINCOUNT"};
+  std::string saved[2];
+  bool had[2];
+  for (int i = 0; i < 2; ++i) {
+    const char* value = std::getenv(names[i]);
+    had[i] = value != nullptr;
+    saved[i] = had[i] ? value : "";
+    ::unsetenv(names[i]);
+  }
+  EXPECT_EQ(OpenMpWaitPolicy(), "default");
+  ::setenv("GOMP_SPINCOUNT", kOpenMpSpinCount, 1);
+  EXPECT_EQ(OpenMpWaitPolicy(), "default,spin=10000");
+  ::setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  ::unsetenv("GOMP_SPINCOUNT");
+  EXPECT_EQ(OpenMpWaitPolicy(), "passive");
+  for (int i = 0; i < 2; ++i) {
+    if (had[i]) {
+      ::setenv(names[i], saved[i].c_str(), 1);
+    } else {
+      ::unsetenv(names[i]);
+    }
+  }
 }
 
 }  // namespace
