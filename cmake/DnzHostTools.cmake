@@ -1,5 +1,6 @@
 # Cross builds need a few programs built for the host: firmware_demo/host/make_firmware_data
-# (the model array and the expected outputs a firmware image embeds) and an x86 runtime_demo
+# (the model array and the expected outputs a firmware image embeds),
+# tests/firmware/host/make_firmware_test_data (the on-target tests' fixtures) and an x86 runtime_demo
 # (to compare the Arm Linux one against). They come from a host build of this same project
 # inside the cross build folder (host-tools/), made with ExternalProject and the host's default
 # compiler, so that one `cmake --build` of a cross folder does everything and no other build
@@ -12,7 +13,8 @@ set(DNZ_HOST_TOOLS_DIR ${CMAKE_BINARY_DIR}/host-tools)
 # runtime_demo (it needs CLI11 and stb on the host).
 function(dnz_add_host_tools)
   cmake_parse_arguments(arg "" "WITH_DEMO" "" ${ARGN})
-  set(byproducts ${DNZ_HOST_TOOLS_DIR}/firmware_demo/host/make_firmware_data)
+  set(byproducts ${DNZ_HOST_TOOLS_DIR}/firmware_demo/host/make_firmware_data
+                 ${DNZ_HOST_TOOLS_DIR}/tests/firmware/host/make_firmware_test_data)
   if(arg_WITH_DEMO)
     list(APPEND byproducts ${DNZ_HOST_TOOLS_DIR}/runtime_demo/runtime_demo)
   endif()

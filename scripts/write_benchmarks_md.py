@@ -63,14 +63,14 @@ def milliseconds(benchmark):
     return benchmark["real_time"] * scale
 
 
-AUTO_THREADED_MIN_IMAGES = 4    # runtime/src/threads.h, kAutoThreadedMinImages
+AUTO_THREADED_MIN_IMAGES = 4    # runtime/src/onednn/threads.h, kAutoThreadedMinImages
 IMAGES_PER_PASS = 8             # runtime/src/onednn/onednn_backend.cc, kMaxImagesPerPass
 
 
 def auto_threads(asked, batch, cores):
     """What the runtime's `threads` option runs a batch on (runtime_bench sets max_batch to
     the batch): 0 (auto) is one thread for passes of up to 3 images, and from 4 the cores
-    or one thread, whichever has lately been faster (runtime/src/adaptive_threads.h)."""
+    or one thread, whichever has lately been faster (runtime/src/onednn/adaptive_threads.h)."""
     if asked != 0:
         return asked
     return cores if min(batch, IMAGES_PER_PASS) >= AUTO_THREADED_MIN_IMAGES else 1
@@ -144,7 +144,7 @@ def load_section(results, cores):
              "spin 300,000 times before sleeping), \"new\" the default now: the runtime's "
              "`threads` auto (one thread for passes of up to 3 images; from 4, the usable "
              "cores or one thread, whichever has lately been faster: "
-             "`runtime/src/adaptive_threads.h`), host_train's threads on the cores idle when it starts "
+             "`runtime/src/onednn/adaptive_threads.h`), host_train's threads on the cores idle when it starts "
              "(`host_train/cli/busy_cores.h`: its loaded run sees one idle core and takes one "
              "thread) with short spins (GOMP_SPINCOUNT=10000, the same module). The runtime keeps libgomp's default waits "
              "(a library does not choose its host process's environment). Medians of the "
@@ -324,6 +324,14 @@ def rewrite_readme_figures(text, rows):
             text[end:])
 
 
+# Written once from the measurements behind runtime/src/onednn/threads.h and the threads
+# option of dnz.h (not from a results file), so that a rewrite of this page keeps them.
+PASS_THREADS_SECTION = """## Threads of an inference pass (the onednn backend)
+
+Why `auto` runs a pass of 1 to 3 images on one thread and a pass of 4 to 8 on the usable cores (`runtime/src/onednn/threads.h`; the `threads` option in `dnz.h`). Measured on the 2-core VM of this page: a one-image pass took 0.127 ms on one thread and 0.188 ms on two while the machine was idle, and 5.8 ms on two (50x) while another process kept one core busy, because every OpenMP region waits for the thread that has no core. A pass of 8 images gains from the second core (batch 128, 16 passes of 8: 0.855 ms a pass on one thread, 0.644 on two).
+
+Fitted to those two sizes (a fit, not measured at 2 to 4 images), a pass of n images takes about 23 + 104 n us on one thread and 123 + 65 n us on two: two threads lose at 2 images (253 against 231 us), gain 5% at 3 (less than a busy core elsewhere costs them), 15% at 4 and 33% at 8. So `auto` threads a pass from 4 images on; full passes then switch between the threaded and a single-threaded variant by which has lately been faster (`runtime/src/onednn/adaptive_threads.h`, "Under load" above)."""
+
 # Written once from the measurements behind host_train/cli/busy_cores.h (not from a results
 # folder): the page keeps it whenever it is rewritten.
 BUSY_CORES_SECTION = """## Busy cores and the trainer's threads
@@ -448,7 +456,7 @@ def main(results, target, readme=None):
     lines += gpu_section(os.path.join(results, "gpu"))
     lines += no_vnni_section(results)
     lines += load_section(results, cores)
-    lines += ["", BUSY_CORES_SECTION, ""]
+    lines += ["", PASS_THREADS_SECTION, "", BUSY_CORES_SECTION, ""]
     write_atomically(target, "\n".join(lines))
     if readme:
         write_atomically(readme, rewrite_readme_figures(open(readme).read(), readme_rows(results)))

@@ -7,11 +7,13 @@
 #include <string>
 #include <vector>
 
-#include "bad_models.h"
 #include "dnz/dnz.hpp"
 #include "example_digits.h"
 
 namespace dnz::firmware {
+
+// The parts laid end to end (a C array of several inputs or outputs).
+std::vector<uint8_t> Concatenate(const std::vector<std::vector<uint8_t>>& parts);
 
 // The ref backend's output for each input; false with `error` if the session fails.
 bool RunRef(const Model& model, const std::vector<std::vector<uint8_t>>& inputs,
@@ -25,18 +27,9 @@ bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model, s
 struct DemoChecks {
   std::vector<ExampleDigit> digits;
   std::vector<std::vector<uint8_t>> expected;  // the host ref backend's outputs
-  std::vector<BadModel> bad_models;
-  std::vector<dnz_status> bad_status;
-  std::vector<std::string> bad_text;
-  dnz_status small_arena_status = DNZ_OK;
-  std::string small_arena_text;
 };
 
 bool WriteDemoDigits(const std::string& dir, const DemoChecks& c, std::string* error);
-
-// kernel_cases.{h,c}: tests/firmware's small models of odd shapes (kernel_cases.h), their
-// inputs and the host ref backend's outputs.
-bool WriteKernelCases(const std::string& dir, std::string* error);
 
 }  // namespace dnz::firmware
 

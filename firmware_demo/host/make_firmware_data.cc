@@ -5,21 +5,16 @@
 //   default_int8.dnz          the model without its float weights (Int8OnlyModel)
 //   dnz_model_data.{h,c}      that file as a 64-byte aligned const array in flash, and the
 //                             arena it needs (DNZ_MODEL_ARENA_BYTES): what any firmware links
-//   demo_digits.{h,c}         firmware_demo's checks: the example digits (noisy, clean), the
-//                             host ref backend's outputs for them, small broken models and
-//                             the status and text the runtime gives for each, and the text
-//                             of a too-small arena
-//   kernel_cases.{h,c}        tests/firmware's: small models of odd shapes (kernel_cases.h),
-//                             their inputs and the host ref backend's outputs
+//   demo_digits.{h,c}         firmware_demo's checks: the example digits (noisy, clean) and
+//                             the host ref backend's outputs for them
 // Everything the firmware compares against is computed here by the host runtime, never
-// typed in.
+// typed in. (The on-target tests' data: tests/firmware/host/make_firmware_test_data.)
 #include <cstdio>
 #include <fstream>
 #include <iterator>
 #include <string>
 #include <vector>
 
-#include "bad_models.h"
 #include "dnz/dnz.hpp"
 #include "example_digits.h"
 #include "files/atomic_write.h"
@@ -53,25 +48,6 @@ bool Denoise(const Model& model, const std::vector<ExampleDigit>& digits,
   return RunRef(model, inputs, outputs, &error) || Fail(error);
 }
 
-// What the host runtime says about each broken model and about a too-small arena.
-bool RecordErrors(const Model& model, DemoChecks* c) {
-  for (const BadModel& bad : c->bad_models) {
-    Model broken;
-    const dnz_status status = broken.Load(bad.bytes.data(), bad.bytes.size());
-    if (status == DNZ_OK) return Fail("broken model " + bad.name + " loads");
-    c->bad_status.push_back(status);
-    c->bad_text.push_back(broken.error());
-  }
-  dnz_session session;
-  const dnz_session_options options{DNZ_BACKEND_REF, 1, 0};
-  if (dnz_session_init(&session, &model.raw(), &options) != DNZ_OK) return Fail(session.error);
-  AlignedBuffer arena(dnz_session_arena_bytes(&session));
-  c->small_arena_status = dnz_session_set_arena(&session, arena.data(), arena.size() - 64);
-  c->small_arena_text = session.error;
-  dnz_session_destroy(&session);
-  return c->small_arena_status != DNZ_OK || Fail("a too-small arena was accepted");
-}
-
 bool Run(const std::string& model_path, const std::string& examples, const std::string& out) {
   std::vector<uint8_t> full_bytes;
   if (!ReadFile(model_path, &full_bytes)) return Fail("cannot read " + model_path);
@@ -97,13 +73,10 @@ bool Run(const std::string& model_path, const std::string& examples, const std::
     if (session.Init(int8, backend) != DNZ_OK) return Fail(session.error());
     if (session.arena_bytes() > arena_bytes) arena_bytes = session.arena_bytes();
   }
-  checks.bad_models = MakeBadModels(int8_bytes, &error);
-  if (checks.bad_models.empty()) return Fail(error);
-  if (!RecordErrors(int8, &checks)) return false;
 
   if (!files::WriteFileAtomically(out + "/default_int8.dnz", int8_bytes, &error) ||
       !WriteModelData(out, int8_bytes, arena_bytes, &error) ||
-      !WriteDemoDigits(out, checks, &error) || !WriteKernelCases(out, &error)) {
+      !WriteDemoDigits(out, checks, &error)) {
     return Fail(error);
   }
   std::printf("make_firmware_data: %zu-byte int8 model (from %zu), arena %zu bytes, %zu digits\n",

@@ -29,7 +29,7 @@ FloatNetwork SeedArchitecture() {
   for (const seed::SeedConv& c : seed::kSeedConvs) {
     net.convs.push_back(ZeroConv(c.kernel, c.in_channels, c.out_channels, c.same_padding,
                                  c.sigmoid ? Activation::kSigmoid : Activation::kRelu,
-                                 c.upsample_before, c.pool_after));
+                                 c.fused_upsample_input, c.fused_maxpool_output));
   }
   return net;
 }

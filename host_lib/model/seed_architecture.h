@@ -21,10 +21,10 @@ struct SeedConv {
   int layer;  // row of the reference's layer table (1..14)
   int kernel;
   int in_channels, out_channels;
-  bool same_padding;     // 'same' (kernel / 2 each side) or 'valid'
-  bool sigmoid;          // the last conv; every other one has a ReLU
-  bool upsample_before;  // nearest x2 on its input (the table's row before it)
-  bool pool_after;       // 2x2 stride-2 max-pool after it, ceil mode (7 -> 4)
+  bool same_padding;          // 'same' (kernel / 2 each side) or 'valid'
+  bool sigmoid;               // the last conv; every other one has a ReLU
+  bool fused_upsample_input;  // nearest x2 on its input (the table's row before it)
+  bool fused_maxpool_output;  // 2x2 stride-2 max-pool after it, ceil mode (7 -> 4)
   // Computed from the 28x28 input through the chain (WithSides below), never written by hand:
   int in_side = 0;   // input H = W as the conv sees it (after the upsample)
   int out_side = 0;  // output H = W before the pool
@@ -45,7 +45,7 @@ constexpr int ConvOutputSide(int in_side, int kernel, int pad_before, int pad_af
 constexpr int PooledSide(int side) { return (side + 1) / 2; }
 // H = W of what a conv hands the next one: after its pool, if it has one.
 constexpr int ChainedSide(const SeedConv& conv) {
-  return conv.pool_after ? PooledSide(conv.out_side) : conv.out_side;
+  return conv.fused_maxpool_output ? PooledSide(conv.out_side) : conv.out_side;
 }
 
 constexpr int kNumConvs = 8;
@@ -56,7 +56,7 @@ constexpr std::array<SeedConv, kNumConvs> WithSides(std::array<SeedConv, kNumCon
   int side = input_side;
   for (std::size_t i = 0; i < convs.size(); ++i) {
     SeedConv& c = convs[i];
-    c.in_side = c.upsample_before ? 2 * side : side;
+    c.in_side = c.fused_upsample_input ? 2 * side : side;
     c.out_side = ConvOutputSide(c.in_side, c.kernel, Padding(c), Padding(c));
     side = ChainedSide(c);
   }

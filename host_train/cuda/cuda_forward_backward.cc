@@ -43,7 +43,7 @@ bool CudaNetwork<T>::ForwardPass(int batch, std::string* error) {
                                stream),
                   "bias kernel", error);
     }
-    if (ok && s.pool_after) {
+    if (ok && s.fused_maxpool_output) {
       ok = CudaOk(MaxPool(l.act.get(), batch * s.out_channels, s.out_side, s.out_side,
                           l.pooled.get(), l.argmax.get(), stream),
                   "max-pool kernel", error);
@@ -127,7 +127,7 @@ bool CudaNetwork<T>::BackwardConv(int i, int batch, std::string* error) {
   }
   if (first) return true;
   Layer<T>& prev = layers[static_cast<size_t>(i - 1)];
-  if (!prev.spec.pool_after) return true;
+  if (!prev.spec.fused_maxpool_output) return true;
   return CudaOk(
       MaxPoolBackward(prev.pooled_grad.get(), prev.argmax.get(), batch * prev.spec.out_channels,
                       prev.spec.out_side, prev.spec.out_side, prev.act_grad.get(), stream),

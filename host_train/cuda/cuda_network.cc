@@ -32,9 +32,9 @@ bool CudaNetwork<T>::Init(bool polyphase_upsample, bool step_graph, int train_ba
     Layer<T>& layer = layers[static_cast<size_t>(i)];
     layer.spec = kSeedConvs[static_cast<size_t>(i)];
     const SeedConv& s = layer.spec;
-    layer.polyphase = s.upsample_before && polyphase_upsample;
-    layer.upsample = s.upsample_before && !layer.polyphase;
-    layer.small_side = s.upsample_before ? s.in_side / 2 : s.in_side;
+    layer.polyphase = s.fused_upsample_input && polyphase_upsample;
+    layer.upsample = s.fused_upsample_input && !layer.polyphase;
+    layer.small_side = s.fused_upsample_input ? s.in_side / 2 : s.in_side;
     ConvShape shape{s.in_channels, s.in_side, s.out_channels, s.kernel, Padding(s)};
     if (layer.polyphase) shape = {s.in_channels, layer.small_side, 4 * s.out_channels, 2, 1};
     if (!layer.conv.Init(shape, kPrecision<T>, error)) return false;
@@ -116,7 +116,7 @@ bool CudaNetwork<T>::Prepare(int batch, std::string* error) {
     const SeedConv& s = l.spec;
     const size_t act = n * static_cast<size_t>(l.ActPerImage());
     if (!l.act.Reserve(act, error) || !l.act_grad.Reserve(act, error)) return false;
-    if (s.pool_after) {
+    if (s.fused_maxpool_output) {
       const size_t pooled = n * static_cast<size_t>(l.PooledPerImage());
       if (!l.pooled.Reserve(pooled, error) || !l.pooled_grad.Reserve(pooled, error) ||
           !l.argmax.Reserve(pooled, error)) {

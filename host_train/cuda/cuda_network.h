@@ -120,11 +120,11 @@ struct CudaNetwork {
   const T* Input(int i) const {
     if (i == 0) return noisy.get();
     const Layer<T>& prev = layers[static_cast<size_t>(i - 1)];
-    return prev.spec.pool_after ? prev.pooled.get() : prev.act.get();
+    return prev.spec.fused_maxpool_output ? prev.pooled.get() : prev.act.get();
   }
   T* InputGrad(int i) {
     Layer<T>& prev = layers[static_cast<size_t>(i - 1)];
-    return prev.spec.pool_after ? prev.pooled_grad.get() : prev.act_grad.get();
+    return prev.spec.fused_maxpool_output ? prev.pooled_grad.get() : prev.act_grad.get();
   }
   // The conv weights as cuDNN reads them: their aligned copy in T (not for polyphase layers).
   T* Weights(int i) const { return conv_weights.get() + conv_offset[static_cast<size_t>(i)]; }

@@ -23,21 +23,21 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
     const ConvShape upsampled_shape{batch,         spec.in_channels, spec.out_channels,
                                     spec.in_side,  spec.out_side,    spec.kernel,
                                     Padding(spec), HasRelu(spec),    data_type};
-    if (spec.upsample_before && polyphase && previous != nullptr &&
+    if (spec.fused_upsample_input && polyphase && previous != nullptr &&
         UpsampleConvLayer::Supports(upsampled_shape) &&
         previous->get_desc().data_type() == data_type) {
       convs_[i] =
           std::make_unique<UpsampleConvLayer>(engine, upsampled_shape, previous->get_desc(),
                                               &(*params)[i], training, /*need_diff_src=*/true);
       previous = &convs_[i]->dst();
-      if (spec.pool_after) {
+      if (spec.fused_maxpool_output) {
         pools_[i] = std::make_unique<MaxPoolLayer>(engine, batch, spec.out_channels, spec.out_side,
                                                    previous->get_desc(), training);
         previous = &pools_[i]->dst();
       }
       continue;
     }
-    if (spec.upsample_before) {
+    if (spec.fused_upsample_input) {
       upsamples_[i] = std::make_unique<UpsampleLayer>(
           engine, batch, spec.in_channels, spec.in_side / 2, previous->get_desc(), training);
       previous = &upsamples_[i]->dst();
@@ -68,7 +68,7 @@ SeedGraph::SeedGraph(const dnnl::engine& engine, int batch,
       }
     }
     previous = &convs_[i]->dst();
-    if (spec.pool_after) {
+    if (spec.fused_maxpool_output) {
       pools_[i] = std::make_unique<MaxPoolLayer>(engine, batch, spec.out_channels, spec.out_side,
                                                  previous->get_desc(), training);
       previous = &pools_[i]->dst();

@@ -29,7 +29,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
   Tensor x = input;
   for (int i = 0; i < kNumConvs; ++i) {
     const SeedConv& s = kSeedConvs[static_cast<size_t>(i)];
-    if (s.upsample_before) {
+    if (s.fused_upsample_input) {
       Tensor up;
       UpsampleForward(x, &up);
       x = up;
@@ -38,7 +38,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     ConvForward(x, weights[i], biases[i], s.out_channels, s.kernel, Padding(s), &conv_out[i]);
     if (HasRelu(s)) ReluForward(&conv_out[i]);
     x = conv_out[i];
-    if (s.pool_after) {
+    if (s.fused_maxpool_output) {
       pool_in[i] = x;
       MaxPoolForward(pool_in[i], &x, &argmax[i]);
     }
@@ -56,7 +56,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
   grads->assign(layout.total, 0.0);
   for (int i = kNumConvs - 1; i >= 0; --i) {
     const SeedConv& s = kSeedConvs[static_cast<size_t>(i)];
-    if (s.pool_after) {
+    if (s.fused_maxpool_output) {
       Tensor d;
       MaxPoolBackward(pool_in[i], argmax[i], diff, &d);
       diff = d;
@@ -70,7 +70,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     std::copy(db.begin(), db.end(), grads->begin() + static_cast<long>(layout.bias_offset[i]));
     if (i == 0) break;
     diff = diff_in;
-    if (s.upsample_before) {
+    if (s.fused_upsample_input) {
       Tensor d;
       UpsampleBackward(diff, &d);
       diff = d;

@@ -1,4 +1,4 @@
-// The chooser behind `auto` threads for full passes (runtime/src/adaptive_threads.h), fed
+// The chooser behind `auto` threads for full passes (runtime/src/onednn/adaptive_threads.h), fed
 // with pass times shaped like those measured on the 2-core VM (docs/benchmarks.md, "Under
 // load"): idle, a threaded pass 0.65 ms and a one-thread pass 0.87 ms; beside a busy core,
 // 2.8 ms and 0.91 ms.

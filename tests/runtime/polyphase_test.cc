@@ -1,4 +1,4 @@
-// The polyphase form of upsample + 3x3 conv (runtime/src/polyphase.h), checked in
+// The polyphase form of upsample + 3x3 conv (runtime/internal/dnz_internal/polyphase.h), checked in
 // plain integers: four 2x2 convs on the small input give the conv over the
 // upsampled input exactly, and the int8 check refuses sums that do not fit.
 #include "dnz_internal/polyphase.h"

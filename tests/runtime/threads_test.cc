@@ -184,7 +184,7 @@ TEST_F(ThreadsOnednn, AutoRunsOneImageWithoutOpenMpAndFullPassesOnTheCores) {
 }
 
 // auto on several cores keeps a one-thread twin of the full pass and looks at it from the
-// third pass on, whatever the timings (runtime/src/adaptive_threads.h): within 8 full passes
+// third pass on, whatever the timings (runtime/src/onednn/adaptive_threads.h): within 8 full passes
 // some run threaded and some start no OpenMP region, and every one gives the same bytes.
 TEST_F(ThreadsOnednn, AutoFullPassesAlsoRunOnOneThreadWithTheSameBytes) {
   if (UsableThreads() < 2) GTEST_SKIP() << "one usable core: no threaded pass to compare";

@@ -95,7 +95,7 @@ TEST_F(CudaBackendTest, EveryConvShapeMatchesTheReference) {
   std::vector<cuda::ConvShape> shapes;
   for (const SeedConv& s : kSeedConvs) {
     shapes.push_back({s.in_channels, s.in_side, s.out_channels, s.kernel, Padding(s)});
-    if (s.upsample_before)
+    if (s.fused_upsample_input)
       shapes.push_back({s.in_channels, s.in_side / 2, 4 * s.out_channels, 2, 1});
   }
   const int batch = 2;

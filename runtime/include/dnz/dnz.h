@@ -148,9 +148,8 @@ typedef struct dnz_session_options {
   int32_t threads;    /* CPU threads of a pass (onednn; ref, mcu and float run on the
                          calling thread and only check the value). 0, auto (the default):
                          one thread for a pass of 1 to 3 images, where a second thread gains
-                         little or loses (one image: 0.19 ms on two threads, 0.13 on one)
-                         and, while another program keeps a core busy, costs up to 50x; the
-                         usable cores (this thread's CPU affinity, at most
+                         little or loses (docs/benchmarks.md, "Threads of an inference
+                         pass"); the usable cores (this thread's CPU affinity, at most
                          omp_get_max_threads()) for a pass of 4 to 8 images. n > 0: n
                          threads for every pass. Negative or above DNZ_MAX_THREADS:
                          DNZ_ERR_THREADS. A dnz_run_* call runs passes of min(max_batch, 8)

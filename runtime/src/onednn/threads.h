@@ -1,16 +1,8 @@
 // How many OpenMP threads a pass of the onednn backend runs on, and the two tools that
 // apply the choice on the per-image path without allocating. Only for files built with
-// OpenMP (the onednn backend and the x86 kernels it calls).
-//
-// Why one thread for one image: measured on the 2-core VM of docs/benchmarks.md, a
-// one-image pass took 0.127 ms on one thread and 0.188 ms on two when the machine was
-// idle, and 5.8 ms on two (50x) while another process kept one core busy, because every
-// OpenMP region waits for the thread that has no core. A pass of 8 images gains from the
-// second core (batch 128, 16 passes of 8: 0.855 ms a pass on one thread, 0.644 on two).
-// Fitted to those two sizes (a fit, not measured at 2 to 4), a pass of n images takes
-// about 23 + 104 n us on one thread and 123 + 65 n us on two: two threads lose at 2
-// images (253 against 231 us), gain 5% at 3 (less than a busy core elsewhere costs
-// them), 15% at 4 and 33% at 8. So `auto` threads a pass from 4 images on.
+// OpenMP (the onednn backend and the x86 kernels it calls). One thread up to 3 images, the
+// usable cores from 4: a second thread loses on small passes and costs up to 50x beside a
+// busy core (docs/benchmarks.md, "Threads of an inference pass").
 #ifndef DNZ_RUNTIME_SRC_ONEDNN_THREADS_H_
 #define DNZ_RUNTIME_SRC_ONEDNN_THREADS_H_
 

@@ -3,8 +3,8 @@
 // fused pool with a partial window, fused upsample with and without the polyphase form,
 // sigmoid), each with inputs that include the extremes. The host tests (tests/edge) and the
 // on-target test (tests/firmware) run every backend on them against ref.
-#ifndef DNZ_FIRMWARE_DEMO_HOST_KERNEL_CASES_H_
-#define DNZ_FIRMWARE_DEMO_HOST_KERNEL_CASES_H_
+#ifndef DNZ_TESTS_FIRMWARE_HOST_KERNEL_CASES_H_
+#define DNZ_TESTS_FIRMWARE_HOST_KERNEL_CASES_H_
 
 #include <cstdint>
 #include <string>
@@ -23,4 +23,4 @@ std::vector<KernelCase> MakeKernelCases(std::string* error);
 
 }  // namespace dnz::firmware
 
-#endif  // DNZ_FIRMWARE_DEMO_HOST_KERNEL_CASES_H_
+#endif  // DNZ_TESTS_FIRMWARE_HOST_KERNEL_CASES_H_

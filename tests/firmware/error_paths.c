@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "demo_digits.h"
+#include "bad_model_data.h"
 #include "print.h"
 #include "unity_report.h"
 
@@ -24,8 +24,8 @@ void check_arena_errors(dnz_session* session, uint8_t* arena, size_t arena_bytes
   const size_t planned = dnz_session_arena_bytes(session);
   dnz_status status = dnz_session_set_arena(session, arena, planned - 64);
   UNITY_CHECK("small_arena_refused",
-              status == dnz_demo_small_arena_status &&
-                  strcmp(dnz_session_error(session), dnz_demo_small_arena_error) == 0,
+              status == dnz_small_arena_status &&
+                  strcmp(dnz_session_error(session), dnz_small_arena_error) == 0,
               describe(status, dnz_session_error(session)));
   status = dnz_session_set_arena(session, arena + 1, arena_bytes - 1);
   UNITY_CHECK("misaligned_arena_refused", status == DNZ_ERR_ARENA,
@@ -33,8 +33,8 @@ void check_arena_errors(dnz_session* session, uint8_t* arena, size_t arena_bytes
 }
 
 void check_bad_models(dnz_model* model) {
-  for (unsigned i = 0; i < DNZ_DEMO_BAD_MODELS; ++i) {
-    const dnz_demo_bad_model* bad = &dnz_demo_bad_models[i];
+  for (unsigned i = 0; i < DNZ_BAD_MODELS; ++i) {
+    const dnz_bad_model* bad = &dnz_bad_models[i];
     const dnz_status status = dnz_model_load(model, bad->bytes, bad->size);
     char name[64] = "bad_model_refused_";
     strncat(name, bad->name, sizeof name - strlen(name) - 1);

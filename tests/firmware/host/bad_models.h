@@ -2,8 +2,8 @@
 // dnz_model_load with a known status and one line of text. They are cut from the real
 // model (its first conv only, about 1 KB instead of 330), so that the checks fit in a
 // microcontroller's flash; one of them reaches the loader's %g (a NaN scale).
-#ifndef DNZ_FIRMWARE_DEMO_HOST_BAD_MODELS_H_
-#define DNZ_FIRMWARE_DEMO_HOST_BAD_MODELS_H_
+#ifndef DNZ_TESTS_FIRMWARE_HOST_BAD_MODELS_H_
+#define DNZ_TESTS_FIRMWARE_HOST_BAD_MODELS_H_
 
 #include <cstdint>
 #include <string>
@@ -21,4 +21,4 @@ std::vector<BadModel> MakeBadModels(const std::vector<uint8_t>& model, std::stri
 
 }  // namespace dnz::firmware
 
-#endif  // DNZ_FIRMWARE_DEMO_HOST_BAD_MODELS_H_
+#endif  // DNZ_TESTS_FIRMWARE_HOST_BAD_MODELS_H_
