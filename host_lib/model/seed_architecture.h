@@ -12,6 +12,8 @@
 #include <array>
 #include <cstddef>
 
+#include "dnz_internal/conv_geometry.h"
+
 namespace dnz::seed {
 
 constexpr int kImageSide = 28;
@@ -35,14 +37,9 @@ constexpr int Padding(const SeedConv& conv) { return conv.same_padding ? conv.ke
 // Every conv but the last (logits; its sigmoid is in the loss or the model) has a ReLU.
 constexpr bool HasRelu(const SeedConv& conv) { return !conv.sigmoid; }
 
-// H = W of a stride-1 conv's output: `in_side` with `pad_before` and `pad_after` zeros added,
-// the kernel sliding over it. The one place this sum is written (trainer, model builder,
-// tests).
-constexpr int ConvOutputSide(int in_side, int kernel, int pad_before, int pad_after) {
-  return in_side + pad_before + pad_after - kernel + 1;
-}
-// Output side of a 2x2 stride-2 max-pool in ceil mode (Keras 'same'): 7 -> 4.
-constexpr int PooledSide(int side) { return (side + 1) / 2; }
+// The one definition of a conv's and a pool's output size (shared with the runtime's verifier).
+using dnz::ConvOutputSide;
+using dnz::PooledSide;
 // H = W of what a conv hands the next one: after its pool, if it has one.
 constexpr int ChainedSide(const SeedConv& conv) {
   return conv.fused_maxpool_output ? PooledSide(conv.out_side) : conv.out_side;

@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "dnz/dnz.h"
+#include "dnz_internal/conv_geometry.h"
 #include "dnz_model_generated.h"
 #include "error_message.h"
 
@@ -167,16 +168,16 @@ dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* co
                     int(activation));
   }
   const int32_t scale_in = conv->fused_upsample_input() ? 2 : 1;
-  const int32_t conv_h = in.height * scale_in + pads[0] + pads[1] - kh + 1;
-  const int32_t conv_w = in.width * scale_in + pads[2] + pads[3] - kw + 1;
+  const int32_t conv_h = dnz::ConvOutputSide(in.height * scale_in, kh, pads[0], pads[1]);
+  const int32_t conv_w = dnz::ConvOutputSide(in.width * scale_in, kw, pads[2], pads[3]);
   if (conv_h < 1 || conv_w < 1) {
     return DNZ_FAIL(model, DNZ_ERR_SHAPE, "op %u (conv): kernel larger than its padded input",
                     index);
   }
   const bool pool = conv->fused_maxpool_output();
   const int32_t out_c = out.channels;
-  dnz_status status = CheckOutputShape(model, index, pool ? (conv_h + 1) / 2 : conv_h,
-                                       pool ? (conv_w + 1) / 2 : conv_w, out_c);
+  dnz_status status = CheckOutputShape(model, index, pool ? dnz::PooledSide(conv_h) : conv_h,
+                                       pool ? dnz::PooledSide(conv_w) : conv_w, out_c);
   if (status != DNZ_OK) return status;
   const uint64_t taps = uint64_t(kh) * uint64_t(kw) * uint64_t(in.channels);
   status = CheckConvVectors(model, index, conv, uint32_t(taps * uint64_t(out_c)), uint32_t(out_c));
@@ -222,8 +223,8 @@ dnz_status CheckOp(dnz_model* model, uint32_t index, const dnz::fb::Op* op) {
       return CheckConv(model, index, op->options_as_Conv2D());
     case dnz::fb::OpOptions::MaxPool2x2: {
       model->ops[index].kind = DNZ_OP_MAXPOOL;
-      const dnz_status status =
-          CheckOutputShape(model, index, (in.height + 1) / 2, (in.width + 1) / 2, in.channels);
+      const dnz_status status = CheckOutputShape(model, index, dnz::PooledSide(in.height),
+                                                 dnz::PooledSide(in.width), in.channels);
       return status != DNZ_OK ? status : CheckSameQuantization(model, index);
     }
     case dnz::fb::OpOptions::Upsample2x: {

@@ -43,6 +43,7 @@
 #include "../ref/upsample.h"
 #include "adaptive_threads.h"
 #include "arena_regions.h"
+#include "dnz_internal/conv_geometry.h"
 #include "dnz_internal/polyphase.h"
 #include "split_int8.h"
 #include "threads.h"
@@ -368,7 +369,7 @@ void MaxPool2x2U8(const dnz_tensor_info& in, const uint8_t* input, uint8_t* outp
                   int threads) {
   const size_t in_bytes = size_t(in.height) * size_t(in.width) * size_t(in.channels);
   const size_t out_bytes =
-      size_t((in.height + 1) / 2) * size_t((in.width + 1) / 2) * size_t(in.channels);
+      size_t(PooledSide(in.height)) * size_t(PooledSide(in.width)) * size_t(in.channels);
   ParallelFor(threads, int64_t(n), [&](int64_t image) {
     ref::MaxPool2x2(in, input + size_t(image) * in_bytes, output + size_t(image) * out_bytes);
   });

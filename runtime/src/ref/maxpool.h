@@ -8,13 +8,14 @@
 #include <cstdint>
 
 #include "dnz/dnz.h"
+#include "dnz_internal/conv_geometry.h"
 
 namespace dnz::ref {
 
 // One image: input [in.H][in.W][C], output [(in.H + 1) / 2][(in.W + 1) / 2][C].
 template <typename T>
 void MaxPool2x2(const dnz_tensor_info& in, const T* input, T* output) {
-  const int32_t out_h = (in.height + 1) / 2, out_w = (in.width + 1) / 2, c = in.channels;
+  const int32_t out_h = PooledSide(in.height), out_w = PooledSide(in.width), c = in.channels;
   for (int32_t py = 0; py < out_h; ++py) {
     for (int32_t px = 0; px < out_w; ++px) {
       T* result = output + (py * out_w + px) * c;
