@@ -206,6 +206,24 @@ TEST_F(BackendsTest, OnednnRunsWhereverBuiltInWithOrWithoutVnni) {
   EXPECT_EQ(automatic.session.backend, DNZ_BACKEND_ONEDNN);
 }
 
+// dnz_backend_supports answers what dnz_session_init would: the status and one line naming
+// the backend.
+TEST(BackendTable, SupportsSaysWhatSessionInitWouldSay) {
+  const std::vector<uint8_t> int8_only = RandomSeedModelBytes(7, /*keep_float=*/false);
+  Runner float_session(int8_only, DNZ_BACKEND_FLOAT);
+  char why[DNZ_ERROR_CHARS];
+  EXPECT_EQ(dnz_backend_supports(DNZ_BACKEND_FLOAT, &float_session.model, why, sizeof why),
+            DNZ_ERR_NO_FLOAT_WEIGHTS);
+  EXPECT_EQ(std::string(why).rfind("float: ", 0), 0u) << why;
+  EXPECT_EQ(float_session.status, DNZ_ERR_NO_FLOAT_WEIGHTS);
+  EXPECT_STREQ(dnz_session_error(&float_session.session), why);
+  EXPECT_EQ(dnz_backend_supports(DNZ_BACKEND_REF, &float_session.model, why, sizeof why), DNZ_OK);
+  EXPECT_STREQ(why, "");
+  EXPECT_EQ(dnz_backend_supports(DNZ_BACKEND_AUTO, &float_session.model, why, sizeof why),
+            DNZ_ERR_BACKEND_UNAVAILABLE);  // auto is a choice, not a row
+  EXPECT_EQ(dnz_backend_supports(DNZ_BACKEND_REF, nullptr, why, sizeof why), DNZ_ERR_NULL_ARGUMENT);
+}
+
 // auto takes the first row of the table that auto may pick, is built in and runs the model.
 TEST_F(BackendsTest, AutoPicksTheFirstSupportingBuiltInRow) {
   Runner runner(*model_bytes_, DNZ_BACKEND_AUTO);
