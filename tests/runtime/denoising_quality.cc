@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstring>
 
 #include "data/metrics.h"
 #include "data/mnist.h"
@@ -81,6 +82,24 @@ std::vector<uint8_t> BrokenModelBytes(BrokenModel kind,
   provenance.trainer_backend = "test";
   provenance.calibration = "a broken model for the quality guard";
   return build::BuildModel(net, calibration, provenance, build::BuildOptions{}, error);
+}
+
+std::vector<uint8_t> ScaledMultipliers(const std::vector<uint8_t>& bytes, double factor) {
+  std::vector<uint8_t> out = bytes;
+  const Runner loaded(bytes, DNZ_BACKEND_REF);
+  EXPECT_EQ(loaded.status, DNZ_OK);
+  const auto* base = static_cast<const uint8_t*>(loaded.model.bytes);
+  for (uint32_t k = 0; k < loaded.model.num_ops; ++k) {
+    const dnz_op& op = loaded.model.ops[k];
+    for (int32_t oc = 0; oc < loaded.model.tensors[k + 1].channels; ++oc) {
+      const size_t at = size_t(reinterpret_cast<const uint8_t*>(op.requant_multiplier + oc) - base);
+      int32_t m = 0;
+      std::memcpy(&m, &out[at], sizeof m);
+      m = int32_t(std::min(double(m) * factor, 2147483647.0));
+      std::memcpy(&out[at], &m, sizeof m);
+    }
+  }
+  return out;
 }
 
 }  // namespace dnz::test

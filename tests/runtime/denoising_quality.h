@@ -56,6 +56,10 @@ enum class BrokenModel {
 std::vector<uint8_t> BrokenModelBytes(BrokenModel kind,
                                       const std::vector<std::vector<float>>& calibration,
                                       std::string* error);
+// `bytes` (a model) with every requantization multiplier scaled by `factor` (kept below 2^31):
+// int8 arithmetic that drifted from the float weights the file carries.
+std::vector<uint8_t> ScaledMultipliers(const std::vector<uint8_t>& bytes, double factor);
+
 }  // namespace dnz::test
 
 #endif  // DNZ_TESTS_RUNTIME_DENOISING_QUALITY_H_
