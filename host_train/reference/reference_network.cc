@@ -9,7 +9,7 @@ namespace dnz::train::reference {
 
 double NetworkLossAndGradients(const std::vector<double>& params, const float* noisy,
                                const float* clean, int batch, std::vector<double>* grads,
-                               double* bottleneck_positive) {
+                               double* bottleneck_positive, std::vector<double>* logits) {
   const ParamLayout& layout = SeedParamLayout();
   std::array<std::vector<double>, kNumConvs> weights, biases;
   for (int i = 0; i < kNumConvs; ++i) {
@@ -49,6 +49,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     for (double v : b.data) positive += v > 0.0 ? 1 : 0;
     *bottleneck_positive = static_cast<double>(positive) / static_cast<double>(b.data.size());
   }
+  if (logits != nullptr) *logits = x.data;  // one channel: [batch][28][28]
   Tensor diff;
   const double loss = SigmoidBce(x, target, grads != nullptr ? &diff : nullptr);
   if (grads == nullptr) return loss;

@@ -121,9 +121,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "make_fuzz_seeds: could not build the small model\n");
     return 1;
   }
-  Write(corpus / "model_loader" / "small_float", small);
-  Write(corpus / "model_loader" / "small_int8", SmallModel(false));
-  LengthAndOffsetMutations(small, corpus / "model_loader");
+  Write(corpus / "verifier" / "small_float", small);
+  Write(corpus / "verifier" / "small_int8", SmallModel(false));
+  LengthAndOffsetMutations(small, corpus / "verifier");
 
   Write(corpus / "idx_reader" / "images_2", Idx(0x803, {2, 28, 28}, 2 * 784));
   Write(corpus / "idx_reader" / "labels_3", Idx(0x801, {3}, 3));

@@ -47,8 +47,8 @@ ReferenceCase MakeReferenceCase(int batch) {
   c.batch = batch;
   c.images = MakeBatch(batch);
   c.params = AliveParams(c.images, batch);
-  c.loss = reference::NetworkLossAndGradients(c.params, c.images.noisy.data(),
-                                              c.images.clean.data(), batch, &c.grads);
+  c.loss = reference::NetworkLossAndGradients(
+      c.params, c.images.noisy.data(), c.images.clean.data(), batch, &c.grads, nullptr, &c.logits);
   return c;
 }
 

@@ -22,13 +22,14 @@ TinyBatch MakeBatch(int batch);
 // most gradients are 0).
 std::vector<double> AliveParams(const TinyBatch& b, int batch);
 
-// What every backend's gradient test compares against: the double reference's loss and
+// What every backend's gradient test compares against: the double reference's loss, logits and
 // gradients (flat layout) on a tiny batch from alive weights.
 struct ReferenceCase {
   int batch = 0;
   TinyBatch images;
   std::vector<double> params;
   std::vector<double> grads;
+  std::vector<double> logits;  // [batch][28][28]: the last conv's output before the sigmoid
   double loss = 0.0;
   std::vector<float> FloatParams() const { return {params.begin(), params.end()}; }
 };

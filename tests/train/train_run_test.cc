@@ -13,6 +13,9 @@
 #include <vector>
 
 #include "checkpoint/checkpoint.h"
+#include "data/metrics.h"
+#include "data/mnist.h"
+#include "data/noise.h"
 #include "network/backend.h"
 #include "trainer_process.h"
 
@@ -62,19 +65,45 @@ std::vector<std::string> SmallRun(const std::string& out, int epochs, int train_
           "--no-pictures"};
 }
 
-TEST(HostTrainRun, ValidationLossFallsOnATinyRun) {
+// What a short run must show, not just its exit code: an epoch line and a log entry per epoch,
+// the training and validation losses falling, a validation BCE well below a constant output's
+// (0.693 for 0.5; 0.368 for the best constant, the mean pixel 0.121, on these 500 digits), and a
+// checkpoint that resumes into a third epoch that trains on. Measured at 4e9515a (2,000 digits,
+// batch 64, seed 3, 2 threads): train BCE 0.3703 -> 0.2542, validation 0.2590 -> 0.2415, the
+// resumed third epoch 0.2174. About 27 s here. With --lr 1e-12 (weights all but frozen) it
+// fails on the bound (0.711) and on every fall.
+TEST(HostTrainRun, ATinyRunLogsFallingLossesAndResumes) {
   if (!HaveMnist()) GTEST_SKIP() << "MNIST not fetched (scripts/fetch_mnist.sh)";
   const std::string out = FreshDir("tiny");
   std::vector<std::string> args = SmallRun(out, 2, 2000);
   args.pop_back();  // pictures on for this one: drop --no-pictures
   const Result r = RunHostTrain(args);
   ASSERT_EQ(r.exit_code, 0) << r.output;
-  const auto log = EpochLog(out);
+  EXPECT_NE(r.output.find("epoch 1/2  train BCE"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("epoch 2/2  train BCE"), std::string::npos) << r.output;
+  auto log = EpochLog(out);
   ASSERT_EQ(log.size(), 2u) << r.output;
-  EXPECT_LT(log[0]["val_bce"].get<double>(), 0.6) << r.output;
-  EXPECT_LT(log[1]["val_bce"].get<double>(), log[0]["val_bce"].get<double>()) << r.output;
+  for (size_t e = 0; e < log.size(); ++e) EXPECT_EQ(log[e]["epoch"].get<int>(), int(e) + 1);
+  EXPECT_LT(log[0]["val_bce"].get<double>(), 0.30) << r.output;
+  // Falling by a margin (measured: 0.116 and 0.0175): the training BCE of all but frozen
+  // weights (--lr 1e-12) still moves by 0.05 between epochs (fresh noise each epoch).
+  EXPECT_LT(log[1]["train_bce"].get<double>(), log[0]["train_bce"].get<double>() - 0.05)
+      << r.output;
+  EXPECT_LT(log[1]["val_bce"].get<double>(), log[0]["val_bce"].get<double>() - 0.005) << r.output;
+  EXPECT_GT(log[1]["val_psnr"].get<double>(), log[0]["val_psnr"].get<double>()) << r.output;
   EXPECT_TRUE(std::filesystem::exists(out + "/test_digits.png"));
-  EXPECT_TRUE(std::filesystem::exists(out + "/" + kCheckpointName));
+  ASSERT_TRUE(std::filesystem::exists(out + "/" + kCheckpointName));
+
+  const Result resumed = RunHostTrain({"--out", out, "--resume", "--epochs", "3", "--no-pictures"});
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_NE(resumed.output.find("resumed at epoch 3 step 0"), std::string::npos) << resumed.output;
+  EXPECT_EQ(resumed.output.find("epoch 1/"), std::string::npos) << resumed.output;
+  EXPECT_NE(resumed.output.find("epoch 3/3  train BCE"), std::string::npos) << resumed.output;
+  log = EpochLog(out);
+  ASSERT_EQ(log.size(), 3u) << resumed.output;
+  EXPECT_EQ(log[2]["epoch"].get<int>(), 3);
+  EXPECT_LT(log[2]["val_bce"].get<double>(), log[1]["val_bce"].get<double>() - 0.005)
+      << resumed.output;  // measured: 0.0241 lower
 }
 
 TEST(HostTrainRun, SameSeedSameLosses) {
@@ -159,7 +188,29 @@ TEST(HostTrainRun, ExportWritesAModelWhoseMetricsMatchTheTrainer) {
   int8_bce = std::stod(r.output.substr(q + 4));
   const double trainer_bce = EpochLog(out)[0]["val_bce"].get<double>();
   EXPECT_NEAR(float_bce, trainer_bce, 1e-3) << r.output;
-  EXPECT_NEAR(int8_bce, float_bce, 0.02) << r.output;
+  // Measured at 4e9515a: float 0.3929, int8 0.3926 (the shipped model: 0.1084 and 0.1108, a gap
+  // of 0.0024 on all 10,000 digits). This one-epoch model's output is nearly constant (10.27 dB,
+  // about what the best constant scores), so int8 errors barely move its BCE: with every
+  // requantization multiplier 30% off it still passed. The bound that catches a 3% drift is
+  // ModelQuality.ShippedInt8StaysCloseToItsFloatWeights, on the shipped model. Longer short runs
+  // sit near this bound: 0.0072 after one epoch of 2,000 digits, 0.0048 after three.
+  EXPECT_NEAR(int8_bce, float_bce, 0.005) << r.output;
+  // The int8 model's PSNR beats the noisy input's on the same 200 digits. Measured: 10.27 dB
+  // (the noisy input: 7.43 dB on the first 1,000 digits); an all-zero output scores about 10.1 dB,
+  // so this tells an export that runs from a broken one, not a good denoiser from a blank:
+  // ModelQuality and scripts/check_quality_guards.sh guard the quality.
+  const size_t p = r.output.find("PSNR ", q);
+  ASSERT_NE(p, std::string::npos) << r.output;
+  const double int8_psnr = std::stod(r.output.substr(p + 5));
+  data::MnistSet test_set;
+  std::string error;
+  ASSERT_TRUE(data::LoadMnist(DNZ_MNIST_DIR, data::MnistSplit::kTest, 200, &test_set, &error))
+      << error;
+  std::vector<float> noisy(test_set.images.size());
+  data::MakeNoisyTestImages(test_set.images.data(), 200, data::kMnistPixels, noisy.data());
+  const double noisy_psnr =
+      data::EvaluateImages(noisy.data(), test_set.images.data(), 200, 28, 28).psnr;
+  EXPECT_GT(int8_psnr, noisy_psnr + 2.0) << r.output;
   // No checkpoint: one clear error, no file.
   const std::string empty = FreshDir("export_empty");
   std::filesystem::create_directories(empty);
