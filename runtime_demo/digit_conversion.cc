@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "area_average.h"
 #include "ink_finder.h"
@@ -10,6 +11,19 @@
 #include "working_image.h"
 
 namespace dnz::demo {
+
+bool FramingFromName(const std::string& name, Framing* framing) {
+  const std::pair<const char*, Framing> names[] = {
+      {"auto", Framing::kAuto}, {"mnist", Framing::kMnist}, {"none", Framing::kNone}};
+  for (const auto& [text, value] : names) {
+    if (name == text) {
+      *framing = value;
+      return true;
+    }
+  }
+  return false;
+}
+
 namespace {
 
 // An MNIST frame, enlarged: its ink's box spans 20/28 of the side (0.71), its centre of

@@ -34,6 +34,8 @@ constexpr int kDigitSide = 28;
 constexpr int kDigitPixels = kDigitSide * kDigitSide;
 
 enum class Framing { kAuto, kMnist, kNone };
+// "auto", "mnist" or "none" (runtime_demo --framing, dnz.load_image); false for any other name.
+bool FramingFromName(const std::string& name, Framing* framing);
 
 struct DigitConversion {
   float background = 0.0f;  // the border's median luminance, before any inversion

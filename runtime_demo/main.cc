@@ -39,9 +39,9 @@ std::string ShapeText(const dnz_tensor_info& t) {
 }
 
 Framing ParseFraming(const std::string& name) {  // CLI11 checked the name
-  if (name == "mnist") return Framing::kMnist;
-  if (name == "none") return Framing::kNone;
-  return Framing::kAuto;
+  Framing framing = Framing::kAuto;
+  FramingFromName(name, &framing);
+  return framing;
 }
 
 // Which conversion path a file took, for its output line.

@@ -21,10 +21,11 @@ namespace py = pybind11;
 namespace {
 
 demo::Framing ParseFraming(const std::string& name) {
-  if (name == "auto") return demo::Framing::kAuto;
-  if (name == "mnist") return demo::Framing::kMnist;
-  if (name == "none") return demo::Framing::kNone;
-  Fail(ErrorKind::kInput, "framing '" + name + "': expected 'auto', 'mnist' or 'none'");
+  demo::Framing framing = demo::Framing::kAuto;
+  if (!demo::FramingFromName(name, &framing)) {
+    Fail(ErrorKind::kInput, "framing '" + name + "': expected 'auto', 'mnist' or 'none'");
+  }
+  return framing;
 }
 
 py::tuple LoadImage(const py::object& path_object, const std::string& framing_name) {

@@ -27,10 +27,6 @@ const BackendEntry kBackends[] = {
 };
 constexpr uint32_t kBackendCount = sizeof kBackends / sizeof kBackends[0];
 
-void WriteWhy(char* why, size_t why_size, const char* format, const char* name) {
-  if (why != nullptr && why_size > 0) std::snprintf(why, why_size, format, name);
-}
-
 }  // namespace
 
 const BackendEntry* BackendTable(uint32_t* count) {
@@ -84,7 +80,9 @@ extern "C" dnz_status dnz_backend_supports(dnz_backend backend, const dnz_model*
   if (model == nullptr) return DNZ_ERR_NULL_ARGUMENT;
   const dnz::Backend* functions = dnz::BuiltInBackend(backend);
   if (functions == nullptr) {
-    dnz::WriteWhy(why, why_size, "backend %s is not built in", dnz_backend_name(backend));
+    if (why != nullptr && why_size > 0) {
+      std::snprintf(why, why_size, "backend %s is not built in", dnz_backend_name(backend));
+    }
     return DNZ_ERR_BACKEND_UNAVAILABLE;
   }
   if (functions->supports == nullptr) {
