@@ -33,6 +33,7 @@ class BackendRow(TypedDict):
     int8: bool
     threaded: bool
     auto_picks: bool
+    streams: bool
 
 class ImageInfo(TypedDict):
     framed: bool

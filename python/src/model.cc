@@ -180,7 +180,7 @@ void PyModel::Load(const void* bytes, size_t size) {
 }
 
 size_t PyModel::ArenaBytes(const std::string& backend, uint32_t max_batch) const {
-  const dnz_session_options options{ParseBackend(backend), max_batch, 0};
+  const dnz_session_options options{ParseBackend(backend), max_batch, 0, 0};
   dnz_session session{};
   const dnz_status status = dnz_session_init(&session, &model_, &options);
   if (status != DNZ_OK) {

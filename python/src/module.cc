@@ -22,6 +22,7 @@ py::list BackendTable() {
     row["int8"] = bool(info.int8);
     row["threaded"] = bool(info.threaded);
     row["auto_picks"] = bool(info.auto_picks);
+    row["streams"] = bool(info.streams);
     rows.append(row);
   }
   return rows;
@@ -46,6 +47,6 @@ PYBIND11_MODULE(_dnz, m) {
         "Names of the backends built into this runtime, in the order 'auto' tries them.");
   m.def("backend_table", &BackendTable,
         "Every row of the runtime's backend table, built in or not (name, built_in, int8, "
-        "threaded, auto_picks).");
+        "threaded, auto_picks, streams).");
   m.attr("FORMAT_VERSION") = DNZ_FORMAT_VERSION;
 }

@@ -23,7 +23,7 @@ class PySession {
             int32_t threads)
       : model_(std::move(model)) {
     if (!model_) model_ = PyModel::BuiltIn();
-    const dnz_session_options options{ParseBackend(backend), max_batch, threads};
+    const dnz_session_options options{ParseBackend(backend), max_batch, threads, 0};
     dnz_status status = dnz_session_init(&session_, &model_->raw(), &options);
     if (status == DNZ_OK) {
       if (!arena_.Resize(dnz_session_arena_bytes(&session_))) {

@@ -14,6 +14,7 @@
 #include "dnz/dnz.h"
 #include "error_message.h"
 #include "memory_planner.h"
+#include "stream_planner.h"
 
 namespace dnz {
 
@@ -28,6 +29,9 @@ struct Backend {
   uint32_t (*images_per_pass)(const dnz_session* session);
   void (*destroy)(dnz_session* session);
   bool float_tensors;  // tensors hold float32 (float backend) rather than int8
+  // Backends that stream rows under a budget (their init calls PlanForBudget); null: whole
+  // tensors only, and a budget below the plan is refused.
+  const StreamCosts* streaming;
 };
 
 // One row of the table: the public facts, and the functions where built in.

@@ -18,12 +18,12 @@ constexpr int32_t kOnednnBuiltIn = 0;
 
 // In the order `auto` tries them: onednn where built in (x86 hosts), else ref. mcu is not
 // chosen by auto: under qemu-aarch64 it ran slower than ref (docs/benchmarks.md).
-//  backend             name      built in                  int8 threaded auto
+//  backend             name      built in                  int8 threaded auto streams
 const BackendEntry kBackends[] = {
-    {{DNZ_BACKEND_ONEDNN, "onednn", kOnednnBuiltIn, 1, 1, 1}, kOnednnIfBuilt},
-    {{DNZ_BACKEND_REF, "ref", 1, 1, 0, 1}, &kRefBackend},
-    {{DNZ_BACKEND_MCU, "mcu", 1, 1, 0, 0}, &kMcuBackend},
-    {{DNZ_BACKEND_FLOAT, "float", 1, 0, 0, 0}, &kFloatBackend},
+    {{DNZ_BACKEND_ONEDNN, "onednn", kOnednnBuiltIn, 1, 1, 1, 0}, kOnednnIfBuilt},
+    {{DNZ_BACKEND_REF, "ref", 1, 1, 0, 1, 1}, &kRefBackend},
+    {{DNZ_BACKEND_MCU, "mcu", 1, 1, 0, 0, 1}, &kMcuBackend},
+    {{DNZ_BACKEND_FLOAT, "float", 1, 0, 0, 0, 1}, &kFloatBackend},
 };
 constexpr uint32_t kBackendCount = sizeof kBackends / sizeof kBackends[0];
 

@@ -3,6 +3,14 @@
 #include "dnz/dnz.h"
 
 namespace dnz {
+namespace {
+
+bool LifetimesMeet(const PlannerInput& input, uint32_t t, uint32_t u) {
+  if (input.first_op == nullptr) return ChainLifetimesOverlap(t, u);
+  return input.first_op[t] <= input.last_op[u] && input.first_op[u] <= input.last_op[t];
+}
+
+}  // namespace
 
 size_t PlanChainArena(const PlannerInput& input, size_t* offsets) {
   const uint32_t n = input.num_tensors;
@@ -28,7 +36,7 @@ size_t PlanChainArena(const PlannerInput& input, size_t* offsets) {
     for (bool moved = true; moved;) {
       moved = false;
       for (uint32_t u = 0; u < n; ++u) {
-        if (!placed[u] || !ChainLifetimesOverlap(t, u)) continue;
+        if (!placed[u] || !LifetimesMeet(input, t, u)) continue;
         const size_t begin = offsets[u], end = offsets[u] + input.tensor_bytes[u];
         if (offset < end && begin < offset + bytes) {
           offset = AlignUp(end, DNZ_ARENA_ALIGNMENT);
@@ -46,17 +54,21 @@ size_t PlanChainArena(const PlannerInput& input, size_t* offsets) {
 void PlanActivations(dnz_session* session, size_t element_bytes, uint32_t images) {
   const dnz_model& model = *session->model;
   dnz_plan& plan = session->plan;
+  uint32_t first_op[DNZ_MAX_OPS + 1], last_op[DNZ_MAX_OPS + 1];
   for (uint32_t t = 0; t <= model.num_ops; ++t) {
-    plan.tensor_bytes[t] = TensorImageBytes(model, t, element_bytes) * images;
+    plan.tensor_bytes[t] = plan.ring_rows[t] > 0
+                               ? TensorRowBytes(model, t, element_bytes) * plan.ring_rows[t]
+                               : TensorImageBytes(model, t, element_bytes) * images;
+    TensorLifetime(plan, model.num_ops, t, &first_op[t], &last_op[t]);
   }
-  const PlannerInput input{model.num_ops + 1, plan.tensor_bytes};
+  const PlannerInput input{model.num_ops + 1, plan.tensor_bytes, first_op, last_op};
   plan.activation_bytes = PlanChainArena(input, plan.tensor_offset);
   plan.arena_bytes = plan.activation_bytes;
 }
 
 void ScratchPlanner::Request(uint32_t id, size_t bytes, uint32_t first_op, uint32_t last_op) {
   dnz_plan& plan = session_->plan;
-  const uint32_t num_tensors = session_->model->num_ops + 1;
+  const uint32_t num_ops = session_->model->num_ops;
   const auto overlaps = [bytes](size_t offset, size_t begin, size_t end) {
     return offset < end && begin < offset + bytes;
   };
@@ -64,9 +76,9 @@ void ScratchPlanner::Request(uint32_t id, size_t bytes, uint32_t first_op, uint3
   // Raise the candidate offset past every conflicting tensor and region until none overlaps.
   for (bool moved = bytes > 0; moved;) {
     moved = false;
-    for (uint32_t t = 0; t < num_tensors; ++t) {
+    for (uint32_t t = 0; t <= num_ops; ++t) {
       const size_t begin = plan.tensor_offset[t], end = begin + plan.tensor_bytes[t];
-      if (TensorAliveDuring(t, first_op, last_op) && overlaps(offset, begin, end)) {
+      if (TensorAliveDuring(plan, num_ops, t, first_op, last_op) && overlaps(offset, begin, end)) {
         offset = AlignUp(end, DNZ_ARENA_ALIGNMENT);
         moved = true;
       }

@@ -130,7 +130,8 @@ extern "C" dnz_session_options dnz_session_default_options(void) {
   dnz_session_options options;
   options.backend = DNZ_BACKEND_REF;
   options.max_batch = 1;
-  options.threads = 0;  // auto
+  options.threads = 0;          // auto
+  options.max_arena_bytes = 0;  // no budget: the fastest plan
   return options;
 }
 
@@ -152,6 +153,7 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
   session->model = model;
   session->max_batch = options->max_batch;
   session->threads = options->threads;
+  session->max_arena_bytes = options->max_arena_bytes;
   session->backend =
       options->backend == DNZ_BACKEND_AUTO ? dnz::ResolveAuto(*model) : options->backend;
   char why[DNZ_ERROR_CHARS];
@@ -169,8 +171,36 @@ extern "C" dnz_status dnz_session_init(dnz_session* session, const dnz_model* mo
     return DNZ_FAIL(session, DNZ_ERR_BOUNDS, "the arena would need %zu bytes",
                     session->plan.arena_bytes);
   }
+  if (status == DNZ_OK && backend->streaming == nullptr && session->max_arena_bytes > 0 &&
+      session->plan.arena_bytes > session->max_arena_bytes) {
+    const size_t needs = session->plan.arena_bytes;
+    backend->destroy(session);
+    session->model = nullptr;
+    return DNZ_FAIL(session, DNZ_ERR_ARENA,
+                    "%s keeps whole tensors and needs %zu bytes, above the budget of %zu "
+                    "(ref and mcu stream rows to fit less)",
+                    dnz_backend_name(session->backend), needs, session->max_arena_bytes);
+  }
   if (status != DNZ_OK) session->model = nullptr;
   return status;
+}
+
+extern "C" dnz_status dnz_model_arena_bytes(const dnz_model* model, dnz_backend backend,
+                                            size_t* smallest, size_t* fastest) {
+  if (model == nullptr) return DNZ_ERR_NULL_ARGUMENT;
+  dnz_session session;
+  dnz_session_options options = dnz_session_default_options();
+  options.backend = backend;
+  const dnz_status status = dnz_session_init(&session, model, &options);
+  if (status != DNZ_OK) return status;
+  if (fastest != nullptr) *fastest = session.plan.arena_bytes;
+  const dnz::Backend* entry = dnz::BackendFor(&session);
+  if (smallest != nullptr) {
+    *smallest = entry->streaming != nullptr ? dnz::PlanSmallest(&session, *entry->streaming)
+                                            : session.plan.arena_bytes;
+  }
+  dnz_session_destroy(&session);
+  return DNZ_OK;
 }
 
 extern "C" size_t dnz_session_arena_bytes(const dnz_session* session) {

@@ -18,7 +18,7 @@ static uint8_t pixels[28 * 28], output[28 * 28];
 
 int main(void) {
   print_text("error_paths_test: refusals on the board match the host's\n");
-  const dnz_session_options options = {DNZ_BACKEND_REF, 1, 0};
+  const dnz_session_options options = {DNZ_BACKEND_REF, 1, 0, 0};
   if (UNITY_CHECK("model_loads",
                   dnz_model_load(&model, dnz_model_data, DNZ_MODEL_DATA_BYTES) == DNZ_OK,
                   dnz_model_error(&model)) &&

@@ -45,7 +45,7 @@ bool RunOnce(const dnz_model& model, dnz_backend backend, const std::vector<uint
              std::vector<uint8_t>* output) {
   if (!dnz_backend_available(backend)) return false;
   dnz_session session;
-  const dnz_session_options options{backend, 1, 0};
+  const dnz_session_options options{backend, 1, 0, 0};
   if (dnz_session_init(&session, &model, &options) != DNZ_OK) return false;
   bool ran = false;
   dnz::AlignedBuffer arena(dnz_session_arena_bytes(&session));

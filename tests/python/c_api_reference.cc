@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     const dnz_backend_info& info = *dnz_backend_info_at(i);
     if (!info.built_in) continue;
     for (uint32_t max_batch : {8u, 1u}) {
-      const dnz_session_options options{info.backend, max_batch, 0};
+      const dnz_session_options options{info.backend, max_batch, 0, 0};
       dnz_session session;
       if (dnz_session_init(&session, &model, &options) != DNZ_OK) return Fail(session.error);
       dnz::AlignedBuffer arena(dnz_session_arena_bytes(&session));

@@ -63,7 +63,7 @@ TEST(Planner, ScratchRegionsNeverOverlapWhatIsAliveWithThem) {
       EXPECT_EQ(begin % DNZ_ARENA_ALIGNMENT, 0u);
       EXPECT_LE(end, plan.arena_bytes);
       for (uint32_t t = 0; t <= ops; ++t) {
-        if (!TensorAliveDuring(t, first[r], last[r])) continue;
+        if (!TensorAliveDuring(plan, ops, t, first[r], last[r])) continue;
         const size_t t_begin = plan.tensor_offset[t], t_end = t_begin + plan.tensor_bytes[t];
         EXPECT_TRUE(end <= t_begin || t_end <= begin) << "region " << r << ", tensor " << t;
       }

@@ -114,7 +114,7 @@ Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uin
     : bytes(AlignedCopy(model_bytes)) {
   status = dnz_model_load(&model, bytes.data(), bytes.size());
   if (status != DNZ_OK) return;
-  dnz_session_options options{backend, max_batch, threads};
+  dnz_session_options options{backend, max_batch, threads, 0};
   status = dnz_session_init(&session, &model, &options);
   if (status != DNZ_OK) return;
   arena = AlignedBuffer(dnz_session_arena_bytes(&session));

@@ -163,7 +163,7 @@ void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
   for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_FLOAT, DNZ_BACKEND_ONEDNN}) {
     if (!dnz_backend_available(backend)) continue;
     dnz_session session;
-    dnz_session_options options{backend, 1, 0};
+    dnz_session_options options{backend, 1, 0, 0};
     if (dnz_session_init(&session, &model, &options) != DNZ_OK) continue;
     AlignedBuffer arena(dnz_session_arena_bytes(&session));
     ASSERT_EQ(dnz_session_set_arena(&session, arena.data(), arena.size()), DNZ_OK);

@@ -165,7 +165,7 @@ Counts CountAllocations(dnz_backend backend, uint32_t batch, int runs, int32_t t
   counts.load = AllocationsDuring(
       [&] { EXPECT_EQ(dnz_model_load(&model, aligned.data(), aligned.size()), DNZ_OK); });
   dnz_session session;
-  const dnz_session_options options{backend, batch, threads};
+  const dnz_session_options options{backend, batch, threads, 0};
   counts.init = AllocationsDuring(
       [&] { EXPECT_EQ(dnz_session_init(&session, &model, &options), DNZ_OK) << session.error; });
   AlignedBuffer arena(dnz_session_arena_bytes(&session));

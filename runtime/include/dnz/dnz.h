@@ -138,32 +138,44 @@ typedef struct dnz_plan {
   /* The backend's scratch regions, by the backend's own numbering (mcu: one per conv op;
    * onednn: accumulators, upsample, its library's scratchpad, ...), placed by the planner. */
   size_t scratch_offset[DNZ_MAX_OPS];
+  /* Streaming (ref, mcu, float under a memory budget; docs/runtime.md, "Streamed plans"):
+   * ring_rows[t] > 0 means tensor t is never whole in the arena but a ring buffer of that many
+   * rows, which op t - 1 writes and op t reads a band at a time, interleaved; 0: the whole
+   * tensor. band_rows[i]: the output rows op i writes per step (its height: all at once). */
+  uint32_t ring_rows[DNZ_MAX_OPS + 1];
+  uint32_t band_rows[DNZ_MAX_OPS];
+  uint64_t cost; /* the planner's estimate of the work per image (docs/runtime.md) */
 } dnz_plan;
 
 typedef struct dnz_session_options {
   dnz_backend backend;
-  uint32_t max_batch; /* images a batching backend (onednn) may run in one pass (>= 1;
-                         onednn runs at most 8 per pass, which keeps them in cache);
-                         a dnz_run_* call may pass any number: it runs pass by pass */
-  int32_t threads;    /* CPU threads of a pass (onednn; ref, mcu and float run on the
-                         calling thread and only check the value). 0, auto (the default):
-                         one thread for a pass of 1 to 3 images, where a second thread gains
-                         little or loses (docs/benchmarks.md, "Threads of an inference
-                         pass"); the usable cores (this thread's CPU affinity, at most
-                         omp_get_max_threads()) for a pass of 4 to 8 images. n > 0: n
-                         threads for every pass. Negative or above DNZ_MAX_THREADS:
-                         DNZ_ERR_THREADS. A dnz_run_* call runs passes of min(max_batch, 8)
-                         images while that many are left, then the rest one by one. The count
-                         is fixed at init (oneDNN makes its primitives for it); a pass sets
-                         the calling thread's OpenMP count (omp_set_num_threads) and restores
-                         it on return. The bytes are the same whatever the count. */
+  uint32_t max_batch;     /* images a batching backend (onednn) may run in one pass (>= 1;
+                             onednn runs at most 8 per pass, which keeps them in cache);
+                             a dnz_run_* call may pass any number: it runs pass by pass */
+  int32_t threads;        /* CPU threads of a pass (onednn; ref, mcu and float run on the
+                             calling thread and only check the value). 0, auto (the default):
+                             one thread for a pass of 1 to 3 images, where a second thread gains
+                             little or loses (docs/benchmarks.md, "Threads of an inference
+                             pass"); the usable cores (this thread's CPU affinity, at most
+                             omp_get_max_threads()) for a pass of 4 to 8 images. n > 0: n
+                             threads for every pass. Negative or above DNZ_MAX_THREADS:
+                             DNZ_ERR_THREADS. A dnz_run_* call runs passes of min(max_batch, 8)
+                             images while that many are left, then the rest one by one. The count
+                             is fixed at init (oneDNN makes its primitives for it); a pass sets
+                             the calling thread's OpenMP count (omp_set_num_threads) and restores
+                             it on return. The bytes are the same whatever the count. */
+  size_t max_arena_bytes; /* a memory budget: 0 (the default), none: the fastest plan, whole
+                             tensors. Otherwise the fastest plan whose arena fits; ref, mcu and
+                             float stream rows through ring buffers to fit, onednn keeps whole
+                             tensors. No plan fits: DNZ_ERR_ARENA, naming the smallest. */
 } dnz_session_options;
 
 typedef struct dnz_session {
   const dnz_model* model;
   dnz_backend backend; /* resolved: never AUTO after init */
   uint32_t max_batch;
-  int32_t threads; /* as asked in the options: 0 = auto */
+  int32_t threads;        /* as asked in the options: 0 = auto */
+  size_t max_arena_bytes; /* as asked in the options: 0 = no budget */
   dnz_plan plan;
   uint8_t* arena;
   size_t arena_bytes;
@@ -187,6 +199,14 @@ dnz_session_options dnz_session_default_options(void);
 dnz_status dnz_session_init(dnz_session* session, const dnz_model* model,
                             const dnz_session_options* options);
 size_t dnz_session_arena_bytes(const dnz_session* session);
+/* The plan in one line (backend, arena bytes, which ops stream and their band heights), for
+ * logs and demos; returns `text`. */
+const char* dnz_session_plan_text(const dnz_session* session, char* text, size_t size);
+/* Before any session: the arena bytes of the smallest plan `backend` can run `model` in, and of
+ * its fastest plan (the one with no budget), so firmware can size a static arena at build time.
+ * Either pointer may be NULL. Fails as dnz_session_init would (an unknown backend, ...). */
+dnz_status dnz_model_arena_bytes(const dnz_model* model, dnz_backend backend, size_t* smallest,
+                                 size_t* fastest);
 /* `arena` must be DNZ_ARENA_ALIGNMENT-aligned and at least dnz_session_arena_bytes(). */
 dnz_status dnz_session_set_arena(dnz_session* session, void* arena, size_t bytes);
 void dnz_session_destroy(dnz_session* session);
@@ -221,6 +241,8 @@ typedef struct dnz_backend_info {
   int32_t int8;       /* runs the int8 model and gives ref's bytes; 0: the float32 weights */
   int32_t threaded;   /* runs a pass on options.threads threads; 0: on the calling thread */
   int32_t auto_picks; /* `auto` may choose it (the first built-in one that supports the model) */
+  int32_t streams;    /* fits a memory budget by streaming rows (options.max_arena_bytes); 0:
+                         keeps whole tensors and refuses a budget below its one plan */
 } dnz_backend_info;
 uint32_t dnz_backend_count(void);
 /* Row `index` of the table (0 .. dnz_backend_count() - 1); NULL past the end. */

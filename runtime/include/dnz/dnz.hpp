@@ -87,11 +87,11 @@ class Session {
   Session& operator=(const Session&) = delete;
   ~Session() { dnz_session_destroy(&session_); }
 
-  // threads: 0 = auto (see dnz_session_options).
+  // threads: 0 = auto; max_arena_bytes: 0 = no budget (see dnz_session_options).
   dnz_status Init(const Model& model, dnz_backend backend, uint32_t max_batch = 1,
-                  int32_t threads = 0) {
+                  int32_t threads = 0, size_t max_arena_bytes = 0) {
     dnz_session_destroy(&session_);
-    const dnz_session_options options{backend, max_batch, threads};
+    const dnz_session_options options{backend, max_batch, threads, max_arena_bytes};
     dnz_status status = dnz_session_init(&session_, &model.raw(), &options);
     if (status != DNZ_OK) return status;
     if (!arena_.Resize(dnz_session_arena_bytes(&session_))) return DNZ_ERR_ARENA;

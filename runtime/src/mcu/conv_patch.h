@@ -2,7 +2,7 @@
 // 3x3 1->1), where a tap is a single product and per-tap loops cost more than the products.
 // Each output pixel's whole patch (taps * in_c values of x - zero_point, 0 for padding:
 // exactly the specification's terms) is gathered once as int16 pairs and multiplied with
-// every output channel's weights, expanded once per pass.
+// every output channel's weights, expanded once per band.
 //
 // Scratch (PatchScratchBytes): weights [out_c][P] int16, then the patches of the up to four
 // conv outputs of a pool window [4][P], P = taps * in_c rounded up to even (a zero at the end).
@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../rows.h"
 #include "instruction_sets.h"
 #include "requantize_fast.h"
 
@@ -31,8 +32,8 @@ inline bool PatchApplies(const dnz_op& op, const dnz_tensor_info& in, const dnz_
 }
 
 // The patch of conv output (oy, ox) into patch[PatchLength].
-inline void GatherPatch(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-                        int32_t oy, int32_t ox, int16_t* patch) {
+inline void GatherPatch(const dnz_op& op, const dnz_tensor_info& in,
+                        const Rows<const int8_t>& input, int32_t oy, int32_t ox, int16_t* patch) {
   const int shift = op.fused_upsample_input ? 1 : 0;
   const int32_t virtual_h = in.height << shift, virtual_w = in.width << shift;
   const int32_t top = oy - op.pad_top, left = ox - op.pad_left;
@@ -40,8 +41,8 @@ inline void GatherPatch(const dnz_op& op, const dnz_tensor_info& in, const int8_
   if (shift == 0 && top >= 0 && left >= 0 && top + op.kernel_h <= in.height &&
       left + op.kernel_w <= in.width) {  // inside the image: kernel_h contiguous runs
     const int32_t run = op.kernel_w * in.channels;
-    const int8_t* row = input + (top * in.width + left) * in.channels;
-    for (int32_t ky = 0; ky < op.kernel_h; ++ky, row += in.width * in.channels) {
+    for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
+      const int8_t* row = input.Row(top + ky) + left * in.channels;
       for (int32_t i = 0; i < run; ++i) *next++ = int16_t(row[i] - in.zero_point);
     }
     if (next < patch + PatchLength(op, in)) *next = 0;
@@ -52,8 +53,7 @@ inline void GatherPatch(const dnz_op& op, const dnz_tensor_info& in, const int8_
     for (int32_t kx = 0; kx < op.kernel_w; ++kx) {
       const int32_t vx = ox + kx - op.pad_left;
       const bool inside = vy >= 0 && vy < virtual_h && vx >= 0 && vx < virtual_w;
-      const int8_t* x =
-          inside ? input + ((vy >> shift) * in.width + (vx >> shift)) * in.channels : nullptr;
+      const int8_t* x = inside ? input.Row(vy >> shift) + (vx >> shift) * in.channels : nullptr;
       for (int32_t ic = 0; ic < in.channels; ++ic) {
         *next++ = int16_t(inside ? int32_t(x[ic]) - in.zero_point : 0);
       }
@@ -81,10 +81,12 @@ inline void PatchBlock(const dnz_op& op, const dnz_tensor_info& out, const int16
   for (int32_t b = 0; b < B; ++b) result[oc0 + b] = int8_t(best[b]);
 }
 
-// input [in.H][in.W][in.C] -> output [out.H][out.W][out.C], with fused upsample and pool.
+// input [in.H][in.W][in.C] -> output rows [y0, y1) of [out.H][out.W][out.C], with fused
+// upsample and pool.
 template <typename Isa>
-void PatchConv(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-               const dnz_tensor_info& out, int8_t* output, int8_t* scratch) {
+void PatchConv(const dnz_op& op, const dnz_tensor_info& in, const Rows<const int8_t>& input,
+               const dnz_tensor_info& out, const Rows<int8_t>& output, int32_t y0, int32_t y1,
+               int8_t* scratch) {
   const int32_t length = PatchLength(op, in), taps_in = op.kernel_h * op.kernel_w * in.channels;
   int16_t* weights = reinterpret_cast<int16_t*>(scratch);  // [out_c][length]
   int16_t* patches = weights + out.channels * length;      // [4][length]
@@ -94,7 +96,7 @@ void PatchConv(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
     }
   }
   const int32_t window = op.fused_maxpool_output ? 2 : 1;
-  for (int32_t py = 0; py < out.height; ++py) {
+  for (int32_t py = y0; py < y1; ++py) {
     for (int32_t px = 0; px < out.width; ++px) {
       int32_t positions = 0;  // the conv outputs of this pool window (ceil mode: 1 to 4)
       for (int32_t oy = py * window; oy < py * window + window && oy < op.conv_out_h; ++oy) {
@@ -102,7 +104,7 @@ void PatchConv(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
           GatherPatch(op, in, input, oy, ox, patches + positions++ * length);
         }
       }
-      int8_t* result = output + (py * out.width + px) * out.channels;
+      int8_t* result = output.Row(py) + px * out.channels;
       int32_t oc0 = 0;
       for (; oc0 + kWideBlock <= out.channels; oc0 += kWideBlock) {
         PatchBlock<Isa, kWideBlock>(op, out, patches, positions, weights, length, oc0, result);

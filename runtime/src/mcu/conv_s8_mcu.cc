@@ -10,31 +10,38 @@
 namespace dnz::mcu {
 namespace {
 
+struct Band {
+  const Rows<const int8_t>& input;
+  const Rows<int8_t>& output;
+  int32_t y0, y1;
+};
+
 template <typename Set, int32_t B>
-void RunBlock(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-              const dnz_tensor_info& out, int8_t* output, int32_t oc0, BlockScratch scratch) {
+void RunBlock(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out,
+              const Band& band, int32_t oc0, BlockScratch scratch) {
   if (!RunsPolyphase(op, in, out)) {
-    ConvBlock<Set, B>(op, in, input, out, output, oc0, scratch);
+    ConvBlock<Set, B>(op, in, band.input, out, band.output, band.y0, band.y1, oc0, scratch);
     return;
   }
   for (int parity = 0; parity < 4; ++parity) {
-    PolyphaseBlock<Set, B>(op, in, input, out, output, oc0, parity >> 1, parity & 1, scratch);
+    PolyphaseBlock<Set, B>(op, in, band.input, out, band.output, band.y0, band.y1, oc0, parity >> 1,
+                           parity & 1, scratch);
   }
 }
 
 template <typename Set>
-void Conv(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-          const dnz_tensor_info& out, int8_t* output, int8_t* scratch) {
+void Conv(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out, const Band& band,
+          int8_t* scratch) {
   if (PatchApplies(op, in, out)) {
-    PatchConv<Set>(op, in, input, out, output, scratch);
+    PatchConv<Set>(op, in, band.input, out, band.output, band.y0, band.y1, scratch);
     return;
   }
   const BlockScratch split = SplitScratch(scratch, in.channels, in.zero_point);
   int32_t oc0 = 0;
   for (; oc0 + kWideBlock <= out.channels; oc0 += kWideBlock) {
-    RunBlock<Set, kWideBlock>(op, in, input, out, output, oc0, split);
+    RunBlock<Set, kWideBlock>(op, in, out, band, oc0, split);
   }
-  for (; oc0 < out.channels; ++oc0) RunBlock<Set, 1>(op, in, input, out, output, oc0, split);
+  for (; oc0 < out.channels; ++oc0) RunBlock<Set, 1>(op, in, out, band, oc0, split);
 }
 
 // Where built, the DSP set; tests may switch (SetIsaForTesting).
@@ -59,19 +66,34 @@ bool RunsPolyphase(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor
 size_t ConvScratchBytes(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out) {
   if (PatchApplies(op, in, out)) return PatchScratchBytes(op, in, out);
   const int32_t taps = RunsPolyphase(op, in, out) ? 4 : op.kernel_h * op.kernel_w;
-  return BlockScratchBytes(taps, in.channels);
+  return BlockScratchBytes(taps, in.channels, out.channels);
 }
 
-void ConvS8(Isa isa, const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-            const dnz_tensor_info& out, int8_t* output, int8_t* scratch) {
+uint64_t BandCost(const dnz_model& model, uint32_t i) {
+  const dnz_op& op = model.ops[i];
+  const dnz_tensor_info &in = model.tensors[i], &out = model.tensors[i + 1];
+  const uint64_t in_c = uint64_t(in.channels), out_c = uint64_t(out.channels);
+  const uint64_t blocks = (out_c + kWideBlock - 1) / kWideBlock;
+  if (PatchApplies(op, in, out)) return 100 + 3 * out_c * uint64_t(PatchLength(op, in));
+  if (RunsPolyphase(op, in, out)) {  // 4 parities: 36 source taps, 16 taps written
+    return 100 + 4 * 60 * blocks + (5 * 36 + 4 * 16) * in_c * out_c / 4;
+  }
+  const uint64_t taps = uint64_t(op.kernel_h) * uint64_t(op.kernel_w);
+  return 100 + 60 * blocks + (5 + 4) * taps * in_c * out_c / 4;
+}
+
+void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> input,
+                const dnz_tensor_info& out, Rows<int8_t> output, int32_t y0, int32_t y1,
+                int8_t* scratch) {
+  const Band band{input, output, y0, y1};
 #if DNZ_MCU_HAVE_ARM_DSP
   if (isa == Isa::kArmDsp) {
-    Conv<ArmDsp>(op, in, input, out, output, scratch);
+    Conv<ArmDsp>(op, in, out, band, scratch);
     return;
   }
 #endif
   (void)isa;
-  Conv<Portable>(op, in, input, out, output, scratch);
+  Conv<Portable>(op, in, out, band, scratch);
 }
 
 }  // namespace dnz::mcu

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "../rows.h"
 #include "dnz/dnz.h"
 
 namespace dnz::mcu {
@@ -28,10 +29,26 @@ bool RunsPolyphase(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor
 // Scratch bytes the conv needs (one expanded weight block and a zero-point row).
 size_t ConvScratchBytes(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out);
 
-// input [in.H][in.W][in.C] -> output [out.H][out.W][out.C]; `scratch` holds
-// ConvScratchBytes, 8-byte aligned. Needs IsaBuilt(isa).
-void ConvS8(Isa isa, const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-            const dnz_tensor_info& out, int8_t* output, int8_t* scratch);
+// The planner's estimate of what one band of conv op `i` costs beyond its per-pixel work
+// (stream_planner.h): chiefly its weights widened (and, polyphase, summed) to int16 again.
+// SumGroup takes about 5 instructions per source word of four weights plus 4 per group
+// written; 60 per block of output channels and 100 per call. docs/edge.md checks it against
+// the instruction counter.
+uint64_t BandCost(const dnz_model& model, uint32_t i);
+
+// input [in.H][in.W][in.C] -> output rows [y0, y1) of [out.H][out.W][out.C], through Rows
+// (whole tensors or ring buffers); `scratch` holds ConvScratchBytes, 8-byte aligned, and
+// keeps nothing between calls. Needs IsaBuilt(isa).
+void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> input,
+                const dnz_tensor_info& out, Rows<int8_t> output, int32_t y0, int32_t y1,
+                int8_t* scratch);
+
+// The whole tensors at once.
+inline void ConvS8(Isa isa, const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
+                   const dnz_tensor_info& out, int8_t* output, int8_t* scratch) {
+  ConvS8Rows(isa, op, in, WholeRows(in, input), out, WholeRows(out, output), 0, out.height,
+             scratch);
+}
 
 }  // namespace dnz::mcu
 

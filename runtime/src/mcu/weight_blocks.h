@@ -34,10 +34,12 @@ inline int32_t TapStride(int32_t in_c, int32_t block) {
   return ((in_c / kGroup) * block * kGroup + (in_c % kGroup) * block + 1) / 2 * 2;
 }
 
-// Scratch bytes for a block buffer of `taps` taps (wide blocks) plus the zero-point row.
-inline size_t BlockScratchBytes(int32_t taps, int32_t in_c) {
+// Scratch bytes for a block buffer of `taps` taps plus the zero-point row, for a conv of
+// `out_c` output channels (fewer than a wide block: only blocks of one channel run).
+inline size_t BlockScratchBytes(int32_t taps, int32_t in_c, int32_t out_c) {
   const size_t row = (size_t(in_c) + 7) / 8 * 8;
-  return row + size_t(taps) * size_t(TapStride(in_c, kWideBlock)) * sizeof(int16_t);
+  const int32_t block = out_c >= kWideBlock ? kWideBlock : 1;
+  return row + size_t(taps) * size_t(TapStride(in_c, block)) * sizeof(int16_t);
 }
 
 // The scratch split into the zero-point row and the weight block (int16-aligned).

@@ -489,6 +489,7 @@ bool OnednnInt8IsExact() {
          isa == int(dnnl::cpu_isa::avx2_vnni);
 }
 
-const Backend kOnednnBackend{Supports, Init, BindArena, RunPass, ImagesPerPass, Destroy, false};
+const Backend kOnednnBackend{Supports, Init,  BindArena, RunPass, ImagesPerPass,
+                             Destroy,  false, nullptr};
 
 }  // namespace dnz

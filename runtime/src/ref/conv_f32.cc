@@ -3,6 +3,7 @@
 // what quantization costs; it is not the int8 specification.
 #include <cmath>
 
+#include "conv_rows.h"
 #include "dnz_internal/ref_kernels.h"
 
 namespace dnz::ref {
@@ -23,18 +24,18 @@ float Dot(const float* w, const float* x, int32_t n) {
 }
 
 float ConvAccumulateF32(const dnz_op& op, const dnz_tensor_info& in, int upsample_shift,
-                        const float* input, int32_t oy, int32_t ox, int32_t oc) {
+                        const Rows<const float>& input, int32_t oy, int32_t ox, int32_t oc) {
   const int32_t virtual_h = in.height << upsample_shift, virtual_w = in.width << upsample_shift;
   float acc = op.float_bias[oc];
   const float* filter = op.float_weights + oc * op.kernel_h * op.kernel_w * in.channels;
   for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
     const int32_t vy = oy + ky - op.pad_top;
     if (vy < 0 || vy >= virtual_h) continue;
+    const float* row = input.Row(vy >> upsample_shift);
     for (int32_t kx = 0; kx < op.kernel_w; ++kx) {
       const int32_t vx = ox + kx - op.pad_left;
       if (vx < 0 || vx >= virtual_w) continue;
-      const float* x =
-          input + ((vy >> upsample_shift) * in.width + (vx >> upsample_shift)) * in.channels;
+      const float* x = row + (vx >> upsample_shift) * in.channels;
       const float* w = filter + (ky * op.kernel_w + kx) * in.channels;
       acc += Dot(w, x, in.channels);
     }
@@ -50,13 +51,13 @@ float ActivateF32(dnz_activation activation, float value) {
 
 }  // namespace
 
-void ConvF32(const dnz_op& op, const dnz_tensor_info& in, const float* input,
-             const dnz_tensor_info& out, float* output) {
+void ConvF32Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const float> input,
+                 const dnz_tensor_info& out, Rows<float> output, int32_t y0, int32_t y1) {
   const int shift = op.fused_upsample_input ? 1 : 0;
   const int32_t window = op.fused_maxpool_output ? 2 : 1;
-  for (int32_t py = 0; py < out.height; ++py) {
+  for (int32_t py = y0; py < y1; ++py) {
     for (int32_t px = 0; px < out.width; ++px) {
-      float* result = output + (py * out.width + px) * out.channels;
+      float* result = output.Row(py) + px * out.channels;
       for (int32_t oc = 0; oc < out.channels; ++oc) {
         float best = -INFINITY;
         for (int32_t oy = py * window; oy < py * window + window && oy < op.conv_out_h; ++oy) {
@@ -70,6 +71,11 @@ void ConvF32(const dnz_op& op, const dnz_tensor_info& in, const float* input,
       }
     }
   }
+}
+
+void ConvF32(const dnz_op& op, const dnz_tensor_info& in, const float* input,
+             const dnz_tensor_info& out, float* output) {
+  ConvF32Rows(op, in, WholeRows(in, input), out, WholeRows(out, output), 0, out.height);
 }
 
 }  // namespace dnz::ref

@@ -7,6 +7,7 @@
 // the pre-activation scale and looks the result up in the op's table. With a
 // fused pool, each output is the max of the (up to) four requantized values of
 // its 2x2 window: requantization is monotone, so this equals pooling afterwards.
+#include "conv_rows.h"
 #include "dnz_internal/ref_kernels.h"
 #include "dnz_internal/requantize.h"
 
@@ -19,19 +20,19 @@ struct ConvGeometry {
   int upsample_shift;            // 1 with a fused upsample, else 0
 };
 
-int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const int8_t* input,
+int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const Rows<const int8_t>& input,
                        int32_t zero_point, int32_t oy, int32_t ox, int32_t oc) {
   int32_t acc = op.bias[oc];
   const int8_t* filter = op.weights + oc * op.kernel_h * op.kernel_w * g.in_c;
   for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
     const int32_t vy = oy + ky - op.pad_top;
     if (vy < 0 || vy >= g.virtual_h) continue;
-    const int32_t iy = vy >> g.upsample_shift;
+    const int8_t* row = input.Row(vy >> g.upsample_shift);
     for (int32_t kx = 0; kx < op.kernel_w; ++kx) {
       const int32_t vx = ox + kx - op.pad_left;
       if (vx < 0 || vx >= g.virtual_w) continue;
       const int32_t ix = vx >> g.upsample_shift;
-      const int8_t* x = input + (iy * g.in_w + ix) * g.in_c;
+      const int8_t* x = row + ix * g.in_c;
       const int8_t* w = filter + (ky * op.kernel_w + kx) * g.in_c;
       for (int32_t ic = 0; ic < g.in_c; ++ic) acc += int32_t(w[ic]) * (int32_t(x[ic]) - zero_point);
     }
@@ -41,15 +42,15 @@ int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const int8_t* in
 
 }  // namespace
 
-void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
-            const dnz_tensor_info& out, int8_t* output) {
+void ConvS8Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> input,
+                const dnz_tensor_info& out, Rows<int8_t> output, int32_t y0, int32_t y1) {
   const int shift = op.fused_upsample_input ? 1 : 0;
   const ConvGeometry g{in.height,          in.width,          in.channels,
                        in.height << shift, in.width << shift, shift};
   const int32_t window = op.fused_maxpool_output ? 2 : 1;
-  for (int32_t py = 0; py < out.height; ++py) {
+  for (int32_t py = y0; py < y1; ++py) {
     for (int32_t px = 0; px < out.width; ++px) {
-      int8_t* result = output + (py * out.width + px) * out.channels;
+      int8_t* result = output.Row(py) + px * out.channels;
       for (int32_t oc = 0; oc < out.channels; ++oc) {
         int32_t best = -129;
         for (int32_t dy = 0; dy < window; ++dy) {
@@ -67,6 +68,11 @@ void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
       }
     }
   }
+}
+
+void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
+            const dnz_tensor_info& out, int8_t* output) {
+  ConvS8Rows(op, in, WholeRows(in, input), out, WholeRows(out, output), 0, out.height);
 }
 
 }  // namespace dnz::ref

@@ -4,7 +4,7 @@
 #include <cstdio>
 
 #include "../memory_planner.h"
-#include "dnz_internal/ref_kernels.h"
+#include "conv_rows.h"
 #include "run_chain.h"
 
 namespace dnz {
@@ -16,21 +16,22 @@ dnz_status FloatSupports(const dnz_model& model, char* why, size_t why_size) {
   return DNZ_ERR_NO_FLOAT_WEIGHTS;
 }
 
-dnz_status FloatInit(dnz_session* session) {
-  PlanActivations(session, sizeof(float), 1);
-  return DNZ_OK;
-}
+const StreamCosts kFloatCosts{sizeof(float), ref::NoScratch, ref::PlainBandCost};
+
+dnz_status FloatInit(dnz_session* session) { return PlanForBudget(session, kFloatCosts); }
 
 dnz_status FloatRun(dnz_session* session, uint32_t /*count: always 1*/) {
   return ref::RunChain<float>(
-      session, [](dnz_session* s, uint32_t i, const dnz_tensor_info& in, const float* input,
-                  const dnz_tensor_info& out,
-                  float* output) { ref::ConvF32(s->model->ops[i], in, input, out, output); });
+      session, [](dnz_session* s, uint32_t i, const dnz_tensor_info& in, Rows<const float> input,
+                  const dnz_tensor_info& out, Rows<float> output, int32_t y0, int32_t y1) {
+        ref::ConvF32Rows(s->model->ops[i], in, input, out, output, y0, y1);
+      });
 }
 
 }  // namespace
 
-const Backend kFloatBackend{
-    FloatSupports, FloatInit, ref::BindNothing, FloatRun, ref::OneImage, ref::DestroyNothing, true};
+const Backend kFloatBackend{FloatSupports, FloatInit,     ref::BindNothing,
+                            FloatRun,      ref::OneImage, ref::DestroyNothing,
+                            true,          &kFloatCosts};
 
 }  // namespace dnz

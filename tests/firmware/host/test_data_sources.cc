@@ -37,7 +37,7 @@ bool RecordErrors(const std::vector<uint8_t>& int8_model, ErrorChecks* c, std::s
     return Failed(model.error(), error);
   }
   dnz_session session;
-  const dnz_session_options options{DNZ_BACKEND_REF, 1, 0};
+  const dnz_session_options options{DNZ_BACKEND_REF, 1, 0, 0};
   if (dnz_session_init(&session, &model.raw(), &options) != DNZ_OK) {
     return Failed(session.error, error);
   }
