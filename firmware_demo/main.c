@@ -23,8 +23,17 @@
 #include "unity_report.h"
 
 /* The arena: sized at build time, checked at start-up against the runtime's own plan. Both
- * sessions use it in turn (an arena holds nothing between runs). */
-static uint8_t arena[DNZ_MODEL_ARENA_BYTES] __attribute__((aligned(DNZ_ARENA_ALIGNMENT)));
+ * sessions use it in turn (an arena holds nothing between runs). Built with
+ * FIRMWARE_ARENA=smallest (firmware_demo_small), it is the smallest arena the model streams in;
+ * either way it is the sessions' budget, so the runtime picks the fastest plan that fits. */
+#if DNZ_FIRMWARE_SMALLEST_ARENA
+#define FIRMWARE_ARENA_BYTES DNZ_MODEL_SMALLEST_ARENA_BYTES
+#define FIRMWARE_ARENA_NAME "DNZ_MODEL_SMALLEST_ARENA_BYTES"
+#else
+#define FIRMWARE_ARENA_BYTES DNZ_MODEL_ARENA_BYTES
+#define FIRMWARE_ARENA_NAME "DNZ_MODEL_ARENA_BYTES"
+#endif
+static uint8_t arena[FIRMWARE_ARENA_BYTES] __attribute__((aligned(DNZ_ARENA_ALIGNMENT)));
 static dnz_model model; /* about 3 KB: kept off the stack */
 /* ref: the plain loops of the specification; mcu: the kernels for microcontrollers (Arm DSP
  * instructions on a core that has them). Both must give the host's bytes. */
@@ -32,19 +41,22 @@ static dnz_session sessions[2];
 static const dnz_backend kBackends[2] = {DNZ_BACKEND_REF, DNZ_BACKEND_MCU};
 
 static int start_session(dnz_session* session, dnz_backend backend) {
-  const dnz_session_options options = {backend, 1, 0};
+  const dnz_session_options options = {backend, 1, 0, sizeof arena};
+  const uint32_t before = instruction_counter_ticks();
   if (!UNITY_CHECK(dnz_backend_name(backend), dnz_session_init(session, &model, &options) == DNZ_OK,
                    dnz_session_error(session)))
     return 0;
-  print_text("arena for ");
-  print_text(dnz_backend_name(backend));
-  print_text(": ");
-  print_grouped(dnz_session_arena_bytes(session));
-  print_text(" bytes planned, ");
+  const uint32_t ticks = instruction_counter_ticks() - before;
+  char plan[200];
+  print_text("plan: ");
+  print_text(dnz_session_plan_text(session, plan, sizeof plan));
+  print_text("\n  ");
   print_grouped(sizeof arena);
-  print_text(" reserved (DNZ_MODEL_ARENA_BYTES)\n");
+  print_text(" bytes reserved (" FIRMWARE_ARENA_NAME "); planned in ");
+  print_grouped((uint64_t)ticks * kInstructionsPerTick);
+  print_text(" instructions\n");
   if (!UNITY_CHECK("arena_fits_plan", dnz_session_arena_bytes(session) <= sizeof arena,
-                   "DNZ_MODEL_ARENA_BYTES is smaller than the plan"))
+                   FIRMWARE_ARENA_NAME " is smaller than the plan"))
     return 0;
   return UNITY_CHECK("arena_accepted",
                      dnz_session_set_arena(session, arena, sizeof arena) == DNZ_OK,

@@ -93,8 +93,13 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
       ->needs(add_noise)
       ->capture_default_str()
       ->type_name("N");
+  app.add_option("--arena-budget", options->arena_budget,
+                 "Run in at most BYTES of arena: the fastest plan that fits, streaming\n"
+                 "rows where needed (ref, mcu, float); prints the plan. 0: no budget")
+      ->type_name("BYTES");
   app.add_flag("--version", options->version,
-               "Print the version, the backends built in and the model's provenance, and\n"
+               "Print the version, the backends built in, the model's smallest and fastest\n"
+               "arena per backend and its provenance, and\n"
                "exit (alone, or with --model; with input files it is a usage error)");
   try {
     app.parse(argc, argv);

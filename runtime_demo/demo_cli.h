@@ -24,6 +24,7 @@ struct DemoOptions {
   bool add_noise = false;
   double noise_factor = 0.0;
   uint64_t seed = 0;
+  size_t arena_budget = 0;  // --arena-budget: the session's max_arena_bytes (0: none)
   bool version = false;
 };
 

@@ -85,11 +85,15 @@ bool LoadModel(const DemoOptions& options, Model* model, std::string* name) {
 bool InitSession(const DemoOptions& options, const Model& model, Session* session) {
   dnz_backend backend = DNZ_BACKEND_AUTO;
   dnz_backend_from_name(options.backend.c_str(), &backend);  // CLI11 checked the name
-  const dnz_status status = session->Init(model, backend);
+  const dnz_status status = session->Init(model, backend, 1, 0, options.arena_budget);
   if (status != DNZ_OK) {
     PrintError("backend " + options.backend + ": " + dnz_status_string(status) + " (" +
                session->error() + ")");
     return false;
+  }
+  if (options.arena_budget > 0) {
+    char plan[256];
+    std::printf("plan: %s\n", dnz_session_plan_text(&session->raw(), plan, sizeof plan));
   }
   // One untimed run on a blank digit: the first run pays for page faults in the arena and
   // oneDNN's lazy set-up, which is start-up cost, not the per-image time we report.

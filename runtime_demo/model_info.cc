@@ -19,6 +19,23 @@ void PrintBackends(std::FILE* out) {
   std::fprintf(out, "\n");
 }
 
+// The arena of the smallest and of the fastest plan of each built-in backend.
+void PrintArenas(std::FILE* out, const uint8_t* bytes, size_t size) {
+  dnz_model model;
+  if (dnz_model_load(&model, bytes, size) != DNZ_OK) return;
+  std::fprintf(out, "arena bytes, smallest plan / fastest plan (--arena-budget):\n");
+  for (uint32_t i = 0; i < dnz_backend_count(); ++i) {
+    const dnz_backend_info& info = *dnz_backend_info_at(i);
+    size_t smallest = 0, fastest = 0;
+    if (!info.built_in ||
+        dnz_model_arena_bytes(&model, info.backend, &smallest, &fastest) != DNZ_OK) {
+      continue;
+    }
+    std::fprintf(out, "  %s: %zu / %zu%s\n", info.name, smallest, fastest,
+                 info.streams ? "" : " (whole tensors only)");
+  }
+}
+
 void PrintProvenance(std::FILE* out, const fb::Provenance& p) {
   std::fprintf(out, "provenance:\n");
   PrintText(out, "trainer", p.trainer());
@@ -62,6 +79,7 @@ void PrintVersion(std::FILE* out, const std::string& model_name, const uint8_t* 
   const fb::Model* model = fb::GetModel(bytes);
   std::fprintf(out, "model: %s (%zu bytes, format version %u)\n", model_name.c_str(), size,
                model->format_version());
+  PrintArenas(out, bytes, size);
   if (IsPlaceholderModel(bytes)) {
     std::fprintf(out,
                  "WARNING: this is an untrained placeholder model (random weights); its output "

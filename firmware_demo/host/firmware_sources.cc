@@ -32,14 +32,18 @@ bool RunRef(const Model& model, const std::vector<std::vector<uint8_t>>& inputs,
   return true;
 }
 
-bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model, size_t arena_bytes,
-                    std::string* error) {
+bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model,
+                    const ArenaSizes& arena, std::string* error) {
   CSourceWriter header("The default model without float weights, and the arena it needs.");
   header.Line("#ifndef DNZ_MODEL_DATA_H_\n#define DNZ_MODEL_DATA_H_\n");
   header.Line("#include <stddef.h>\n#include <stdint.h>\n");
   header.Line("#define DNZ_MODEL_DATA_BYTES " + std::to_string(model.size()) + "u");
-  header.Line("/* dnz_session_arena_bytes() of every backend a firmware may pick for it */");
-  header.Line("#define DNZ_MODEL_ARENA_BYTES " + std::to_string(arena_bytes) + "u\n");
+  header.Line("/* dnz_session_arena_bytes() of every backend a firmware may pick for it, with no");
+  header.Line(" * budget: the fastest plans (dnz_model_arena_bytes) */");
+  header.Line("#define DNZ_MODEL_ARENA_BYTES " + std::to_string(arena.fastest) + "u");
+  header.Line("/* The smallest arena every such backend can stream the model in: pass it as the");
+  header.Line(" * session's max_arena_bytes (docs/edge.md, \"Streamed plans\") */");
+  header.Line("#define DNZ_MODEL_SMALLEST_ARENA_BYTES " + std::to_string(arena.smallest) + "u\n");
   header.Line("#ifdef __cplusplus\nextern \"C\" {\n#endif");
   header.Line("/* A dnz model file, 64-byte aligned: pass it to dnz_model_load(). */");
   header.Line("extern const uint8_t dnz_model_data[DNZ_MODEL_DATA_BYTES];");

@@ -19,9 +19,14 @@ std::vector<uint8_t> Concatenate(const std::vector<std::vector<uint8_t>>& parts)
 bool RunRef(const Model& model, const std::vector<std::vector<uint8_t>>& inputs,
             std::vector<std::vector<uint8_t>>* outputs, std::string* error);
 
-// dnz_model_data.{h,c}: the model file as a 64-byte aligned const array, and the arena size.
-bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model, size_t arena_bytes,
-                    std::string* error);
+// The arena a firmware reserves: for the fastest plans (no budget), or the smallest streamed one.
+struct ArenaSizes {
+  size_t fastest = 0, smallest = 0;
+};
+
+// dnz_model_data.{h,c}: the model file as a 64-byte aligned const array, and the arena sizes.
+bool WriteModelData(const std::string& dir, const std::vector<uint8_t>& model,
+                    const ArenaSizes& arena, std::string* error);
 
 // demo_digits.{h,c}: firmware_demo's inputs and what the host runtime gives for them.
 struct DemoChecks {

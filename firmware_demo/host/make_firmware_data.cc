@@ -67,20 +67,25 @@ bool Run(const std::string& model_path, const std::string& examples, const std::
     return false;
   if (from_full != checks.expected) return Fail("the int8-only model's outputs differ");
 
-  size_t arena_bytes = 0;
+  // The fastest plans' arena (no budget) and the smallest any firmware backend can stream in.
+  ArenaSizes arena;
   for (dnz_backend backend : kFirmwareBackends) {
-    Session session;
-    if (session.Init(int8, backend) != DNZ_OK) return Fail(session.error());
-    if (session.arena_bytes() > arena_bytes) arena_bytes = session.arena_bytes();
+    size_t smallest = 0, fastest = 0;
+    const dnz_status status = dnz_model_arena_bytes(&int8.raw(), backend, &smallest, &fastest);
+    if (status != DNZ_OK) return Fail(std::string("arena sizes: ") + dnz_status_string(status));
+    arena.fastest = fastest > arena.fastest ? fastest : arena.fastest;
+    arena.smallest = smallest > arena.smallest ? smallest : arena.smallest;
   }
 
   if (!files::WriteFileAtomically(out + "/default_int8.dnz", int8_bytes, &error) ||
-      !WriteModelData(out, int8_bytes, arena_bytes, &error) ||
+      !WriteModelData(out, int8_bytes, arena, &error) ||
       !WriteDemoDigits(out, checks, &error)) {
     return Fail(error);
   }
-  std::printf("make_firmware_data: %zu-byte int8 model (from %zu), arena %zu bytes, %zu digits\n",
-              int8_bytes.size(), full_bytes.size(), arena_bytes, checks.digits.size());
+  std::printf(
+      "make_firmware_data: %zu-byte int8 model (from %zu), arena %zu bytes (smallest %zu), "
+      "%zu digits\n",
+      int8_bytes.size(), full_bytes.size(), arena.fastest, arena.smallest, checks.digits.size());
   return true;
 }
 

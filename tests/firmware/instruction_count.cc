@@ -4,7 +4,10 @@
 // per tick (firmware_demo/board/instruction_counter.h); the method is checked first on a
 // loop of known length. Layers run one by one as the backends run them, each op reading
 // tensor i and writing tensor i + 1 of the session's arena; the last tensor is checked
-// against the host's output. docs/edge.md quotes this program's table.
+// against the host's output. Then the curve of the streamed plans (a memory budget,
+// docs/runtime.md): for mcu, arena bytes against instructions per inference at a range of
+// budgets, beside the planner's own estimate of the extra work, each output checked.
+// docs/edge.md quotes this program's tables.
 #include <cstring>
 #include <initializer_list>
 
@@ -71,7 +74,7 @@ void PrintRow(const char* label, uint64_t macs, uint64_t run_macs, uint64_t inst
 
 // Per layer, then the whole inference through dnz_run_u8; both outputs checked.
 void Measure(const Variant& v) {
-  const dnz_session_options options = {v.backend, 1, 0};
+  const dnz_session_options options = {v.backend, 1, 0, 0};
   if (!UNITY_CHECK(v.name,
                    dnz_session_init(&session, &model, &options) == DNZ_OK &&
                        dnz_session_set_arena(&session, arena, sizeof arena) == DNZ_OK,
@@ -124,6 +127,57 @@ void Measure(const Variant& v) {
   dnz_session_destroy(&session);
 }
 
+// One inference of digit 0 under `budget`: prints budget | arena | planner's extra work |
+// instructions | extra instructions, against the whole plan (budget 0, printed first).
+void MeasurePlan(const Variant& v, size_t budget, uint64_t* whole_cost, uint64_t* whole) {
+  const dnz_session_options options = {v.backend, 1, 0, budget};
+  if (!UNITY_CHECK(v.name,
+                   dnz_session_init(&session, &model, &options) == DNZ_OK &&
+                       dnz_session_set_arena(&session, arena, sizeof arena) == DNZ_OK,
+                   dnz_session_error(&session)))
+    return;
+  dnz::mcu::SetIsaForTesting(v.isa);
+  uint8_t output[DNZ_DEMO_PIXELS];
+  const uint32_t before = instruction_counter_ticks();
+  const dnz_status status = dnz_run_u8(&session, dnz_demo_noisy[0], output, 1);
+  const uint64_t instructions = Instructions(instruction_counter_ticks() - before);
+  if (budget == 0) {
+    *whole_cost = session.plan.cost;
+    *whole = instructions;
+  }
+  print_grouped(budget);
+  print_text(" | ");
+  print_grouped(session.plan.arena_bytes);
+  print_text(" | ");
+  print_grouped(session.plan.cost - *whole_cost);
+  print_text(" | ");
+  print_grouped(instructions);
+  print_text(" | ");
+  print_grouped(instructions > *whole ? instructions - *whole : 0);
+  char plan[200];
+  print_text(" | ");
+  print_text(dnz_session_plan_text(&session, plan, sizeof plan));
+  print_text("\n");
+  UNITY_CHECK("streamed_plan_gives_the_host_output",
+              status == DNZ_OK && std::memcmp(output, dnz_demo_expected[0], sizeof output) == 0,
+              "a streamed plan differs from the host");
+  dnz_session_destroy(&session);
+}
+
+void MeasureStreamedPlans(const Variant& v) {
+  size_t smallest = 0;
+  if (dnz_model_arena_bytes(&model, v.backend, &smallest, nullptr) != DNZ_OK) return;
+  print_text("\n");
+  print_text(v.name);
+  print_text(" streamed plans: budget | arena | planner's extra work | instructions | extra "
+             "instructions | plan |\n");
+  uint64_t whole_cost = 0, whole = 0;
+  const size_t budgets[] = {0, 40960, 32768, 24576, 20480, 18432, 17408, smallest};
+  for (const size_t budget : budgets) {
+    if (budget == 0 || budget >= smallest) MeasurePlan(v, budget, &whole_cost, &whole);
+  }
+}
+
 // The method: a subs/bne loop of N iterations is 2N instructions; the counter must see
 // that, to within one tick either way, at two lengths.
 void CheckCounter() {
@@ -157,6 +211,7 @@ int main() {
       continue;
     }
     Measure(v);
+    if (v.backend == DNZ_BACKEND_MCU) MeasureStreamedPlans(v);
   }
   return unity_summary() == 0 ? 0 : 1;
 }

@@ -1,6 +1,8 @@
 // libFuzzer target: models that load and are small (the input at most 64x64x4, at most 2 million
 // multiply-adds a pass) run on the one-image backends, `ref`, `mcu` (every instruction set built
 // in) and `float` (where the file carries float weights), and `mcu` must give `ref`'s bytes.
+// ref and mcu run again in their smallest streamed plan (a budget of dnz_model_arena_bytes'
+// smallest) and in one between, and must give their whole-tensor plan's bytes.
 // Never a crash, an out-of-bounds access or undefined behaviour. `onednn` is left out: its
 // session init builds library primitives per model, which would spend the run there
 // (backends_test.cc checks it against `ref` on every conv shape and on the shipped model).
@@ -42,10 +44,10 @@ bool IsSmall(const dnz_model& model) {
 
 // One pass of `backend` on `input`; false where the backend does not take the model.
 bool RunOnce(const dnz_model& model, dnz_backend backend, const std::vector<uint8_t>& input,
-             std::vector<uint8_t>* output) {
+             std::vector<uint8_t>* output, size_t budget = 0) {
   if (!dnz_backend_available(backend)) return false;
   dnz_session session;
-  const dnz_session_options options{backend, 1, 0, 0};
+  const dnz_session_options options{backend, 1, 0, budget};
   if (dnz_session_init(&session, &model, &options) != DNZ_OK) return false;
   bool ran = false;
   dnz::AlignedBuffer arena(dnz_session_arena_bytes(&session));
@@ -57,6 +59,17 @@ bool RunOnce(const dnz_model& model, dnz_backend backend, const std::vector<uint
   }
   dnz_session_destroy(&session);
   return ran;
+}
+
+// The backend's smallest plan and one halfway to its fastest give the whole plan's bytes.
+void ExpectStreamedBytes(const dnz_model& model, dnz_backend backend,
+                         const std::vector<uint8_t>& input, const std::vector<uint8_t>& whole) {
+  size_t smallest = 0, fastest = 0;
+  if (dnz_model_arena_bytes(&model, backend, &smallest, &fastest) != DNZ_OK) std::abort();
+  for (const size_t budget : {smallest, (smallest + fastest) / 2}) {
+    std::vector<uint8_t> streamed;
+    if (!RunOnce(model, backend, input, &streamed, budget) || streamed != whole) std::abort();
+  }
 }
 
 }  // namespace
@@ -71,13 +84,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     for (size_t i = 0; i < input.size(); ++i) input[i] = uint8_t((i * 131 + size) & 0xFF);
     std::vector<uint8_t> ref, mcu, real;
     const bool ref_ran = RunOnce(model, DNZ_BACKEND_REF, input, &ref);
+    if (ref_ran) ExpectStreamedBytes(model, DNZ_BACKEND_REF, input, ref);
     const dnz::mcu::Isa best = dnz::mcu::ActiveIsa();
     for (const dnz::mcu::Isa isa : {dnz::mcu::Isa::kPortable, dnz::mcu::Isa::kArmDsp}) {
       if (!dnz::mcu::IsaBuilt(isa)) continue;
       dnz::mcu::SetIsaForTesting(isa);
-      if (RunOnce(model, DNZ_BACKEND_MCU, input, &mcu) && ref_ran && mcu != ref) {
-        std::abort();  // mcu must give ref's bytes
-      }
+      if (!RunOnce(model, DNZ_BACKEND_MCU, input, &mcu)) continue;
+      if (ref_ran && mcu != ref) std::abort();  // mcu must give ref's bytes
+      ExpectStreamedBytes(model, DNZ_BACKEND_MCU, input, mcu);
     }
     dnz::mcu::SetIsaForTesting(best);
     RunOnce(model, DNZ_BACKEND_FLOAT, input, &real);

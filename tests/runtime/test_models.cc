@@ -110,11 +110,16 @@ std::string BackendParamName(const ::testing::TestParamInfo<dnz_backend>& info) 
 }
 
 Runner::Runner(const std::vector<uint8_t>& model_bytes, dnz_backend backend, uint32_t max_batch,
-               int32_t threads)
+               int32_t threads, Budget budget)
     : bytes(AlignedCopy(model_bytes)) {
   status = dnz_model_load(&model, bytes.data(), bytes.size());
   if (status != DNZ_OK) return;
-  dnz_session_options options{backend, max_batch, threads, 0};
+  size_t max_arena_bytes = 0;
+  if (budget == Budget::kSmallestPlan) {
+    status = dnz_model_arena_bytes(&model, backend, &max_arena_bytes, nullptr);
+    if (status != DNZ_OK) return;
+  }
+  dnz_session_options options{backend, max_batch, threads, max_arena_bytes};
   status = dnz_session_init(&session, &model, &options);
   if (status != DNZ_OK) return;
   arena = AlignedBuffer(dnz_session_arena_bytes(&session));

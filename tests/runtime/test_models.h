@@ -51,11 +51,14 @@ dnz_backend_info InfoOf(dnz_backend backend);
 // For test names: the backend's name.
 std::string BackendParamName(const ::testing::TestParamInfo<dnz_backend>& info);
 
+// A session's memory budget: none (the fastest plan), or the backend's smallest plan.
+enum class Budget { kNone, kSmallestPlan };
+
 // A loaded model and a ready session with its arena, for one backend.
 struct Runner {
   // threads: the session option (0: auto).
   explicit Runner(const std::vector<uint8_t>& bytes, dnz_backend backend, uint32_t max_batch = 1,
-                  int32_t threads = 0);
+                  int32_t threads = 0, Budget budget = Budget::kNone);
   ~Runner();
   AlignedBuffer bytes;
   AlignedBuffer arena;
