@@ -78,8 +78,7 @@ bool Run(const std::string& model_path, const std::string& examples, const std::
   }
 
   if (!files::WriteFileAtomically(out + "/default_int8.dnz", int8_bytes, &error) ||
-      !WriteModelData(out, int8_bytes, arena, &error) ||
-      !WriteDemoDigits(out, checks, &error)) {
+      !WriteModelData(out, int8_bytes, arena, &error) || !WriteDemoDigits(out, checks, &error)) {
     return Fail(error);
   }
   std::printf(

@@ -56,9 +56,11 @@ uint64_t Cost(const dnz_model& model, const Choice& choice, const StreamCosts& c
   uint64_t cost = 0;
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV) continue;
-    const int32_t height = OutputHeight(model, i), band = choice.band[i];
-    const uint64_t bands = band > 0 ? uint64_t((height + band - 1) / band) : 1;
-    cost += bands * costs.band_cost(model, i);
+    const int32_t height = OutputHeight(model, i),
+                  band = choice.band[i] > 0 ? choice.band[i] : height;
+    for (int32_t y0 = 0; y0 < height; y0 += band) {
+      cost += costs.band_cost(model, i, y0, y0 + band < height ? y0 + band : height);
+    }
   }
   return cost;
 }
@@ -112,31 +114,47 @@ bool Better(uint64_t cost, size_t bytes, uint64_t best_cost, size_t best_bytes) 
   return cost < best_cost || (cost == best_cost && bytes < best_bytes);
 }
 
-// Doubles band heights of `choice` while the arena stays within `budget`, the largest saving
-// of work first. Leaves the plan of the result laid out.
+// The next band height of op i above `band` (doubling, then the whole height) that costs less
+// work, or 0 when none does. Work only: no layout.
+int32_t NextCheaperBand(const Search& search, const Choice& choice, uint32_t i) {
+  const dnz_model& model = *search.session->model;
+  const int32_t height = OutputHeight(model, i);
+  Choice trial = choice;
+  const uint64_t cost = Cost(model, choice, search.costs);
+  for (int32_t band = choice.band[i]; band < height;) {
+    band = 2 * band < height ? 2 * band : height;
+    trial.band[i] = band;
+    if (Cost(model, trial, search.costs) < cost) return band;
+  }
+  return 0;
+}
+
+// Raises band heights of `choice` while the arena stays within `budget`: each step takes, of
+// every op's next cheaper height, the one that saves the most work per byte it adds. Leaves the
+// plan of the result laid out.
 void GrowBands(Search& search, Choice* choice, size_t budget) {
   const dnz_model& model = *search.session->model;
   const dnz_plan& plan = search.session->plan;
   for (;;) {
-    uint64_t best_cost = plan.cost;
-    size_t best_bytes = plan.arena_bytes;
-    int32_t best_op = -1;
+    const uint64_t cost = plan.cost;
+    const size_t bytes = plan.arena_bytes;
+    int32_t best_op = -1, best_band = 0;
+    uint64_t best_gain = 0, best_added = 1;
     for (uint32_t i = 0; i < model.num_ops; ++i) {
-      const int32_t band = choice->band[i], height = OutputHeight(model, i);
-      if (band == 0 || band >= height) continue;
-      choice->band[i] = 2 * band < height ? 2 * band : height;
-      if (Lay(search.session, search.costs, search, *choice) && plan.arena_bytes <= budget &&
-          Better(plan.cost, plan.arena_bytes, best_cost, best_bytes)) {
-        best_cost = plan.cost;
-        best_bytes = plan.arena_bytes;
-        best_op = int32_t(i);
+      if (choice->band[i] == 0) continue;
+      const int32_t band = choice->band[i], next = NextCheaperBand(search, *choice, i);
+      if (next == 0) continue;
+      choice->band[i] = next;
+      if (Lay(search.session, search.costs, search, *choice) && plan.arena_bytes <= budget) {
+        const uint64_t gain = cost - plan.cost;
+        const uint64_t added = plan.arena_bytes > bytes ? plan.arena_bytes - bytes : 1;
+        if (gain * best_added > best_gain * added) {  // gain / added, the larger
+          best_gain = gain, best_added = added, best_op = int32_t(i), best_band = next;
+        }
       }
       choice->band[i] = band;
     }
-    if (best_op >= 0) {
-      const int32_t band = choice->band[best_op], height = OutputHeight(model, uint32_t(best_op));
-      choice->band[best_op] = 2 * band < height ? 2 * band : height;
-    }
+    if (best_op >= 0) choice->band[best_op] = best_band;
     Lay(search.session, search.costs, search, *choice);
     if (best_op < 0) return;
   }

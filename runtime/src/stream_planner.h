@@ -25,9 +25,9 @@ struct StreamCosts {
   size_t element_bytes;  // of a tensor element: int8 1, float 4
   // Scratch op i uses during one band (nothing kept between bands).
   size_t (*scratch_bytes)(const dnz_model& model, uint32_t op);
-  // The estimated instructions one band of op i costs beyond its share of the op's
-  // per-pixel work (set-up, weights made ready): what splitting the op into more bands adds.
-  uint64_t (*band_cost)(const dnz_model& model, uint32_t op);
+  // The estimated instructions the band of output rows [y0, y1) of op i costs beyond its share
+  // of the op's per-pixel work (set-up, weights made ready): what more bands add.
+  uint64_t (*band_cost)(const dnz_model& model, uint32_t op, int32_t y0, int32_t y1);
 };
 
 // Plans session->plan for session->max_arena_bytes (0: no budget): the whole-tensor plan

@@ -17,10 +17,13 @@
 #include "dnz_internal/ref_kernels.h"
 #include "dnz_model_data.h"
 #include "instruction_counter.h"
+#include "mcu/conv_kernels.h"
 #include "mcu/conv_s8_mcu.h"
+#include "mcu/expand_weights.h"
 #include "print.h"
 #include "ref/maxpool.h"
 #include "ref/upsample.h"
+#include "rows.h"
 #include "unity_report.h"
 
 namespace {
@@ -164,13 +167,115 @@ void MeasurePlan(const Variant& v, size_t budget, uint64_t* whole_cost, uint64_t
   dnz_session_destroy(&session);
 }
 
+// The planner's cost model against the counter: each conv of the shipped model run in one call
+// and in one-row bands (whole tensors), the difference per extra band beside mcu::BandCost's.
+void MeasureBandCosts(const Variant& v) {
+  const dnz_session_options options = {v.backend, 1, 0, 0};
+  if (dnz_session_init(&session, &model, &options) != DNZ_OK ||
+      dnz_session_set_arena(&session, arena, sizeof arena) != DNZ_OK) {
+    return;
+  }
+  dnz::mcu::SetIsaForTesting(v.isa);
+  print_text("\n");
+  print_text(v.name);
+  {  // One block's polyphase expansion of op 3 (128 -> 128), the unit of a band's extra work.
+    const dnz_op& op = model.ops[3];
+    int16_t* weights = reinterpret_cast<int16_t*>(arena + session.plan.scratch_offset[3] + 128);
+    int32_t base[4];
+    const uint32_t before = instruction_counter_ticks();
+    if (v.isa == dnz::mcu::Isa::kPortable) {
+      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::Portable, 4>(op, 128, 0, 0, 0, 0, weights, base);
+#if DNZ_MCU_HAVE_ARM_DSP
+    } else {
+      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, 128, 0, 0, 0, 0, weights, base);
+      const uint32_t second = instruction_counter_ticks();
+      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, 128, 0, 0, 0, 0, weights, base);
+      print_text("again: ");
+      print_grouped(Instructions(instruction_counter_ticks() - second));
+#endif
+    }
+    print_text("one polyphase block of op 3 (4 x 128 x 9 weights): ");
+    print_grouped(Instructions(instruction_counter_ticks() - before));
+    print_text(" instructions\n");
+    const dnz_tensor_info &in = model.tensors[3], &out = model.tensors[4];
+    const auto input =
+        dnz::WholeRows(in, reinterpret_cast<const int8_t*>(arena + session.plan.tensor_offset[3]));
+    const auto output =
+        dnz::WholeRows(out, reinterpret_cast<int8_t*>(arena + session.plan.tensor_offset[4]));
+    int8_t* scratch = reinterpret_cast<int8_t*>(arena + session.plan.scratch_offset[3]);
+#if DNZ_MCU_HAVE_ARM_DSP
+    if (v.isa == dnz::mcu::Isa::kArmDsp) {
+      const auto split = dnz::mcu::SplitScratch(scratch, in.channels, in.zero_point);
+      for (int32_t rows : {2, 4, 6, 8, 24, 46, 22}) {
+        const int32_t y0 = rows > 8 ? rows / 10 : 0, y1 = rows > 8 ? rows % 10 : rows;
+        const uint32_t start = instruction_counter_ticks();
+        int32_t block_base[4];
+        dnz::mcu::PolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, in, input, out, output, y0, y1, 0, 0, 0,
+                                                      split, block_base, false);
+        print_text("op 3 block 0 parity 0 rows ");
+        print_grouped(uint64_t(y0));
+        print_text("..");
+        print_grouped(uint64_t(y1));
+        print_text(": ");
+        print_grouped(Instructions(instruction_counter_ticks() - start));
+        print_text("\n");
+      }
+    }
+#endif
+    for (int32_t rows : {1, 2, 4, 8, 13, 14, 23, 24}) {
+      const int32_t y0 = rows > 8 ? rows / 10 : 0, y1 = rows > 8 ? rows % 10 : rows;
+      const uint32_t start = instruction_counter_ticks();
+      dnz::mcu::ConvS8Rows(v.isa, op, in, input, out, output, y0, y1, scratch);
+      print_text("op 3 rows ");
+      print_grouped(uint64_t(y0));
+      print_text("..");
+      print_grouped(uint64_t(y1));
+      print_text(": ");
+      print_grouped(Instructions(instruction_counter_ticks() - start));
+      print_text("\n");
+    }
+  }
+  print_text(" one-row bands: op | bands | extra instructions per band, measured | estimated |\n");
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    if (model.ops[i].kind != DNZ_OP_CONV) continue;
+    const dnz_tensor_info &in = model.tensors[i], &out = model.tensors[i + 1];
+    const auto input =
+        dnz::WholeRows(in, reinterpret_cast<const int8_t*>(arena + session.plan.tensor_offset[i]));
+    const auto output =
+        dnz::WholeRows(out, reinterpret_cast<int8_t*>(arena + session.plan.tensor_offset[i + 1]));
+    int8_t* scratch = reinterpret_cast<int8_t*>(arena + session.plan.scratch_offset[i]);
+    uint32_t before = instruction_counter_ticks();
+    dnz::mcu::ConvS8Rows(v.isa, model.ops[i], in, input, out, output, 0, out.height, scratch);
+    const uint64_t whole = Instructions(instruction_counter_ticks() - before);
+    before = instruction_counter_ticks();
+    for (int32_t y = 0; y < out.height; ++y) {
+      dnz::mcu::ConvS8Rows(v.isa, model.ops[i], in, input, out, output, y, y + 1, scratch);
+    }
+    const uint64_t banded = Instructions(instruction_counter_ticks() - before);
+    uint64_t estimated = 0;
+    for (int32_t y = 0; y < out.height; ++y) estimated += dnz::mcu::BandCost(model, i, y, y + 1);
+    estimated -= dnz::mcu::BandCost(model, i, 0, out.height);
+    const uint64_t extra_bands = uint64_t(out.height - 1);
+    print_grouped(i);
+    print_text(" | ");
+    print_grouped(uint64_t(out.height));
+    print_text(" | ");
+    print_grouped(banded > whole ? (banded - whole) / extra_bands : 0);
+    print_text(" | ");
+    print_grouped(estimated / extra_bands);
+    print_text(" |\n");
+  }
+  dnz_session_destroy(&session);
+}
+
 void MeasureStreamedPlans(const Variant& v) {
   size_t smallest = 0;
   if (dnz_model_arena_bytes(&model, v.backend, &smallest, nullptr) != DNZ_OK) return;
   print_text("\n");
   print_text(v.name);
-  print_text(" streamed plans: budget | arena | planner's extra work | instructions | extra "
-             "instructions | plan |\n");
+  print_text(
+      " streamed plans: budget | arena | planner's extra work | instructions | extra "
+      "instructions | plan |\n");
   uint64_t whole_cost = 0, whole = 0;
   const size_t budgets[] = {0, 40960, 32768, 24576, 20480, 18432, 17408, smallest};
   for (const size_t budget : budgets) {
@@ -211,7 +316,10 @@ int main() {
       continue;
     }
     Measure(v);
-    if (v.backend == DNZ_BACKEND_MCU) MeasureStreamedPlans(v);
+    if (v.backend == DNZ_BACKEND_MCU) {
+      MeasureBandCosts(v);
+      MeasureStreamedPlans(v);
+    }
   }
   return unity_summary() == 0 ? 0 : 1;
 }

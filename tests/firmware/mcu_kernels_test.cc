@@ -1,8 +1,11 @@
 // On the board: the mcu backend with every instruction set built for this core (portable C++,
 // and Arm DSP on Cortex-M4/M7) and the ref backend give the host ref backend's bytes, on the
 // kernel cases (small models of odd shapes, firmware_demo/host/kernel_cases.h) and on the
-// shipped model with the example digits. Unity-style report; exit status 0 only if all pass.
+// shipped model with the example digits; each in the whole-tensor plan and in streamed plans
+// (a memory budget: the smallest plan, and one halfway to the fastest), which must give the same
+// bytes. Unity-style report; exit status 0 only if all pass.
 #include <cstring>
+#include <initializer_list>
 
 #include "backend_variants.h"
 #include "demo_digits.h"
@@ -30,10 +33,21 @@ struct Case {
   const uint8_t* expected;
 };
 
+// The plans a case runs in: no budget (whole tensors), the smallest, halfway.
+enum Plan { kWhole, kSmallest, kHalfway };
+const char* const kPlanNames[] = {"whole", "smallest", "halfway"};
+
 // "" when every output of the case equals the host's, else why not.
-const char* Mismatch(const Case& c, const Variant& v) {
+const char* Mismatch(const Case& c, const Variant& v, Plan plan) {
   if (dnz_model_load(&model, c.model, c.model_size) != DNZ_OK) return dnz_model_error(&model);
-  const dnz_session_options options = {v.backend, 1, 0};
+  size_t smallest = 0, fastest = 0;
+  if (dnz_model_arena_bytes(&model, v.backend, &smallest, &fastest) != DNZ_OK) {
+    return "dnz_model_arena_bytes failed";
+  }
+  const size_t budget = plan == kWhole      ? 0
+                        : plan == kSmallest ? smallest
+                                            : (smallest + fastest) / 2;
+  const dnz_session_options options = {v.backend, 1, 0, budget};
   if (dnz_session_init(&session, &model, &options) != DNZ_OK) return dnz_session_error(&session);
   if (c.output_bytes > sizeof output) return "output larger than the test's buffer";
   std::memset(arena, 0xA5, sizeof arena);  // no byte may be read before it is written
@@ -53,16 +67,18 @@ const char* Mismatch(const Case& c, const Variant& v) {
   return why;
 }
 
-void Check(const Case& c, const Variant& v) {
-  char name[96] = "";
+void Check(const Case& c, const Variant& v, Plan plan) {
+  char name[112] = "";
   std::strncat(name, c.name, 60);
   std::strncat(name, "_", 2);
   std::strncat(name, v.name, 20);
+  std::strncat(name, "_", 2);
+  std::strncat(name, kPlanNames[plan], 10);
   if (v.backend == DNZ_BACKEND_MCU && !dnz::mcu::IsaBuilt(v.isa)) {
     unity_ignore(__FILE__, __LINE__, name, "not built for this core");
     return;
   }
-  const char* why = Mismatch(c, v);
+  const char* why = Mismatch(c, v, plan);
   UNITY_CHECK(name, why[0] == '\0', why);
 }
 
@@ -74,13 +90,20 @@ int main() {
   print_text(" is the mcu backend's instruction set on this core\n");
   for (const Variant& v : kVariants) {
     for (const dnz_kernel_case& k : dnz_kernel_cases) {
-      Check({k.name, k.model, k.model_size, k.inputs, k.input_bytes, k.output_bytes, k.input,
-             k.expected},
-            v);
+      for (const Plan plan : {kWhole, kSmallest, kHalfway}) {
+        Check({k.name, k.model, k.model_size, k.inputs, k.input_bytes, k.output_bytes, k.input,
+               k.expected},
+              v, plan);
+      }
     }
-    Check({"shipped_model", dnz_model_data, DNZ_MODEL_DATA_BYTES, DNZ_DEMO_DIGITS, DNZ_DEMO_PIXELS,
-           DNZ_DEMO_PIXELS, &dnz_demo_noisy[0][0], &dnz_demo_expected[0][0]},
-          v);
+    // The shipped model streamed: here for mcu's instruction sets (firmware_demo_small runs
+    // ref and the default set in the smallest plan on every digit).
+    for (const Plan plan : {kWhole, kSmallest}) {
+      if (plan != kWhole && v.backend != DNZ_BACKEND_MCU) continue;
+      Check({"shipped_model", dnz_model_data, DNZ_MODEL_DATA_BYTES, DNZ_DEMO_DIGITS,
+             DNZ_DEMO_PIXELS, DNZ_DEMO_PIXELS, &dnz_demo_noisy[0][0], &dnz_demo_expected[0][0]},
+            v, plan);
+    }
   }
   return unity_summary() == 0 ? 0 : 1;
 }

@@ -58,8 +58,9 @@ size_t DifferingImages(const std::vector<float>& expected, const std::vector<flo
                        size_t count) {
   size_t differing = 0;
   for (size_t i = 0; i < count; ++i) {
-    differing += !std::equal(expected.begin() + long(i * kPixels),
-                             expected.begin() + long((i + 1) * kPixels), got.begin() + long(i * kPixels));
+    differing +=
+        !std::equal(expected.begin() + long(i * kPixels),
+                    expected.begin() + long((i + 1) * kPixels), got.begin() + long(i * kPixels));
   }
   return differing;
 }

@@ -26,6 +26,13 @@ inline void PolyphaseKernelRows(int parity, int tap, int* first, int* last) {
   *last = parity == 0 ? (tap == 0 ? 0 : 2) : (tap == 0 ? 1 : 2);
 }
 
+// The small-input rows i in [*first, *last) whose output row 2i + py of parity py lies in the
+// output band [y0, y1) (empty when *first == *last).
+inline void ParityRows(int32_t y0, int32_t y1, int py, int32_t* first, int32_t* last) {
+  *first = (y0 - py + 1) >> 1;
+  *last = (y1 - py + 1) >> 1;
+}
+
 // Whether conv `op` has the shape the polyphase form covers (before the int8 check).
 bool PolyphaseShapeApplies(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out);
 

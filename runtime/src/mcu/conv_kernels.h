@@ -85,16 +85,20 @@ void ConvBlock(const dnz_op& op, const dnz_tensor_info& in, const Rows<const int
 
 // Upsample + 3x3 'same' conv (PolyphaseShapeApplies, no pool) as four 2x2 convs on the small
 // input, one per output parity (polyphase.h): 4 taps per output pixel instead of 9. Output rows
-// [y0, y1): parity py writes rows 2i + py, so input rows i with y0 <= 2i + py < y1.
+// [y0, y1): parity py writes rows 2i + py, so input rows i with y0 <= 2i + py < y1. base: the
+// block's accumulator start values, the same for every parity: filled unless base_known.
 template <typename Isa, int32_t B>
 void PolyphaseBlock(const dnz_op& op, const dnz_tensor_info& in, const Rows<const int8_t>& input,
                     const dnz_tensor_info& out, const Rows<int8_t>& output, int32_t y0, int32_t y1,
-                    int32_t oc0, int py, int px, BlockScratch scratch) {
+                    int32_t oc0, int py, int px, BlockScratch scratch, int32_t* base,
+                    bool base_known) {
   const int32_t in_c = in.channels, stride = TapStride(in_c, B);
-  int32_t base[B];
-  ExpandPolyphaseBlock<Isa, B>(op, in_c, in.zero_point, oc0, py, px, scratch.weights, base);
+  ExpandPolyphaseBlock<Isa, B>(op, in_c, in.zero_point, oc0, py, px, scratch.weights,
+                               base_known ? nullptr : base);
   const bool whole_groups = in_c % kGroup == 0;  // then a row's two taps are one run (above)
-  for (int32_t i = (y0 - py + 1) >> 1; i < (y1 - py + 1) >> 1; ++i) {
+  int32_t first = 0, last = 0;
+  ParityRows(y0, y1, py, &first, &last);
+  for (int32_t i = first; i < last; ++i) {
     const int8_t* rows[2];  // parity 0 reads rows i - 1, i; parity 1 i, i + 1 (null: padding)
     for (int32_t ry = 0; ry < 2; ++ry) {
       const int32_t r = i + py - 1 + ry;

@@ -29,12 +29,12 @@ bool RunsPolyphase(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor
 // Scratch bytes the conv needs (one expanded weight block and a zero-point row).
 size_t ConvScratchBytes(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out);
 
-// The planner's estimate of what one band of conv op `i` costs beyond its per-pixel work
-// (stream_planner.h): chiefly its weights widened (and, polyphase, summed) to int16 again.
-// SumGroup takes about 5 instructions per source word of four weights plus 4 per group
-// written; 60 per block of output channels and 100 per call. docs/edge.md checks it against
-// the instruction counter.
-uint64_t BandCost(const dnz_model& model, uint32_t i);
+// The planner's estimate of what the band of output rows [y0, y1) of conv op `i` costs beyond
+// its per-pixel work (stream_planner.h): chiefly its weights widened (and, polyphase, summed)
+// to int16 again, for each block of output channels (and each output parity the band has
+// rows of). Constants per instruction set, measured on a Cortex-M4 (docs/edge.md, "Streamed
+// plans", compares the estimate with the instruction counter).
+uint64_t BandCost(const dnz_model& model, uint32_t i, int32_t y0, int32_t y1);
 
 // input [in.H][in.W][in.C] -> output rows [y0, y1) of [out.H][out.W][out.C], through Rows
 // (whole tensors or ring buffers); `scratch` holds ConvScratchBytes, 8-byte aligned, and

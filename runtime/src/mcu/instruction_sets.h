@@ -1,13 +1,13 @@
 // The innermost loops of the mcu kernels, in two instruction sets that give the same sums:
-// Portable (plain C++, any compiler) and ArmDsp (SXTB16, SXTAB16 and SMLAD through Arm's ACLE
+// Portable (plain C++, any compiler) and ArmDsp (SXTB16, SADD16 and SMLAD through Arm's ACLE
 // intrinsics: two 16-bit multiply-accumulates per instruction), which exists only where the
 // compiler targets a core with the DSP extension (__ARM_FEATURE_DSP: Cortex-M4, M7, M33...).
 // The kernels are templates on the set, so that both are built and tested where ArmDsp runs.
 //
 //   Tap<B>       one tap: in_c int8 inputs times a block of B channels' int16 weights
 //                (weight_blocks.h), added to B accumulators
-//   SumGroup     four input channels' weights, summed over n kernel positions (polyphase) and
-//                stored as one group (w0 w2 w1 w3); adds them to a running total too
+//   Lanes        four input channels' weights widened: Widen (from int8), Add (polyphase sums),
+//                Store (as one group, w0 w2 w1 w3, and into a running total)
 //   DotPairs<B>  int16 pairs (a gathered patch) times B rows of int16 weight pairs
 #ifndef DNZ_RUNTIME_SRC_MCU_INSTRUCTION_SETS_H_
 #define DNZ_RUNTIME_SRC_MCU_INSTRUCTION_SETS_H_
@@ -36,6 +36,26 @@ inline void AccumulateTail(const int8_t* x, const int16_t* w, int32_t tail, int3
 struct Portable {
   static constexpr const char* kName = "portable";
 
+  // Four input channels' weights (or sums of them) widened, for the polyphase expansion.
+  struct Lanes {
+    int32_t w0, w1, w2, w3;
+  };
+  static inline Lanes Widen(const int8_t* w) { return {w[0], w[1], w[2], w[3]}; }
+  static inline Lanes Add(Lanes a, Lanes b) {
+    return {a.w0 + b.w0, a.w1 + b.w1, a.w2 + b.w2, a.w3 + b.w3};
+  }
+  // Stored as one group (w0 w2 w1 w3).
+  static inline void Store(Lanes a, int16_t* group) {
+    group[0] = int16_t(a.w0), group[1] = int16_t(a.w2), group[2] = int16_t(a.w1),
+    group[3] = int16_t(a.w3);
+  }
+  // `total` plus the four.
+  static inline int32_t Total(Lanes a, int32_t total) { return total + a.w0 + a.w1 + a.w2 + a.w3; }
+  static inline int32_t Store(Lanes a, int16_t* group, int32_t total) {
+    Store(a, group);
+    return Total(a, total);
+  }
+
   template <int32_t B>
   static inline void Tap(const int8_t* x, const int16_t* w, int32_t in_c, int32_t* acc) {
     const int32_t groups = in_c / kGroup;
@@ -58,17 +78,6 @@ struct Portable {
       acc[0] = a0;
     }
     AccumulateTail<B>(x, w, in_c % kGroup, acc);
-  }
-
-  static inline void SumGroup(const int8_t* const* source, int n, int32_t offset, int16_t* group,
-                              int32_t* total) {
-    int32_t s0 = 0, s1 = 0, s2 = 0, s3 = 0;
-    for (int k = 0; k < n; ++k) {
-      const int8_t* w = source[k] + offset;
-      s0 += w[0], s1 += w[1], s2 += w[2], s3 += w[3];
-    }
-    group[0] = int16_t(s0), group[1] = int16_t(s2), group[2] = int16_t(s1), group[3] = int16_t(s3);
-    *total += s0 + s1 + s2 + s3;
   }
 
   template <int32_t B>
@@ -99,12 +108,32 @@ struct ArmDsp {
     __asm__("sxtb16 %0, %1, ror #8" : "=r"(odd) : "r"(word));
     return odd;
   }
-  static inline int16x2_t AddOddPair(int16x2_t sum, uint32_t word) {
-    __asm__("sxtab16 %0, %0, %1, ror #8" : "+r"(sum) : "r"(word));
-    return sum;
-  }
   static inline uint32_t LoadWord(const int8_t* x) {
     return *reinterpret_cast<const InputWord*>(x);
+  }
+
+  // Four input channels' weights (or sums of them) widened: (w0 w2) and (w1 w3).
+  struct Lanes {
+    int16x2_t even, odd;
+  };
+  static inline Lanes Widen(const int8_t* w) {
+    const uint32_t word = LoadWord(w);
+    return {__sxtb16(int8x4_t(word)), OddPair(word)};
+  }
+  static inline Lanes Add(Lanes a, Lanes b) {  // lane sums stay within int16: at most 4 * 128
+    return {__sadd16(a.even, b.even), __sadd16(a.odd, b.odd)};
+  }
+  // One STRD: a group is 4-byte aligned (weight_blocks.h), which is all STRD needs on M-profile.
+  typedef uint64_t __attribute__((may_alias, aligned(4))) GroupWord;
+  static inline void Store(Lanes a, int16_t* group) {
+    *reinterpret_cast<GroupWord*>(group) = uint64_t(uint32_t(a.odd)) << 32 | uint32_t(a.even);
+  }
+  static inline int32_t Total(Lanes a, int32_t total) {
+    return __smlad(a.even, 0x00010001, __smlad(a.odd, 0x00010001, total));
+  }
+  static inline int32_t Store(Lanes a, int16_t* group, int32_t total) {
+    Store(a, group);
+    return Total(a, total);
   }
 
   // The loops over groups, in assembly: GCC 12 splits the weight loads into single LDRs and
@@ -190,19 +219,6 @@ struct ArmDsp {
       }
     }
     AccumulateTail<B>(x, w + groups * B * kGroup, in_c % kGroup, acc);
-  }
-
-  static inline void SumGroup(const int8_t* const* source, int n, int32_t offset, int16_t* group,
-                              int32_t* total) {
-    int16x2_t even = 0, odd = 0;  // lane sums stay within int16: at most 4 * 128
-    for (int k = 0; k < n; ++k) {
-      const uint32_t word = LoadWord(source[k] + offset);
-      even = __sxtab16(even, int8x4_t(word));
-      odd = AddOddPair(odd, word);
-    }
-    Pair* out = reinterpret_cast<Pair*>(group);
-    out[0] = even, out[1] = odd;
-    *total = __smlad(even, 0x00010001, __smlad(odd, 0x00010001, *total));
   }
 
   template <int32_t B>

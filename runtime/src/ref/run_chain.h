@@ -80,7 +80,7 @@ dnz_status RunChain(dnz_session* session, const Conv& conv) {
 // The plain-loop kernels keep nothing between bands and need no scratch; a band costs only
 // its call and loop set-up (the rest is per pixel, the same however the rows are banded).
 inline size_t NoScratch(const dnz_model&, uint32_t) { return 0; }
-inline uint64_t PlainBandCost(const dnz_model&, uint32_t) { return 100; }
+inline uint64_t PlainBandCost(const dnz_model&, uint32_t, int32_t, int32_t) { return 100; }
 
 inline dnz_status BindNothing(dnz_session*) { return DNZ_OK; }
 inline uint32_t OneImage(const dnz_session*) { return 1; }
