@@ -8,6 +8,10 @@ namespace dnz {
 namespace {
 
 constexpr uint32_t kMaxCandidates = 10;  // streamable tensors searched (2^10 sets at most)
+// Layouts the band growth may try in all (each a placement of the arena): bounds the time
+// session init spends on a model of many convs. Every set that fits has its one-row plan
+// tried first, so the bound never turns a budget that fits into a refusal.
+constexpr uint32_t kMaxGrowthLayouts = 4096;
 
 struct Choice {
   uint32_t streamed = 0;           // bit k: candidate tensor k is a ring
@@ -19,6 +23,7 @@ struct Search {
   const StreamCosts& costs;
   uint32_t candidates[kMaxCandidates];  // tensor indices
   uint32_t count = 0;
+  uint32_t growth_layouts_left = kMaxGrowthLayouts;
 };
 
 int32_t OutputHeight(const dnz_model& model, uint32_t op) { return model.tensors[op + 1].height; }
@@ -129,9 +134,9 @@ int32_t NextCheaperBand(const Search& search, const Choice& choice, uint32_t i) 
   return 0;
 }
 
-// Raises band heights of `choice` while the arena stays within `budget`: each step takes, of
-// every op's next cheaper height, the one that saves the most work per byte it adds. Leaves the
-// plan of the result laid out.
+// Raises band heights of `choice` while the arena stays within `budget` (and the search has
+// layouts left): each step takes, of every op's next cheaper height, the one that saves the
+// most work per byte it adds. Leaves the plan of the result laid out.
 void GrowBands(Search& search, Choice* choice, size_t budget) {
   const dnz_model& model = *search.session->model;
   const dnz_plan& plan = search.session->plan;
@@ -140,10 +145,11 @@ void GrowBands(Search& search, Choice* choice, size_t budget) {
     const size_t bytes = plan.arena_bytes;
     int32_t best_op = -1, best_band = 0;
     uint64_t best_gain = 0, best_added = 1;
-    for (uint32_t i = 0; i < model.num_ops; ++i) {
+    for (uint32_t i = 0; i < model.num_ops && search.growth_layouts_left > 0; ++i) {
       if (choice->band[i] == 0) continue;
       const int32_t band = choice->band[i], next = NextCheaperBand(search, *choice, i);
       if (next == 0) continue;
+      --search.growth_layouts_left;
       choice->band[i] = next;
       if (Lay(search.session, search.costs, search, *choice) && plan.arena_bytes <= budget) {
         const uint64_t gain = cost - plan.cost;
@@ -173,16 +179,29 @@ dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
   const size_t budget = session->max_arena_bytes;
   if (budget == 0 || session->plan.arena_bytes <= budget) return DNZ_OK;
   const size_t fastest = session->plan.arena_bytes;
+  // One-row bands first: which sets of streamed tensors fit at all (their smallest arenas).
+  uint32_t fits[(1u << kMaxCandidates) / 32] = {};
   bool found = false;
+  for (uint32_t streamed = 1; streamed < (1u << search.count); ++streamed) {
+    if (Lay(session, costs, search, WithBands(search, streamed, 1)) &&
+        session->plan.arena_bytes <= budget) {
+      fits[streamed / 32] |= 1u << (streamed % 32);
+      found = true;
+    }
+  }
+  // Then each of those with its bands grown, the least work kept.
   Choice best;
   uint64_t best_cost = 0;
   size_t best_bytes = 0;
-  for (uint32_t streamed = 1; streamed < (1u << search.count); ++streamed) {
+  bool have_best = false;
+  for (uint32_t streamed = 1; found && streamed < (1u << search.count); ++streamed) {
+    if ((fits[streamed / 32] >> (streamed % 32) & 1u) == 0) continue;
     Choice choice = WithBands(search, streamed, 1);
-    if (!Lay(session, costs, search, choice) || session->plan.arena_bytes > budget) continue;
+    Lay(session, costs, search, choice);
     GrowBands(search, &choice, budget);
-    if (!found || Better(session->plan.cost, session->plan.arena_bytes, best_cost, best_bytes)) {
-      found = true;
+    if (!have_best ||
+        Better(session->plan.cost, session->plan.arena_bytes, best_cost, best_bytes)) {
+      have_best = true;
       best = choice;
       best_cost = session->plan.cost;
       best_bytes = session->plan.arena_bytes;

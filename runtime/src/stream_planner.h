@@ -5,11 +5,13 @@
 // reader's largest band needs plus its writer's band less one) and a band height per op.
 // Memory: the arena the memory planner places for it (memory_planner.h), tensors, rings and
 // one scratch region per run (the ops of a run take turns, so they share it). Work: the
-// backend's cost of a band (StreamCosts) times the bands. With no budget, or one the
-// whole-tensor plan fits, the plan is today's whole-tensor plan. Otherwise every set of
-// streamed tensors is tried (the 10 largest candidates at most): with every band one row (its
-// smallest arena), then band heights doubled greedily, the largest saving of work first,
-// while the arena fits. The fastest plan that fits wins; ties go to the smaller arena.
+// backend's set-up cost of each band (StreamCosts), summed. With no budget, or one the
+// whole-tensor plan fits, the plan is the whole-tensor plan. Otherwise every set of streamed
+// tensors is tried (of the 10 largest candidates at most) with every band one row (its
+// smallest arena); each set that fits then has its band heights raised greedily, the most
+// work saved per byte added first, while the arena fits (4,096 layouts in all at most, so a
+// model of many convs cannot make init slow). The least work wins; ties go to the smaller
+// arena.
 #ifndef DNZ_RUNTIME_SRC_STREAM_PLANNER_H_
 #define DNZ_RUNTIME_SRC_STREAM_PLANNER_H_
 

@@ -42,6 +42,36 @@ TEST(RuntimeDemoCommandLine, VersionReadsTheModelFileGiven) {
       << run.out;
 }
 
+// --arena-budget: a streamed plan writes the bytes of the whole-tensor plan and says which plan
+// it ran; a budget below the smallest plan is one error line naming it, and nothing written.
+TEST(RuntimeDemoCommandLine, ArenaBudgetRunsAStreamedPlanWithTheSameBytes) {
+  TempDir dir;
+  const std::string input = CopyExample("digit_0_noisy.png", dir.path());
+  for (const char* backend : {"ref", "mcu"}) {
+    const DemoResult whole = RunDemo(dir.path(), {input, "-o", "whole.png", "--backend", backend});
+    ASSERT_EQ(whole.exit_code, 0) << whole.err;
+    const DemoResult streamed = RunDemo(
+        dir.path(), {input, "-o", "streamed.png", "--backend", backend, "--arena-budget", "20000"});
+    ASSERT_EQ(streamed.exit_code, 0) << streamed.err;
+    EXPECT_NE(streamed.out.find("streamed"), std::string::npos) << streamed.out;
+    EXPECT_EQ(ReadBytes(dir / "streamed.png"), ReadBytes(dir / "whole.png")) << backend;
+  }
+  const DemoResult refused =
+      RunDemo(dir.path(), {input, "-o", "none.png", "--backend", "mcu", "--arena-budget", "100"});
+  EXPECT_EQ(refused.exit_code, 1);
+  ASSERT_EQ(refused.err_lines.size(), 1u) << refused.err;
+  EXPECT_NE(refused.err.find("the smallest needs"), std::string::npos) << refused.err;
+  EXPECT_EQ(ListDir(dir.path()).count("none.png"), 0u);
+}
+
+TEST(RuntimeDemoCommandLine, VersionListsEachBackendsSmallestAndFastestArena) {
+  TempDir dir;
+  const DemoResult run = RunDemo(dir.path(), {"--version"});
+  EXPECT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("smallest plan / fastest plan"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("  mcu: "), std::string::npos) << run.out;
+}
+
 TEST(RuntimeDemoCommandLine, BadFlagsExitTwo) {
   const std::vector<std::vector<std::string>> bad_command_lines = {
       {},                                            // no input
@@ -52,9 +82,11 @@ TEST(RuntimeDemoCommandLine, BadFlagsExitTwo) {
       {"digit_0_noisy.png", "--add-noise", "-1"},    // factor out of range
       {"digit_0_noisy.png", "--add-noise", "lots"},  // not a number
       {"digit_0_noisy.png", "--add-noise", "0.7", "--seed", "x"},
-      {"digit_0_noisy.png", "--framing", "square"},  // unknown framing
-      {"digit_0_noisy.png", "--framing"},            // missing value
-      {"digit_0_noisy.png", "--version"},            // --version takes no inputs
+      {"digit_0_noisy.png", "--framing", "square"},   // unknown framing
+      {"digit_0_noisy.png", "--framing"},             // missing value
+      {"digit_0_noisy.png", "--version"},             // --version takes no inputs
+      {"digit_0_noisy.png", "--arena-budget", "-5"},  // not a size
+      {"digit_0_noisy.png", "--arena-budget", "big"},
   };
   for (const std::vector<std::string>& args : bad_command_lines) {
     TempDir dir;

@@ -192,6 +192,37 @@ build::FloatNetwork RandomChain(std::mt19937& rng) {
   return net;
 }
 
+// A model whose rings would hold whole tensors (5x5 'same' convs on 4 rows: a one-row band
+// already reads every row) has no streamed plan: its smallest plan is its whole one, and a
+// budget below it is refused naming that size.
+TEST(Streaming, TensorsWhoseRingWouldBeWholeStayWhole) {
+  build::FloatNetwork net;
+  net.input_height = 4;
+  net.input_width = 9;
+  net.input_channels = 3;
+  for (int k = 0; k < 3; ++k) {
+    build::FloatConv conv =
+        build::ZeroConv(5, k == 0 ? 3 : 6, 6, true, build::Activation::kRelu, false, false);
+    for (size_t i = 0; i < conv.weights.size(); ++i) conv.weights[i] = float(i % 7) * 0.01f - 0.03f;
+    net.convs.push_back(conv);
+  }
+  std::string error;
+  const auto model = build::BuildModel(net, {std::vector<float>(4 * 9 * 3, 0.5f)},
+                                       build::Provenance{}, build::BuildOptions{}, &error);
+  ASSERT_FALSE(model.empty()) << error;
+  const AlignedBuffer bytes = AlignedCopy(model);
+  for (const dnz_backend backend : BuiltInBackendIds(Streams)) {
+    size_t fastest = 0;
+    const size_t smallest = Smallest(bytes, backend, &fastest);
+    EXPECT_EQ(smallest, fastest) << dnz_backend_name(backend);
+    const Budgeted refused =
+        RunUnderBudget(bytes, backend, fastest - 1, std::vector<uint8_t>(4 * 9 * 3, 9), 1);
+    EXPECT_EQ(refused.status, DNZ_ERR_ARENA);
+    EXPECT_NE(refused.error.find("smallest needs " + std::to_string(fastest)), std::string::npos)
+        << refused.error;
+  }
+}
+
 TEST(Streaming, RandomChainsGiveTheWholePlansBytesUnderRandomBudgets) {
   std::mt19937 rng(20261207);
   int streamed_plans = 0;
