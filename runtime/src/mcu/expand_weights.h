@@ -48,62 +48,72 @@ struct KernelSpan {
   static constexpr int kLast = Parity == 0 ? (Tap == 0 ? 0 : 2) : (Tap == 0 ? 1 : 2);
 };
 
-// The group's weights at kernel positions (ky, kx): row ky starts at row[ky], column kx is
-// column[kx] bytes further (0, in_c, 2 in_c). Three row pointers and two column offsets keep
-// the addressing in registers whatever in_c is.
+// The group's weights at kernel positions (ky, kx): row ky starts at r<ky>, column kx is
+// kx * in_c bytes further. Three row pointers and in_c keep the addressing in registers.
 struct GroupPositions {
-  const int8_t* row[3];
-  int32_t column[3];
+  const int8_t *r0, *r1, *r2;
+  int32_t in_c;
+  const int8_t* At(int ky, int kx) const {
+    return (ky == 0 ? r0 : ky == 1 ? r1 : r2) + (kx == 0 ? 0 : kx == 1 ? in_c : 2 * in_c);
+  }
 };
 
 // Kernel column kx of one group: its kernel rows of tap row `Rows` summed.
 template <typename Isa, typename Rows>
 [[gnu::always_inline]] inline typename Isa::Lanes ColumnOf(const GroupPositions& p, int kx) {
-  typename Isa::Lanes sum = Isa::Widen(p.row[Rows::kFirst] + p.column[kx]);
-  if constexpr (Rows::kLast != Rows::kFirst) {
-    sum = Isa::Add(sum, Isa::Widen(p.row[Rows::kLast] + p.column[kx]));
+  typename Isa::Lanes sum = Isa::Widen(p.At(Rows::kFirst, kx));
+  if constexpr (Rows::kLast != Rows::kFirst) sum = Isa::Add(sum, Isa::Widen(p.At(Rows::kLast, kx)));
+  return sum;
+}
+
+// Tap (Rows, Columns) of one group: its kernel rows and columns summed, a column at a time, so
+// that only the tap's sum and one column are live (few registers: no spills on a Cortex-M).
+template <typename Isa, typename Rows, typename Columns>
+[[gnu::always_inline]] inline typename Isa::Lanes TapOf(const GroupPositions& p) {
+  typename Isa::Lanes sum = ColumnOf<Isa, Rows>(p, Columns::kFirst);
+  if constexpr (Columns::kLast != Columns::kFirst) {
+    sum = Isa::Add(sum, ColumnOf<Isa, Rows>(p, Columns::kLast));
   }
   return sum;
 }
 
-// A tap from the three summed columns of its tap row: its kernel columns summed.
-template <typename Isa, typename Columns>
-[[gnu::always_inline]] inline typename Isa::Lanes TapOf(typename Isa::Lanes c0,
-                                                        typename Isa::Lanes c1,
-                                                        typename Isa::Lanes c2) {
-  const typename Isa::Lanes c[3] = {c0, c1, c2};
-  if constexpr (Columns::kLast != Columns::kFirst) {
-    return Isa::Add(c[Columns::kFirst], c[Columns::kLast]);
-  } else {
-    return c[Columns::kFirst];
-  }
-}
-
 // One group of four input channels of one output channel, for polyphase parity (PY, PX): the
 // four summed taps from the nine kernel positions, each position's word loaded and widened
-// once (a tap row's kernel rows summed per column, then a tap's columns). Tap t = 2 ty + tx
-// goes to group + t * stride. Adds the nine positions' weights to *total unless it is null
-// (every parity has the same total: a block needs it once).
-template <typename Isa, int PY, int PX>
-[[gnu::always_inline]] inline void SumParityGroup(const GroupPositions& p, int16_t* group,
-                                                  int32_t stride, int32_t* total) {
+// once (each position belongs to one tap). Tap t = 2 ty + tx goes to group + t * stride.
+// Returns `total` plus the nine positions' weights when kTotal (every parity has the same
+// total: a block needs it once), else `total`.
+template <typename Isa, int PY, int PX, bool kTotal>
+[[gnu::always_inline]] inline int32_t SumParityGroup(const GroupPositions& p, int16_t* group,
+                                                     int32_t stride, int32_t total) {
   using Row0 = KernelSpan<PY, 0>;
   using Row1 = KernelSpan<PY, 1>;
   using Column0 = KernelSpan<PX, 0>;
   using Column1 = KernelSpan<PX, 1>;
-  const auto a0 = ColumnOf<Isa, Row0>(p, 0), a1 = ColumnOf<Isa, Row0>(p, 1),
-             a2 = ColumnOf<Isa, Row0>(p, 2);
-  const auto t0 = TapOf<Isa, Column0>(a0, a1, a2), t1 = TapOf<Isa, Column1>(a0, a1, a2);
+  const auto t0 = TapOf<Isa, Row0, Column0>(p);
   Isa::Store(t0, group);
+  const auto t1 = TapOf<Isa, Row0, Column1>(p);
   Isa::Store(t1, group + stride);
-  const auto b0 = ColumnOf<Isa, Row1>(p, 0), b1 = ColumnOf<Isa, Row1>(p, 1),
-             b2 = ColumnOf<Isa, Row1>(p, 2);
-  const auto t2 = TapOf<Isa, Column0>(b0, b1, b2), t3 = TapOf<Isa, Column1>(b0, b1, b2);
+  const auto t2 = TapOf<Isa, Row1, Column0>(p);
   Isa::Store(t2, group + 2 * stride);
+  const auto t3 = TapOf<Isa, Row1, Column1>(p);
   Isa::Store(t3, group + 3 * stride);
-  if (total != nullptr) {
-    *total = Isa::Total(t3, Isa::Total(t2, Isa::Total(t1, Isa::Total(t0, *total))));
+  if constexpr (kTotal)
+    total = Isa::Total(t3, Isa::Total(t2, Isa::Total(t1, Isa::Total(t0, total))));
+  return total;
+}
+
+// Every group of one output channel's weights (filter: its [3][3][in_c]), into group pointers
+// B * kGroup apart; returns the weights' sum when kTotal.
+template <typename Isa, int PY, int PX, bool kTotal>
+int32_t ExpandParityChannel(const int8_t* filter, int32_t in_c, int32_t groups, int32_t step,
+                            int16_t* group, int32_t stride) {
+  GroupPositions p{filter, filter + 3 * in_c, filter + 6 * in_c, in_c};
+  int32_t total = 0;
+  for (int32_t g = groups; g > 0; --g, group += step) {
+    total = SumParityGroup<Isa, PY, PX, kTotal>(p, group, stride, total);
+    p.r0 += kGroup, p.r1 += kGroup, p.r2 += kGroup;
   }
+  return total;
 }
 
 // The same as ExpandBlock for the 2x2 kernel of polyphase parity (PY, PX) of an upsample + 3x3
@@ -112,34 +122,24 @@ template <typename Isa, int PY, int PX>
 // summed taps hold each of the nine weights once: their sum is the 3x3 kernel's.
 // B is a value here, not a template parameter: the code is built once per parity, not twice.
 // base null: the block's start values are known already (the other parities' are the same).
+// The in_c % 4 channels after the last whole group of parity (py, px), one at a time, into the
+// block's tail entries of channel b; returns their sum. Rare (channel counts not multiples of
+// 4), so not specialised: one copy for every parity and instruction set.
+int32_t ExpandParityTail(const int8_t* filter, int32_t in_c, int32_t B, int32_t b, int py, int px,
+                         int16_t* weights, int32_t stride);
+
 template <typename Isa, int PY, int PX>
 void ExpandParityBlock(const dnz_op& op, int32_t in_c, int32_t zero_point, int32_t oc0, int32_t B,
                        int16_t* weights, int32_t* base) {
   const int32_t stride = TapStride(in_c, B), groups = in_c / kGroup;
   for (int32_t b = 0; b < B; ++b) {
     const int8_t* filter = op.weights + (oc0 + b) * 9 * in_c;
-    int32_t sum = 0;
-    int32_t* total = base != nullptr ? &sum : nullptr;
     int16_t* group = weights + b * kGroup;
-    GroupPositions p{{filter, filter + 3 * in_c, filter + 6 * in_c}, {0, in_c, 2 * in_c}};
-    for (int32_t g = 0; g < groups; ++g, group += B * kGroup) {
-      SumParityGroup<Isa, PY, PX>(p, group, stride, total);
-      for (const int8_t*& row : p.row) row += kGroup;
-    }
-    for (int tap = 0; tap < 4; ++tap) {  // the in_c % 4 channels after the last group
-      int y0, y1, x0, x1;
-      PolyphaseKernelRows(PY, tap >> 1, &y0, &y1);
-      PolyphaseKernelRows(PX, tap & 1, &x0, &x1);
-      int16_t* tail = weights + tap * stride + groups * B * kGroup + b;
-      for (int32_t ic = groups * kGroup; ic < in_c; ++ic, tail += B) {
-        int32_t value = 0;
-        for (int ky = y0; ky <= y1; ++ky) {
-          for (int kx = x0; kx <= x1; ++kx) value += filter[(ky * 3 + kx) * in_c + ic];
-        }
-        *tail = int16_t(value);
-        sum += value;
-      }
-    }
+    int32_t sum = base != nullptr ? ExpandParityChannel<Isa, PY, PX, true>(
+                                        filter, in_c, groups, B * kGroup, group, stride)
+                                  : ExpandParityChannel<Isa, PY, PX, false>(
+                                        filter, in_c, groups, B * kGroup, group, stride);
+    if (in_c % kGroup != 0) sum += ExpandParityTail(filter, in_c, B, b, PY, PX, weights, stride);
     if (base != nullptr) base[b] = op.bias[oc0 + b] - zero_point * sum;
   }
 }
