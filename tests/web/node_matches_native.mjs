@@ -1,0 +1,117 @@
+// The WebAssembly module in Node against the host build, byte for byte (docs/web.md, "Tests"):
+//   1. the example files (the ten digits and the photo): the 28x28 frame, the noisy input
+//      (noise 0.7 and 1.5, seed 20261125) and the denoised output of ref and of mcu;
+//   2. 1,000 MNIST test digits: the noise the module adds to each clean digit (its stream
+//      index i, as the trainer's evaluation), and the module's outputs against the host's
+//      ref: mcu on all 1,000, ref on the first 250;
+//   3. bad files (not an image, truncated, a header claiming 100000x100000): the module
+//      refuses each with runtime_demo's error line.
+// The host's bytes come from web_reference (tests/web/host), run now, never from a file.
+//   node node_matches_native.mjs SITE WEB_REFERENCE MODEL EXAMPLES MNIST WORK
+import {execFileSync, spawnSync} from 'node:child_process';
+import {mkdirSync, readFileSync, readdirSync, writeFileSync} from 'node:fs';
+import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
+
+const [site, reference, model, examples, mnist, work] = process.argv.slice(2);
+const {Dnz, DIGIT_PIXELS} = await import(pathToFileURL(join(site, 'dnz_wasm.js')));
+const dnz = await Dnz.create(readFileSync(join(site, 'dnz_web.wasm')));
+dnz.loadModel(readFileSync(model));
+mkdirSync(work, {recursive: true});
+
+const SEED = 20261125n;
+const BACKENDS = ['ref', 'mcu'];
+let checks = 0;
+const failures = [];
+function same(what, got, want) {
+  checks++;
+  if (got.length !== want.length) {
+    failures.push(`${what}: ${got.length} bytes, expected ${want.length}`);
+    return;
+  }
+  for (let i = 0; i < want.length; i++) {
+    if (got[i] !== want[i]) {
+      failures.push(`${what}: byte ${i} is ${got[i]}, the host's ${want[i]}`);
+      return;
+    }
+  }
+}
+const host = (...args) => execFileSync(reference, args, {stdio: ['ignore', 'pipe', 'inherit']});
+
+// ---- 1. the example files
+const files = readdirSync(examples).filter((f) => /^digit_.*\.png$|^photo_digit\.jpg$/.test(f)).sort();
+if (files.length !== 11) throw new Error(`expected 10 digits and a photo in ${examples}, found ${files}`);
+for (const file of files) {
+  const bytes = readFileSync(join(examples, file));
+  for (const factor of ['0.7', '1.5']) {
+    const out = join(work, `${file}.${factor}`);
+    host('image', model, join(examples, file), factor, String(SEED), out);
+    same(`${file}: frame`, dnz.convertFile(bytes), readFileSync(`${out}.frame`));
+    const noisy = dnz.addNoise(Number(factor), SEED);
+    same(`${file}: noise ${factor}`, noisy, readFileSync(`${out}.noisy`));
+    for (const backend of BACKENDS) {
+      dnz.useBackend(backend);
+      same(`${file}: noise ${factor}: ${backend} output`, dnz.run(noisy), readFileSync(`${out}.denoised`));
+    }
+  }
+}
+
+// ---- 2. 1,000 noisy MNIST test digits
+const COUNT = 1000;
+const prefix = join(work, 'mnist');
+host('mnist', model, mnist, String(COUNT), prefix);
+const clean = readFileSync(`${prefix}.clean`);
+const hostNoisy = readFileSync(`${prefix}.noisy`);
+const noisy = new Uint8Array(COUNT * DIGIT_PIXELS);
+for (let i = 0; i < COUNT; i++) {
+  dnz.setDigit(clean.subarray(i * DIGIT_PIXELS, (i + 1) * DIGIT_PIXELS));
+  noisy.set(dnz.addNoise(0.7, SEED, i), i * DIGIT_PIXELS);
+}
+same(`MNIST: the noise of ${COUNT} test digits`, noisy, hostNoisy);
+// The page's backend, mcu, on all of them; ref (3.5 times slower here) on the first 250, to
+// keep the test under a minute on a shared 2-core machine.
+const hostDenoised = readFileSync(`${prefix}.denoised`);
+const REF_COUNT = 250;
+for (const [backend, count] of [['mcu', COUNT], ['ref', REF_COUNT]]) {
+  dnz.useBackend(backend);
+  const bytes = count * DIGIT_PIXELS;
+  same(`MNIST: ${backend} on ${count} noisy test digits`, dnz.run(hostNoisy.subarray(0, bytes), count),
+       hostDenoised.subarray(0, bytes));
+}
+
+// ---- 3. bad files: the module's line is runtime_demo's, with "the file" for the path
+const photo = readFileSync(join(examples, 'photo_digit.jpg'));
+const png = readFileSync(join(examples, 'digit_0_clean.png'));
+const huge = Buffer.from(png);
+huge.writeUInt32BE(100000, 16);  // IHDR width and height
+huge.writeUInt32BE(100000, 20);
+const bad = {
+  'not_an_image.png': Buffer.from('this is not an image\n'),
+  'truncated.jpg': photo.subarray(0, photo.length >> 1),
+  'huge.png': huge,
+};
+for (const [name, bytes] of Object.entries(bad)) {
+  const path = join(work, name);
+  writeFileSync(path, bytes);
+  const native = spawnSync(reference, ['image', model, path, '0.7', String(SEED), join(work, name)]);
+  const want = native.stdout.toString().trim().replace(path, 'the file');
+  checks++;
+  if (native.status !== 3) {
+    failures.push(`${name}: the host read it (exit ${native.status}); expected a refusal`);
+    continue;
+  }
+  try {
+    dnz.convertFile(bytes);
+    failures.push(`${name}: the module read it; the host said: ${want}`);
+  } catch (error) {
+    if (error.message !== want) failures.push(`${name}: "${error.message}", the host "${want}"`);
+  }
+}
+// After the refusals the module still converts and runs.
+same('after the bad files: frame', dnz.convertFile(png), readFileSync(join(work, 'digit_0_clean.png.0.7.frame')));
+
+for (const failure of failures) console.log(`MISMATCH ${failure}`);
+console.log(`node_matches_native: ${checks} comparisons, ${failures.length} mismatches ` +
+            `(${files.length} example files x 2 noise factors x ${BACKENDS.length} backends, ` +
+            `${COUNT} MNIST digits (ref on ${REF_COUNT}), ${Object.keys(bad).length} bad files)`);
+process.exit(failures.length === 0 ? 0 : 1);
