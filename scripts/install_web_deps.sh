@@ -6,17 +6,26 @@
 # the build folder, never the source tree. The host packages of scripts/install_deps.sh are
 # needed too (the tests build a host copy of the runtime to compare against).
 #   scripts/install_web_deps.sh [BUILD]     (default: build-web)
+#   scripts/install_web_deps.sh --build-only   only what builds the module and the site
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+build_only=false
+if [ "${1:-}" = "--build-only" ]; then
+  build_only=true
+  shift
+fi
 build="${1:-$root/build-web}"
 puppeteer_version=24.43.1  # the newest 24.x: Node >= 18 (25.x asks for 22; Debian 12 has 18/20)
 
 packages=(clang-14 lld-14 wasi-libc libc++-14-dev-wasm32 libc++abi-14-dev-wasm32  # wasm32
-  libclang-rt-14-dev-wasm32 binaryen                                              # builtins, wasm-opt
-  nodejs chromium)                                                                # tests
-# npm: Debian's package, unless the nodejs installed already carries it (NodeSource's does).
-command -v npm >/dev/null || packages+=(npm)
+  libclang-rt-14-dev-wasm32 binaryen nodejs)                                      # wasm-opt; node
+if ! $build_only; then
+  packages+=(chromium)
+  # npm: Debian's package, unless the nodejs installed already carries it (NodeSource's does).
+  command -v npm >/dev/null || packages+=(npm)
+fi
 "$root/scripts/apt_install_missing.sh" install_web_deps "${packages[@]}"
+$build_only && exit 0
 
 node_folder="$build/node"
 installed="$node_folder/node_modules/puppeteer-core/package.json"
