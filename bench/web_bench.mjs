@@ -11,7 +11,7 @@ import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import {cpus, loadavg, tmpdir} from 'node:os';
-import {extname, join} from 'node:path';
+import {extname, join, resolve as absolute} from 'node:path';
 import {pathToFileURL} from 'node:url';
 
 const [site, reference, model, mnist, nodeModules, outJson] = process.argv.slice(2);
@@ -41,7 +41,7 @@ async function timeModule(wasmBytes, modelBytes, noisyBytes, count, backend, dnz
 }
 
 // ---- Chromium: the site served from here, the same loop inside the page
-const puppeteer = createRequire(join(nodeModules, 'x.js'))('puppeteer-core');
+const puppeteer = createRequire(join(absolute(nodeModules), 'x.js'))('puppeteer-core');
 const server = createServer((request, response) => {
   const name = new URL(request.url, 'http://x').pathname.slice(1) || 'index.html';
   try {

@@ -22,11 +22,13 @@ file(CREATE_LINK /usr/include/wasm32-wasi ${DNZ_WASI_SYSROOT}/include/wasm32-was
 file(CREATE_LINK /usr/lib/wasm32-wasi ${DNZ_WASI_SYSROOT}/lib/wasm32-wasi SYMBOLIC)
 set(CMAKE_SYSROOT ${DNZ_WASI_SYSROOT})
 
-# SIMD128 lets clang vectorize the plain loops (the bytes stay ref's: integer arithmetic, and
-# no -ffast-math); every browser since 2021 and Node 16 run it. No exceptions anywhere: the
-# runtime already builds without them, and the conversion's std::vector aborts on exhaustion.
-set(CMAKE_C_FLAGS_INIT "-msimd128 -ffunction-sections -fdata-sections")
-set(CMAKE_CXX_FLAGS_INIT "-msimd128 -ffunction-sections -fdata-sections -fno-exceptions")
+# No -msimd128: clang's vectorization of the plain loops with SIMD128 gained nothing (ref
+# 38.0-44.7 ms per digit with it, 33.7-39.9 without; mcu 11.9-14.4 and 11.8-14.0, Node 20,
+# docs/web.md "Size and speed") and costs 5 KB; without it the module also runs where
+# WebAssembly has no SIMD. No exceptions anywhere: the runtime already builds without them,
+# and the conversion's std::vector aborts on exhaustion.
+set(CMAKE_C_FLAGS_INIT "-ffunction-sections -fdata-sections")
+set(CMAKE_CXX_FLAGS_INIT "-ffunction-sections -fdata-sections -fno-exceptions")
 # A reactor (a library with _initialize, no main); unused code gone; names stripped.
 set(CMAKE_EXE_LINKER_FLAGS_INIT "-mexec-model=reactor -Wl,--gc-sections -Wl,--strip-debug")
 

@@ -16,7 +16,6 @@ start=$SECONDS
 "$root/scripts/install_web_deps.sh" "$build"
 cmake -S "$root" -B "$build" --toolchain "$root/cmake/wasm32-wasi.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DDNZ_WERROR="$werror" >/dev/null
-# The host copy is built by a nested cmake --build, which reads the level from here.
-CMAKE_BUILD_PARALLEL_LEVEL="$jobs" cmake --build "$build" -j"$jobs"
+cmake --build "$build" -j"$jobs"
 "$root/scripts/ctest_summary.sh" "$build" -j"$jobs" -L web
 echo "run_web_tests: $((SECONDS - start)) s, $(stat -c %s "$build/web/site/dnz_web.wasm") bytes of .wasm"

@@ -9,7 +9,7 @@ build="${DNZ_WEB_BUILD_DIR:-$root/build-web}"
 "$root/scripts/install_web_deps.sh" "$build"
 cmake -S "$root" -B "$build" --toolchain "$root/cmake/wasm32-wasi.cmake" \
   -DCMAKE_BUILD_TYPE=Release >/dev/null
-CMAKE_BUILD_PARALLEL_LEVEL="$(nproc)" cmake --build "$build" -j"$(nproc)"
+cmake --build "$build" -j"$(nproc)"
 node "$root/bench/web_bench.mjs" "$build/web/site" "$build/host-tools/tests/web/host/web_reference" \
   "$root/models/default.dnz" "$root/data/mnist" "$build/node/node_modules" \
   "$root/bench/results/web.json"

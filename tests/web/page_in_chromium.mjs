@@ -14,7 +14,7 @@ import {execFileSync} from 'node:child_process';
 import {existsSync, mkdirSync, readFileSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
-import {extname, join, normalize} from 'node:path';
+import {extname, join, normalize, resolve as absolute} from 'node:path';
 
 const [site, reference, model, examples, nodeModules, work] = process.argv.slice(2);
 const CHROMIUM = process.env.DNZ_CHROMIUM || '/usr/bin/chromium';
@@ -25,7 +25,7 @@ if (missing) {
   console.log(`page_in_chromium: missing ${missing}`);
   process.exit(process.env.CI === 'true' ? 1 : 77);
 }
-const puppeteer = createRequire(join(nodeModules, 'x.js'))('puppeteer-core');
+const puppeteer = createRequire(join(absolute(nodeModules), 'x.js'))('puppeteer-core');
 mkdirSync(work, {recursive: true});
 
 // ---- the site, served from this process on 127.0.0.1

@@ -225,9 +225,7 @@ async function start() {
     dnz.loadModel(model);
     dnz.useBackend($('backend').value);
   } catch (error) {
-    const simd = error instanceof WebAssembly.CompileError ?
-      ' This browser\'s WebAssembly may lack SIMD128 (Chrome 91, Firefox 89, Safari 16.4 and later have it).' : '';
-    say(`The runtime could not start: ${error.message}.${simd}`, 'error');
+    say(`The runtime could not start: ${error.message}`, 'error');
     return;
   }
   for (const control of controls) control.disabled = false;
