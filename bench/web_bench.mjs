@@ -7,7 +7,7 @@
 // median of the rounds is kept. Writes the raw rounds as JSON.
 //   node web_bench.mjs SITE WEB_REFERENCE MODEL MNIST NODE_MODULES OUT_JSON
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, writeFileSync} from 'node:fs';
+import {mkdtempSync, readFileSync, renameSync, writeFileSync} from 'node:fs';
 import {createServer} from 'node:http';
 import {createRequire} from 'node:module';
 import {cpus, loadavg, tmpdir} from 'node:os';
@@ -85,8 +85,9 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 await browser.close();
 server.close();
-writeFileSync(outJson, JSON.stringify({
+writeFileSync(`${outJson}.tmp`, JSON.stringify({
   count: COUNT, rounds, cpu: cpus()[0].model, cores: cpus().length, load_average: loadavg(),
   node: process.version, chromium: chromiumVersion,
   wasm_bytes: wasmBytes.length,
 }, null, 1) + '\n');
+renameSync(`${outJson}.tmp`, outJson);  // written whole or not at all

@@ -11,6 +11,7 @@ const TEST_NOISE_SEED = 20261125n;  // host_lib/data/noise.h kTestNoiseSeed: run
 const MAX_FILE_BYTES = 64 * 1024 * 1024;  // read no more into memory (the module checks the rest)
 
 let dnz = null;
+let files = null;  // {wasm, model}: kept to start the module again after a trap
 let seed = TEST_NOISE_SEED;
 let haveDigit = false;  // a converted frame is in the module (drawn, example or photo)
 let padHasInk = false;
@@ -131,16 +132,30 @@ function stroke(from, to) {
   scheduleConvert();
 }
 
+// The module with the model and the chosen backend, new (at start, and after a trap).
+async function startModule() {
+  dnz = await Dnz.create(files.wasm);
+  dnz.loadModel(files.model);
+  dnz.useBackend($('backend').value);
+}
+
 // ---- photos and examples: runtime_demo's file checks and framing, in the module
 async function useFile(name, bytes, preview) {
   clearPad();
   try {
     if (bytes.byteLength > MAX_FILE_BYTES) {
-      throw new Error(`${name}: file too large (${bytes.byteLength} bytes; at most ${MAX_FILE_BYTES})`);
+      throw new Error(`file too large (${bytes.byteLength} bytes; at most ${MAX_FILE_BYTES})`);
     }
     converted(dnz.convertFile(new Uint8Array(bytes)));
     say(`${name}: framed as runtime_demo does. Draw on the pad to start again.`);
   } catch (error) {
+    if (error instanceof WebAssembly.RuntimeError) {
+      // A trap: the module ran out of memory on a large image (its C++ aborts, no exceptions).
+      // Its state is lost with it; start a fresh one so that the page keeps working.
+      say(`${name}: too large for this browser's memory (${error.message})`, 'error');
+      await startModule();
+      return;
+    }
     say(`${name}: ${error.message.replace(/^the file: /, '')}`, 'error');
     return;
   }
@@ -221,9 +236,8 @@ async function start() {
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return response.arrayBuffer();
     }));
-    dnz = await Dnz.create(wasm);
-    dnz.loadModel(model);
-    dnz.useBackend($('backend').value);
+    files = {wasm, model};
+    await startModule();
   } catch (error) {
     say(`The runtime could not start: ${error.message}`, 'error');
     return;

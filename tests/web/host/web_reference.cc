@@ -21,6 +21,7 @@
 #include "data/noise.h"
 #include "digit_conversion.h"
 #include "dnz/dnz.hpp"
+#include "files/atomic_write.h"
 #include "image_decode.h"
 
 namespace {
@@ -40,11 +41,8 @@ std::vector<uint8_t> ReadFile(const std::string& path) {
 }
 
 void WriteFile(const std::string& path, const std::vector<uint8_t>& bytes) {
-  std::FILE* file = std::fopen(path.c_str(), "wb");
-  if (file == nullptr || std::fwrite(bytes.data(), 1, bytes.size(), file) != bytes.size() ||
-      std::fclose(file) != 0) {
-    Die(path + ": cannot write");
-  }
+  std::string error;
+  if (!dnz::files::WriteFileAtomically(path, bytes, &error)) Die(error);
 }
 
 struct Runner {
