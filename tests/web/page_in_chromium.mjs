@@ -3,7 +3,7 @@
 //   - draw a 7 with pointer events, set the noise with the keyboard, read the 28x28 panels
 //     (frame, noisy, denoised) and check them against web_reference run on the pad's pixels
 //     with the same noise and seed; "New noise" too;
-//   - a photo through the file input, checked the same way;
+//   - a photo through the file input, and an example from the menu, checked the same way;
 //   - bad files (not an image, truncated, 100000x100000) and "New noise" on an empty canvas:
 //     one clear line on the page, and the page still works afterwards;
 //   - a phone-sized screen, and a browser without WebAssembly;
@@ -151,6 +151,15 @@ try {
   const uploaded = await uploadAndRead(page, 'photo_digit.jpg', photo);
   check('the photo is accepted', !uploaded.state.error, uploaded.state.status);
   checkAgainstHost('the photo', uploaded.state, uploaded.path);
+
+  // ---- an example from the menu (the keyboard's way to a digit), fetched from the site
+  const beforeExample = await page.$eval('#status', (e) => e.textContent);
+  await page.select('#example', 'digit_3_clean.png');
+  await page.waitForFunction((b) => document.getElementById('status').textContent !== b, {},
+                             beforeExample);
+  state = await readPage(page);
+  check('the example is accepted', !state.error, state.status);
+  checkAgainstHost('the example digit_3_clean.png', state, join(examples, 'digit_3_clean.png'));
 
   // ---- bad files and an empty canvas: a line on the page, the page keeps working
   const png = readFileSync(join(examples, 'digit_0_clean.png'));

@@ -182,6 +182,7 @@ pad.addEventListener('drop', async (event) => {
 $('example').addEventListener('change', async () => {
   const name = $('example').value;
   if (!name) return;
+  $('example').value = '';  // so that choosing the same one again loads it again
   try {
     const response = await fetch(`examples/${name}`);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
