@@ -6,7 +6,8 @@
 //   - a photo through the file input, and an example from the menu, checked the same way;
 //   - bad files (not an image, truncated, 100000x100000) and "New noise" on an empty canvas:
 //     one clear line on the page, and the page still works afterwards;
-//   - a phone-sized screen, and a browser without WebAssembly;
+//   - an engine without SIMD128 (the portable module, checked the same way), a phone-sized
+//     screen, and a browser without WebAssembly;
 //   - screenshots (docs/web.md shows one). Any console error or failed request fails the test.
 // Exit 77 (CTest: skipped) when Chromium or puppeteer-core is missing, unless CI=true.
 //   node page_in_chromium.mjs SITE WEB_REFERENCE MODEL EXAMPLES NODE_MODULES WORK
@@ -131,6 +132,8 @@ try {
   // ---- drawing, keyboard noise, new noise
   const page = await openPage({width: 1000, height: 880});
   await page.waitForSelector('body[data-ready="true"]');
+  const simdShown = await page.$eval('#module', (e) => e.textContent);
+  check('Chromium loads the SIMD128 module', simdShown === 'SIMD128', simdShown);
   await drawSeven(page);
   await page.screenshot({path: join(work, 'web_page.png')});  // at MNIST's noise, 0.7
   await page.focus('#noise');
@@ -194,6 +197,21 @@ try {
   await drawSeven(phone);
   await phone.screenshot({path: join(work, 'web_page_phone.png'), fullPage: true});
   await phone.close();
+
+  // ---- an engine without SIMD128 (validate refuses the probe): the portable module, same bytes
+  const portable = await openPage({width: 1000, height: 880}, () => {
+    const validate = WebAssembly.validate;
+    WebAssembly.validate = (bytes) => (bytes.length < 64 ? false : validate(bytes));
+  });
+  await portable.waitForSelector('body[data-ready="true"]');
+  const moduleShown = await portable.$eval('#module', (e) => e.textContent);
+  check('without SIMD128 the page loads the portable module', /portable/.test(moduleShown),
+        moduleShown);
+  await drawSeven(portable);
+  state = await readPage(portable);
+  writeFileSync(padFile, Buffer.from(state.pad, 'base64'));
+  checkAgainstHost('a 7 drawn with the portable module', state, padFile);
+  await portable.close();
 
   // ---- no WebAssembly: the page says so
   const old = await openPage({width: 800, height: 600}, () => { delete globalThis.WebAssembly; });

@@ -1,7 +1,7 @@
 // The page (docs/web.md): draw on #pad or pick a photo, and every change runs the whole
 // chain in the WebAssembly module: runtime_demo's conversion to the 28x28 frame, the noise,
 // the int8 runtime. Errors go to #status as one line; the page keeps working.
-import {DIGIT_PIXELS, Dnz} from './dnz_wasm.js';
+import {DIGIT_PIXELS, Dnz, moduleFile} from './dnz_wasm.js';
 
 const $ = (id) => document.getElementById(id);
 const status = $('status');
@@ -232,7 +232,9 @@ async function start() {
   const controls = document.querySelectorAll('button, input, select');
   for (const control of controls) control.disabled = true;
   try {
-    const [wasm, model] = await Promise.all(['dnz_web.wasm', 'default.dnz'].map(async (url) => {
+    const module = moduleFile();
+    $('module').textContent = module === 'dnz_web.wasm' ? 'SIMD128' : 'portable (no SIMD128 here)';
+    const [wasm, model] = await Promise.all([module, 'default.dnz'].map(async (url) => {
       const response = await fetch(url);
       if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
       return response.arrayBuffer();

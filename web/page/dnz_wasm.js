@@ -2,7 +2,7 @@
 // module imports nothing, so this is all the JavaScript it needs. Every call copies its
 // inputs into the module's memory and its outputs out, so callers hold plain typed arrays.
 //
-//   const dnz = await Dnz.create(wasmBytes);   // an ArrayBuffer or typed array
+//   const dnz = await Dnz.create(wasmBytes);   // the bytes of moduleFile(), as an ArrayBuffer
 //   dnz.loadModel(modelBytes);                  // throws Error with the module's one line
 //   dnz.useBackend('ref');                      // or 'mcu'
 //   const frame = dnz.convertRgba(rgba, 280, 280);      // Uint8Array(784), the 28x28 digit
@@ -11,6 +11,17 @@
 
 export const DIGIT_PIXELS = 28 * 28;
 export const FRAMING = {auto: 0, mnist: 1, none: 2};
+
+// A module of one function, i8x16.popcnt(i8x16.splat(0)): it validates where the engine has
+// WebAssembly SIMD128 (the probe of the wasm-feature-detect project).
+const SIMD128_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2,
+  1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+// The module to load here: dnz_web.wasm (mcu with SIMD128) where the engine has SIMD128, else
+// dnz_web_portable.wasm. Both give the same bytes.
+export function moduleFile() {
+  return WebAssembly.validate(SIMD128_PROBE) ? 'dnz_web.wasm' : 'dnz_web_portable.wasm';
+}
 
 export class Dnz {
   static async create(wasmBytes) {

@@ -37,12 +37,23 @@ void Conv(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
   for (; oc0 < out.channels; ++oc0) RunBlock<Set, 1>(op, in, input, out, output, oc0, split);
 }
 
-// Where built, the DSP set; tests may switch (SetIsaForTesting).
-Isa active_isa = DNZ_MCU_HAVE_ARM_DSP ? Isa::kArmDsp : Isa::kPortable;
+// Where built, the DSP or the SIMD128 set; tests may switch (SetIsaForTesting).
+Isa active_isa = DNZ_MCU_HAVE_ARM_DSP        ? Isa::kArmDsp
+                 : DNZ_MCU_HAVE_WASM_SIMD128 ? Isa::kWasmSimd128
+                                             : Isa::kPortable;
 
 }  // namespace
 
-bool IsaBuilt(Isa isa) { return isa == Isa::kPortable || DNZ_MCU_HAVE_ARM_DSP; }
+bool IsaBuilt(Isa isa) {
+  switch (isa) {
+    case Isa::kArmDsp:
+      return DNZ_MCU_HAVE_ARM_DSP;
+    case Isa::kWasmSimd128:
+      return DNZ_MCU_HAVE_WASM_SIMD128;
+    default:
+      return true;
+  }
+}
 
 Isa ActiveIsa() { return active_isa; }
 
@@ -50,7 +61,16 @@ void SetIsaForTesting(Isa isa) {
   if (IsaBuilt(isa)) active_isa = isa;
 }
 
-const char* IsaName(Isa isa) { return isa == Isa::kArmDsp ? "arm_dsp" : "portable"; }
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kArmDsp:
+      return "arm_dsp";
+    case Isa::kWasmSimd128:
+      return "wasm_simd128";
+    default:
+      return "portable";
+  }
+}
 
 bool RunsPolyphase(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out) {
   return PolyphaseShapeApplies(op, in, out) && !op.fused_maxpool_output;
@@ -67,6 +87,12 @@ void ConvS8(Isa isa, const dnz_op& op, const dnz_tensor_info& in, const int8_t* 
 #if DNZ_MCU_HAVE_ARM_DSP
   if (isa == Isa::kArmDsp) {
     Conv<ArmDsp>(op, in, input, out, output, scratch);
+    return;
+  }
+#endif
+#if DNZ_MCU_HAVE_WASM_SIMD128
+  if (isa == Isa::kWasmSimd128) {
+    Conv<WasmSimd128>(op, in, input, out, output, scratch);
     return;
   }
 #endif

@@ -11,7 +11,11 @@
 //   web_reference mnist MODEL MNIST_DIR COUNT OUT    OUT.clean, OUT.noisy (noise 0.7, the test
 //                                                    seed), OUT.denoised (ref)
 //   web_reference time MODEL BACKEND IN REPEATS      mean milliseconds per digit, one at a time
+//   web_reference shapes OUT                         OUT.0.dnz ...: small random 28x28x1 models
+//                                                    whose convs take every path of the mcu
+//                                                    kernels (see Shapes below); prints the count
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -23,8 +27,11 @@
 #include "dnz/dnz.hpp"
 #include "files/atomic_write.h"
 #include "image_decode.h"
+#include "model/model_builder.h"
 
 namespace {
+
+using namespace dnz;  // NOLINT: a test program
 
 constexpr size_t kPixels = dnz::demo::kDigitPixels;
 
@@ -130,6 +137,70 @@ int Time(char** argv) {
   return 0;
 }
 
+// Models for the mcu kernels' paths beyond the shipped model's: input channels with a tail
+// (in_c % 4 of 1, 2, 3), an odd and an even number of 4-channel groups, output channels in
+// blocks of 4 and single ones, 1x1, 3x3 and 5x5 kernels, pools, the polyphase upsample
+// convs, and fewer than 4 input channels (the patch kernel). All 28x28x1 in and out, as the
+// page's module requires.
+struct ShapeConv {
+  int kernel, in_c, out_c;
+  bool upsample, pool;
+};
+const std::vector<std::vector<ShapeConv>> kShapes = {
+    {{3, 1, 5, false, true},    // 28 -> 14
+     {3, 5, 7, false, true},    // 14 -> 7: 1 group + 1, blocks 4 + 3 single
+     {3, 7, 9, true, false},    // 7 -> 14, polyphase
+     {3, 9, 6, true, false},    // 14 -> 28, polyphase: 2 groups + 1
+     {3, 6, 1, false, false}},  // 1 group + 2
+    {{5, 1, 12, false, false},
+     {3, 12, 16, false, true},  // 28 -> 14: 3 groups
+     {3, 16, 9, true, false},   // 14 -> 28, polyphase: 4 groups, blocks 4 + 4 + 1
+     {1, 9, 3, false, false},   // 1x1
+     {3, 3, 2, false, false},   // fewer than 4 inputs: the patch kernel
+     {3, 2, 1, false, false}},
+    {{3, 1, 8, false, true},    // 28 -> 14
+     {3, 8, 11, false, false},  // 2 groups, blocks 4 + 4 + 3 single
+     {5, 11, 10, false, true},  // 14 -> 7: 2 groups + 3
+     {3, 10, 4, true, false},   // 7 -> 14, polyphase: 2 groups + 2
+     {3, 4, 6, true, false},    // 14 -> 28, polyphase: 1 group
+     {3, 6, 1, false, false}}};
+
+int Shapes(char** argv) {
+  const std::string out = argv[2];
+  data::Xoshiro256 random(20261207);
+  int written = 0;
+  for (const std::vector<ShapeConv>& shape : kShapes) {
+    build::FloatNetwork net;
+    for (size_t i = 0; i < shape.size(); ++i) {
+      const ShapeConv& c = shape[i];
+      const bool last = i + 1 == shape.size();
+      build::FloatConv conv = build::ZeroConv(
+          c.kernel, c.in_c, c.out_c, true,
+          last ? build::Activation::kSigmoid : build::Activation::kRelu, c.upsample, c.pool);
+      // Wide enough that the outputs spread over the sigmoid, not all near 0.5 (a kernel's
+      // mistake must change bytes): 2.5 and, for the last conv, 12 over sqrt(fan-in).
+      const double scale = (last ? 12.0 : 2.5) / std::sqrt(double(c.kernel * c.kernel * c.in_c));
+      for (float& w : conv.weights) w = float((random.NextDouble() * 2 - 1) * scale);
+      for (float& b : conv.bias) b = float((random.NextDouble() * 2 - 1) * 0.1);
+      net.convs.push_back(conv);
+    }
+    std::vector<std::vector<float>> calibration(8, std::vector<float>(kPixels));
+    for (std::vector<float>& image : calibration) {
+      for (float& v : image) v = float(random.NextDouble());
+    }
+    build::BuildOptions options;
+    options.keep_float_weights = false;
+    std::string error;
+    const std::vector<uint8_t> bytes =
+        build::BuildModel(net, calibration, build::Provenance(), options, &error);
+    if (bytes.empty()) Die("shape " + std::to_string(written) + ": " + error);
+    WriteFile(out + "." + std::to_string(written) + ".dnz", bytes);
+    ++written;
+  }
+  std::printf("%d\n", written);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -142,5 +213,6 @@ int main(int argc, char** argv) {
   }
   if (command == "mnist" && argc == 6) return Mnist(argv);
   if (command == "time" && argc == 6) return Time(argv);
+  if (command == "shapes" && argc == 3) return Shapes(argv);
   Die("usage: see tests/web/host/web_reference.cc");
 }
