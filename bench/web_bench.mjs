@@ -61,14 +61,18 @@ const chromiumVersion = await browser.version();
 const page = await browser.newPage();
 await page.goto(address);
 await page.waitForSelector('body[data-ready="true"]');
-const inChromium = (backend) => page.evaluate(async (source, noisyList, count, backend) => {
+const inChromium = (file, backend) => page.evaluate(async (source, file, noisyList, count, backend) => {
   const get = async (url) => (await fetch(url)).arrayBuffer();
   const run = eval(`(${source})`);  // the same function as in Node
-  return run(await get('dnz_web.wasm'), await get('default.dnz'), Uint8Array.from(noisyList), count,
+  return run(await get(file), await get('default.dnz'), Uint8Array.from(noisyList), count,
              backend, new URL('dnz_wasm.js', location.href).href);
-}, timeModule.toString(), Array.from(noisy), COUNT, backend);
+}, timeModule.toString(), file, Array.from(noisy), COUNT, backend);
 
-const wasmBytes = readFileSync(join(site, 'dnz_web.wasm'));
+// ref is the same code in both modules (only the mcu kernels differ): timed in the portable one.
+const VARIANTS = [['ref', 'dnz_web_portable.wasm', 'ref'], ['mcu simd128', 'dnz_web.wasm', 'mcu'],
+  ['mcu portable', 'dnz_web_portable.wasm', 'mcu']];
+const wasmFiles = {};
+for (const [, file] of VARIANTS) wasmFiles[file] = readFileSync(join(site, file));
 const modelBytes = readFileSync(model);
 const dnzUrl = pathToFileURL(join(site, 'dnz_wasm.js')).href;
 const rounds = [];
@@ -77,8 +81,10 @@ for (let round = 0; round < ROUNDS; round++) {
   for (const backend of BACKENDS) {
     times[`native ${backend}`] = Number(execFileSync(reference,
       ['time', model, backend, join(work, 'mnist.noisy'), '1']).toString());
-    times[`node ${backend}`] = await timeModule(wasmBytes, modelBytes, noisy, COUNT, backend, dnzUrl);
-    times[`chromium ${backend}`] = await inChromium(backend);
+  }
+  for (const [name, file, backend] of VARIANTS) {
+    times[`node ${name}`] = await timeModule(wasmFiles[file], modelBytes, noisy, COUNT, backend, dnzUrl);
+    times[`chromium ${name}`] = await inChromium(file, backend);
   }
   console.log(`round ${round + 1}:`, Object.entries(times).map(([k, v]) => `${k} ${v.toFixed(2)} ms`).join(', '));
   rounds.push(times);
@@ -88,6 +94,6 @@ server.close();
 writeFileSync(`${outJson}.tmp`, JSON.stringify({
   count: COUNT, rounds, cpu: cpus()[0].model, cores: cpus().length, load_average: loadavg(),
   node: process.version, chromium: chromiumVersion,
-  wasm_bytes: wasmBytes.length,
+  wasm_bytes: Object.fromEntries(Object.entries(wasmFiles).map(([f, b]) => [f, b.length])),
 }, null, 1) + '\n');
 renameSync(`${outJson}.tmp`, outJson);  // written whole or not at all

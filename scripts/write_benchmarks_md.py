@@ -365,8 +365,10 @@ What `import dnz` costs over the C API (`bench/python_bench.py`, raw lines in `b
 | batch 128, 2 threads | 940 images/s | 91 images/s | not comparable: OpenMP's threads met the busy cores (one C API round took 3.2 s a batch) |"""
 
 
-WEB_BACKENDS = ["ref", "mcu"]   # bench/web_bench.mjs, BACKENDS
-WEB_PLACES = ["native", "node", "chromium"]
+# bench/web_bench.mjs: the rows (its VARIANTS) and the native backend each is compared with.
+WEB_ROWS = [("ref", "ref", "ref (either module)"),
+            ("mcu simd128", "mcu", "mcu, `dnz_web.wasm` (SIMD128)"),
+            ("mcu portable", "mcu", "mcu, `dnz_web_portable.wasm`")]
 
 
 def web_section(results):
@@ -381,23 +383,23 @@ def web_section(results):
         values = sorted(r[key] for r in rounds)
         return values[len(values) // 2]
 
+    sizes = ", ".join(f"`{name}` {size:,} bytes" for name, size in web["wasm_bytes"].items())
     lines = ["## The runtime in a browser (WebAssembly)", "",
-             f"Per-image time of the page's module (`docs/web.md`; {web['wasm_bytes']:,} bytes, "
-             "clang-14 for wasm32, no SIMD128: `docs/web.md`, \"Size and speed\") in Node and in headless "
-             "Chromium against the "
-             "native build of the same runtime (the host copy the web tests compare against: "
-             "gcc -O3, x86-64 baseline, no oneDNN), all in one run of `scripts/web_benchmark.sh` "
-             f"(`bench/web_bench.mjs`): {web['count']} noisy MNIST test digits one at a time, "
-             "only the run call timed (`dnz_web_run` on digits already in the module's memory, "
-             "`dnz_run_u8` natively), each variant once per round, rounds interleaved, the median "
-             f"of {len(rounds)} rounds. Measured on the shared 2-core VM ({web['cpu']}, load "
-             f"average {web['load_average'][0]:.1f} at the end), Node {web['node']}, "
-             f"{web['chromium']}. Every variant gives ref's bytes (tests/web).", "",
+             f"Per-image time of the page's modules (`docs/web.md`; {sizes}) in Node and in "
+             "headless Chromium against the native build of the same runtime (the host copy the "
+             "web tests compare against: gcc -O3, x86-64 baseline, no oneDNN), all in one run of "
+             f"`scripts/web_benchmark.sh` (`bench/web_bench.mjs`): {web['count']} noisy MNIST test "
+             "digits one at a time, only the run call timed (`dnz_web_run` on digits already in "
+             "the module's memory, `dnz_run_u8` natively), each variant once per round, rounds "
+             f"interleaved, the median of {len(rounds)} rounds. Measured on the shared 2-core VM "
+             f"({web['cpu']}, load average {web['load_average'][0]:.1f} at the end), Node "
+             f"{web['node']}, {web['chromium']}. Every variant gives ref's bytes (tests/web).", "",
              "| backend | native | wasm in Node | wasm in Chromium | Node / native | Chromium / native |",
              "| --- | --- | --- | --- | --- | --- |"]
-    for backend in WEB_BACKENDS:
-        native, node, chromium = (median(f"{place} {backend}") for place in WEB_PLACES)
-        lines.append(f"| {backend} | {native:.2f} ms | {node:.2f} ms | {chromium:.2f} ms | "
+    for key, native_backend, label in WEB_ROWS:
+        native = median(f"native {native_backend}")
+        node, chromium = median(f"node {key}"), median(f"chromium {key}")
+        lines.append(f"| {label} | {native:.2f} ms | {node:.2f} ms | {chromium:.2f} ms | "
                      f"{node / native:.2f}x | {chromium / native:.2f}x |")
     lines += ["", "The rounds (ms per image):", "", "```"]
     for i, r in enumerate(rounds):
