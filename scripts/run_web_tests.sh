@@ -18,4 +18,6 @@ cmake -S "$root" -B "$build" --toolchain "$root/cmake/wasm32-wasi.cmake" \
   -DCMAKE_BUILD_TYPE=Release -DDNZ_WERROR="$werror" >/dev/null
 cmake --build "$build" -j"$jobs"
 "$root/scripts/ctest_summary.sh" "$build" -j"$jobs" -L web
-echo "run_web_tests: $((SECONDS - start)) s, $(stat -c %s "$build/web/site/dnz_web.wasm") bytes of .wasm"
+site="$build/web/site"
+echo "run_web_tests: $((SECONDS - start)) s; dnz_web.wasm $(stat -c %s "$site/dnz_web.wasm") bytes," \
+  "dnz_web_portable.wasm $(stat -c %s "$site/dnz_web_portable.wasm")"
