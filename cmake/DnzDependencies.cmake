@@ -9,12 +9,15 @@ else()
   if(NOT DNZ_FLATBUFFERS_INCLUDE)
     message(FATAL_ERROR "dnz: cross build needs the FlatBuffers headers (libflatbuffers-dev)")
   endif()
-  if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic")
-    # Arm Linux builds runtime_demo too: stb and CLI11, header-only.
+  if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic" OR DNZ_WASM)
+    # Arm Linux builds runtime_demo too, WebAssembly its image conversion: stb (and CLI11),
+    # header-only.
     dnz_cross_header_folder(stb_folder stb stb /usr/include/stb)
     if(stb_folder)  # the project includes <stb_image.h>: the linked folder itself
       set(DNZ_STB_INCLUDE ${stb_folder}/stb CACHE PATH "stb headers (cross build)" FORCE)
     endif()
+  endif()
+  if(NOT CMAKE_SYSTEM_NAME STREQUAL "Generic")
     dnz_cross_header_folder(DNZ_CLI11_INCLUDE cli11 CLI /usr/include/CLI)
     if(DNZ_CLI11_INCLUDE)
       dnz_cross_header_package(CLI11 CLI11::CLI11 ${DNZ_CLI11_INCLUDE})

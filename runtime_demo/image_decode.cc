@@ -88,50 +88,65 @@ bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error
                    const ImageLimits& limits) {
   std::vector<uint8_t> bytes;
   if (!ReadRegularFile(path, kMaxImageFileBytes, &bytes, error)) return false;
+  return DecodeLumaImage(bytes, path, image, error, limits);
+}
+
+bool DecodeLumaImage(const std::vector<uint8_t>& bytes, const std::string& name, LumaImage* image,
+                     std::string* error, const ImageLimits& limits) {
   if (bytes.empty()) {
-    *error = path + ": empty file, not an image";
+    *error = name + ": empty file, not an image";
+    return false;
+  }
+  if (bytes.size() > kMaxImageFileBytes) {
+    *error = name + ": file too large (" + std::to_string(bytes.size()) + " bytes; at most " +
+             std::to_string(kMaxImageFileBytes) + ")";
     return false;
   }
   const std::string number_problem = HeaderNumberProblem(bytes);
   if (!number_problem.empty()) {
-    *error = path + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + number_problem;
+    *error = name + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + number_problem;
     return false;
   }
   int width = 0, height = 0, channels = 0;
   const int size = int(bytes.size());
   if (!stbi_info_from_memory(bytes.data(), size, &width, &height, &channels)) {
-    *error = path + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + StbReason();
+    *error = name + ": not an image that can be read (PNG, JPEG, BMP, PGM/PPM): " + StbReason();
     return false;
   }
   if (width <= 0 || height <= 0) {
-    *error = path + ": image has zero width or height";
+    *error = name + ": image has zero width or height";
     return false;
   }
   if (width > limits.max_side || height > limits.max_side ||
       int64_t(width) * int64_t(height) > limits.max_pixels) {
-    *error = path + ": image too large (" + std::to_string(width) + "x" + std::to_string(height) +
+    *error = name + ": image too large (" + std::to_string(width) + "x" + std::to_string(height) +
              "; at most " + std::to_string(limits.max_side) + " per side and " +
              std::to_string(limits.max_pixels >> 20) + " MPixel)";
     return false;
   }
   const std::string truncation = TruncationProblem(bytes);
   if (!truncation.empty()) {
-    *error = path + ": cannot decode image: " + truncation;
+    *error = name + ": cannot decode image: " + truncation;
     return false;
   }
   std::unique_ptr<unsigned char, StbiFree> pixels(
       stbi_load_from_memory(bytes.data(), size, &width, &height, &channels, 0));
   if (!pixels) {
-    *error = path + ": cannot decode image (truncated or corrupt?): " + StbReason();
+    *error = name + ": cannot decode image (truncated or corrupt?): " + StbReason();
     return false;
   }
+  LumaFromPixels(pixels.get(), width, height, channels, image);
+  return true;
+}
+
+void LumaFromPixels(const unsigned char* pixels, int width, int height, int channels,
+                    LumaImage* image) {
   image->width = width;
   image->height = height;
   image->luma.resize(size_t(width) * size_t(height));
   for (size_t i = 0; i < image->luma.size(); ++i) {
-    image->luma[i] = Luminance(pixels.get() + i * size_t(channels), channels);
+    image->luma[i] = Luminance(pixels + i * size_t(channels), channels);
   }
-  return true;
 }
 
 }  // namespace dnz::demo

@@ -36,6 +36,16 @@ struct LumaImage {
 bool ReadLumaImage(const std::string& path, LumaImage* image, std::string* error,
                    const ImageLimits& limits = ImageLimits());
 
+// The same checks and decoding for an image already in memory (the web page's file picker,
+// web/); `name` starts the error line.
+bool DecodeLumaImage(const std::vector<uint8_t>& bytes, const std::string& name, LumaImage* image,
+                     std::string* error, const ImageLimits& limits = ImageLimits());
+
+// Decoded pixels (`channels` 1 gray, 2 gray + alpha, 3 RGB, 4 RGBA, 8 bits each,
+// [height][width][channels]) to luminance, as above: what a canvas's RGBA becomes too.
+void LumaFromPixels(const unsigned char* pixels, int width, int height, int channels,
+                    LumaImage* image);
+
 // Reads a whole regular file (at most `max_bytes`), for images and model files alike.
 bool ReadRegularFile(const std::string& path, size_t max_bytes, std::vector<uint8_t>* bytes,
                      std::string* error);

@@ -2,6 +2,7 @@
 # The whole test suite in one command: install what is missing, fetch MNIST, build, and
 # run every test through CTest; then the whole suite again under AddressSanitizer + UBSan;
 # the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips them);
+# the WebAssembly build and the page (scripts/run_web_tests.sh; DNZ_WEB_TESTS=0 skips them);
 # then every fuzz target for a bounded time (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS,
 # default 60 per target, 0 skips them).
 # Each run says how many tests ran and how many were skipped; a skip that
@@ -33,6 +34,12 @@ done
 # runtime and its tests on 64-bit Arm Linux under qemu-aarch64. DNZ_EDGE_TESTS=0 skips them.
 if [ "${DNZ_EDGE_TESTS:-1}" != "0" ]; then
   "$root/scripts/run_edge_tests.sh"
+fi
+
+# The WebAssembly build and the page (docs/web.md): the module in Node and the page in headless
+# Chromium, byte for byte against the host's runtime. DNZ_WEB_TESTS=0 skips them.
+if [ "${DNZ_WEB_TESTS:-1}" != "0" ]; then
+  "$root/scripts/run_web_tests.sh"
 fi
 
 # (The GPU code is left out: its tests cannot run here, and nvcc's code is not instrumented.)

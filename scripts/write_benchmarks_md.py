@@ -365,6 +365,49 @@ What `import dnz` costs over the C API (`bench/python_bench.py`, raw lines in `b
 | batch 128, 2 threads | 940 images/s | 91 images/s | not comparable: OpenMP's threads met the busy cores (one C API round took 3.2 s a batch) |"""
 
 
+# bench/web_bench.mjs: the rows (its VARIANTS) and the native backend each is compared with.
+WEB_ROWS = [("ref", "ref", "ref (either module)"),
+            ("mcu simd128", "mcu", "mcu, `dnz_web.wasm` (SIMD128)"),
+            ("mcu portable", "mcu", "mcu, `dnz_web_portable.wasm`")]
+
+
+def web_section(results):
+    """The "runtime in a browser" section, from bench/web_bench.mjs's web.json (if present)."""
+    path = os.path.join(results, "web.json")
+    if not os.path.exists(path):
+        return []
+    web = json.load(open(path))
+    rounds = web["rounds"]
+
+    def median(key):
+        values = sorted(r[key] for r in rounds)
+        return values[len(values) // 2]
+
+    sizes = ", ".join(f"`{name}` {size:,} bytes" for name, size in web["wasm_bytes"].items())
+    lines = ["## The runtime in a browser (WebAssembly)", "",
+             f"Per-image time of the page's modules (`docs/web.md`; {sizes}) in Node and in "
+             "headless Chromium against the native build of the same runtime (the host copy the "
+             "web tests compare against: gcc -O3, x86-64 baseline, no oneDNN), all in one run of "
+             f"`scripts/web_benchmark.sh` (`bench/web_bench.mjs`): {web['count']} noisy MNIST test "
+             "digits one at a time, only the run call timed (`dnz_web_run` on digits already in "
+             "the module's memory, `dnz_run_u8` natively), each variant once per round, rounds "
+             f"interleaved, the median of {len(rounds)} rounds. Measured on the shared 2-core VM "
+             f"({web['cpu']}, load average {web['load_average'][0]:.1f} at the end), Node "
+             f"{web['node']}, {web['chromium']}. Every variant gives ref's bytes (tests/web).", "",
+             "| backend | native | wasm in Node | wasm in Chromium | Node / native | Chromium / native |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for key, native_backend, label in WEB_ROWS:
+        native = median(f"native {native_backend}")
+        node, chromium = median(f"node {key}"), median(f"chromium {key}")
+        lines.append(f"| {label} | {native:.2f} ms | {node:.2f} ms | {chromium:.2f} ms | "
+                     f"{node / native:.2f}x | {chromium / native:.2f}x |")
+    lines += ["", "The rounds (ms per image):", "", "```"]
+    for i, r in enumerate(rounds):
+        lines.append(f"round {i + 1}: " + ", ".join(f"{k} {v:.2f}" for k, v in r.items()))
+    lines += ["```", ""]
+    return lines
+
+
 def main(results, target, readme=None):
     peak_json = json.load(open(os.path.join(results, "peak.json")))
     int8_peak = Peak(peak_json, INT8_PEAK_KEYS)
@@ -469,6 +512,7 @@ def main(results, target, readme=None):
     lines += no_vnni_section(results)
     lines += load_section(results, cores)
     lines += ["", PASS_THREADS_SECTION, "", BUSY_CORES_SECTION, "", PYTHON_SECTION, ""]
+    lines += web_section(results)
     write_atomically(target, "\n".join(lines))
     if readme:
         write_atomically(readme, rewrite_readme_figures(open(readme).read(), readme_rows(results)))

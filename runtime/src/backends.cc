@@ -1,9 +1,9 @@
 // The one table of backends. The C enum (dnz.h) is the public face; names, `auto`,
 // availability and "does it run this model" are all answered from these rows.
-#include <cstdio>
 #include <cstring>
 
 #include "backend.h"
+#include "error_message.h"
 
 namespace dnz {
 namespace {
@@ -16,6 +16,16 @@ constexpr const Backend* kOnednnIfBuilt = nullptr;
 constexpr int32_t kOnednnBuiltIn = 0;
 #endif
 
+// The float32 path is in every build but the page's WebAssembly module, which runs the int8
+// model only and counts its bytes (docs/web.md, "Size").
+#if DNZ_HAVE_FLOAT_BACKEND
+constexpr const Backend* kFloatIfBuilt = &kFloatBackend;
+constexpr int32_t kFloatBuiltIn = 1;
+#else
+constexpr const Backend* kFloatIfBuilt = nullptr;
+constexpr int32_t kFloatBuiltIn = 0;
+#endif
+
 // In the order `auto` tries them: onednn where built in (x86 hosts), else ref. mcu is not
 // chosen by auto: under qemu-aarch64 it ran slower than ref (docs/benchmarks.md).
 //  backend             name      built in                  int8 threaded auto streams
@@ -23,7 +33,7 @@ const BackendEntry kBackends[] = {
     {{DNZ_BACKEND_ONEDNN, "onednn", kOnednnBuiltIn, 1, 1, 1, 0}, kOnednnIfBuilt},
     {{DNZ_BACKEND_REF, "ref", 1, 1, 0, 1, 1}, &kRefBackend},
     {{DNZ_BACKEND_MCU, "mcu", 1, 1, 0, 0, 1}, &kMcuBackend},
-    {{DNZ_BACKEND_FLOAT, "float", 1, 0, 0, 0, 1}, &kFloatBackend},
+    {{DNZ_BACKEND_FLOAT, "float", kFloatBuiltIn, 0, 0, 0, 1}, kFloatIfBuilt},
 };
 constexpr uint32_t kBackendCount = sizeof kBackends / sizeof kBackends[0];
 
@@ -81,7 +91,7 @@ extern "C" dnz_status dnz_backend_supports(dnz_backend backend, const dnz_model*
   const dnz::Backend* functions = dnz::BuiltInBackend(backend);
   if (functions == nullptr) {
     if (why != nullptr && why_size > 0) {
-      std::snprintf(why, why_size, "backend %s is not built in", dnz_backend_name(backend));
+      dnz::FormatError(why, why_size, "backend %s is not built in", dnz_backend_name(backend));
     }
     return DNZ_ERR_BACKEND_UNAVAILABLE;
   }
@@ -95,7 +105,7 @@ extern "C" dnz_status dnz_backend_supports(dnz_backend backend, const dnz_model*
     if (status == DNZ_OK) {
       why[0] = '\0';
     } else {
-      std::snprintf(why, why_size, "%s: %s", dnz_backend_name(backend), line);
+      dnz::FormatError(why, why_size, "%s: %s", dnz_backend_name(backend), line);
     }
   }
   return status;

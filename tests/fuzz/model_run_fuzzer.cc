@@ -86,7 +86,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     const bool ref_ran = RunOnce(model, DNZ_BACKEND_REF, input, &ref);
     if (ref_ran) ExpectStreamedBytes(model, DNZ_BACKEND_REF, input, ref);
     const dnz::mcu::Isa best = dnz::mcu::ActiveIsa();
-    for (const dnz::mcu::Isa isa : {dnz::mcu::Isa::kPortable, dnz::mcu::Isa::kArmDsp}) {
+    for (const dnz::mcu::Isa isa :
+         {dnz::mcu::Isa::kPortable, dnz::mcu::Isa::kArmDsp, dnz::mcu::Isa::kWasmSimd128}) {
       if (!dnz::mcu::IsaBuilt(isa)) continue;
       dnz::mcu::SetIsaForTesting(isa);
       if (!RunOnce(model, DNZ_BACKEND_MCU, input, &mcu)) continue;

@@ -1,10 +1,10 @@
 # The other half of the dependency rule (docs/architecture.md): host code (host_lib/,
-# host_train/, runtime_demo/, bench/, python/) never reaches into runtime/src. What it must
+# host_train/, runtime_demo/, bench/, python/, web/) never reaches into runtime/src. What it must
 # share with the runtime bit for bit is in runtime/internal/dnz_internal/, included by that
 # path; the rest of the runtime is its public API (runtime/include/dnz/). A quoted include that
 # names a file of runtime/src fails, whatever folder it would resolve from.
 #   cmake -DROOT=<repository> -P check_host_includes.cmake
-set(folders host_lib host_train runtime_demo bench python)
+set(folders host_lib host_train runtime_demo bench python web)
 set(sources "")
 foreach(folder ${folders})
   file(GLOB_RECURSE found ${ROOT}/${folder}/*.h ${ROOT}/${folder}/*.cc ${ROOT}/${folder}/*.cu

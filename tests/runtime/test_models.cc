@@ -78,7 +78,7 @@ void ForEachKernelVariant(dnz_backend backend, const std::function<void(const ch
 #endif
   if (backend == DNZ_BACKEND_MCU) {
     const mcu::Isa best = mcu::ActiveIsa();
-    for (const mcu::Isa isa : {mcu::Isa::kPortable, mcu::Isa::kArmDsp}) {
+    for (const mcu::Isa isa : {mcu::Isa::kPortable, mcu::Isa::kArmDsp, mcu::Isa::kWasmSimd128}) {
       if (!mcu::IsaBuilt(isa)) continue;
       mcu::SetIsaForTesting(isa);
       body(mcu::IsaName(isa));

@@ -50,8 +50,10 @@ void Conv(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& ou
   for (; oc0 < out.channels; ++oc0) RunBlock<Set, 1>(op, in, out, band, oc0, split);
 }
 
-// Where built, the DSP set; tests may switch (SetIsaForTesting).
-Isa active_isa = DNZ_MCU_HAVE_ARM_DSP ? Isa::kArmDsp : Isa::kPortable;
+// Where built, the DSP or the SIMD128 set; tests may switch (SetIsaForTesting).
+Isa active_isa = DNZ_MCU_HAVE_ARM_DSP        ? Isa::kArmDsp
+                 : DNZ_MCU_HAVE_WASM_SIMD128 ? Isa::kWasmSimd128
+                                             : Isa::kPortable;
 
 }  // namespace
 
@@ -76,7 +78,16 @@ int32_t ExpandParityTail(const int8_t* filter, int32_t in_c, int32_t B, int32_t 
   return sum;
 }
 
-bool IsaBuilt(Isa isa) { return isa == Isa::kPortable || DNZ_MCU_HAVE_ARM_DSP; }
+bool IsaBuilt(Isa isa) {
+  switch (isa) {
+    case Isa::kArmDsp:
+      return DNZ_MCU_HAVE_ARM_DSP;
+    case Isa::kWasmSimd128:
+      return DNZ_MCU_HAVE_WASM_SIMD128;
+    default:
+      return true;
+  }
+}
 
 Isa ActiveIsa() { return active_isa; }
 
@@ -84,7 +95,16 @@ void SetIsaForTesting(Isa isa) {
   if (IsaBuilt(isa)) active_isa = isa;
 }
 
-const char* IsaName(Isa isa) { return isa == Isa::kArmDsp ? "arm_dsp" : "portable"; }
+const char* IsaName(Isa isa) {
+  switch (isa) {
+    case Isa::kArmDsp:
+      return "arm_dsp";
+    case Isa::kWasmSimd128:
+      return "wasm_simd128";
+    default:
+      return "portable";
+  }
+}
 
 bool RunsPolyphase(const dnz_op& op, const dnz_tensor_info& in, const dnz_tensor_info& out) {
   return PolyphaseShapeApplies(op, in, out) && !op.fused_maxpool_output;
@@ -138,6 +158,12 @@ void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const
 #if DNZ_MCU_HAVE_ARM_DSP
   if (isa == Isa::kArmDsp) {
     Conv<ArmDsp>(op, in, out, band, scratch);
+    return;
+  }
+#endif
+#if DNZ_MCU_HAVE_WASM_SIMD128
+  if (isa == Isa::kWasmSimd128) {
+    Conv<WasmSimd128>(op, in, out, band, scratch);
     return;
   }
 #endif

@@ -12,13 +12,15 @@
 namespace dnz::mcu {
 
 enum class Isa {
-  kPortable,  // plain C++: any target
-  kArmDsp     // SXTB16 + SMLAD (ACLE): built only where __ARM_FEATURE_DSP
+  kPortable,    // plain C++: any target
+  kArmDsp,      // SXTB16 + SMLAD (ACLE): built only where __ARM_FEATURE_DSP
+  kWasmSimd128  // i32x4.dot_i16x8_s: built only for WebAssembly with SIMD128 (docs/web.md)
 };
 
 bool IsaBuilt(Isa isa);
 const char* IsaName(Isa isa);
-// What the backend runs: kArmDsp where built, else kPortable, unless a test chose another.
+// What the backend runs: kArmDsp or kWasmSimd128 where built, else kPortable, unless a test
+// chose another.
 Isa ActiveIsa();
 // Tests and measurements only: run `isa` (which must be built) from now on.
 void SetIsaForTesting(Isa isa);

@@ -23,6 +23,13 @@
 #define DNZ_MCU_HAVE_ARM_DSP 0
 #endif
 
+#if defined(__wasm_simd128__)
+#include <wasm_simd128.h>
+#define DNZ_MCU_HAVE_WASM_SIMD128 1
+#else
+#define DNZ_MCU_HAVE_WASM_SIMD128 0
+#endif
+
 namespace dnz::mcu {
 
 // The in_c % 4 channels after the last whole group: one product at a time.
@@ -242,6 +249,91 @@ struct ArmDsp {
       int32_t a0 = acc[0];
       for (int32_t i = 0; i < pairs; ++i) a0 = __smlad(p[i], row[i], a0);
       acc[0] = a0;
+    }
+  }
+};
+#endif
+
+#if DNZ_MCU_HAVE_WASM_SIMD128
+// WebAssembly SIMD128 (the page's module, docs/web.md): i32x4.dot_i16x8_s is SMLAD four times
+// over, two int16 products summed into each of four int32 lanes. The weight layout is the
+// same; the lanes are summed at the end of a tap, so every sum is the portable one's (int32
+// arithmetic, in another order).
+struct WasmSimd128 {
+  static constexpr const char* kName = "wasm_simd128";
+
+  // Four int8 inputs (x0 x1 x2 x3) as int16 (x0 x2 x1 x3 x0 x2 x1 x3): both halves meet a
+  // group's weights (w0 w2 w1 w3) of two channels.
+  static inline v128_t GroupTwice(const int8_t* x) {
+    const v128_t wide = wasm_i16x8_extend_low_i8x16(wasm_v128_load32_zero(x));
+    return wasm_i16x8_shuffle(wide, wide, 0, 2, 1, 3, 0, 2, 1, 3);
+  }
+  // Eight int8 inputs, two groups, as int16 (x0 x2 x1 x3 x4 x6 x5 x7).
+  static inline v128_t TwoGroups(const int8_t* x) {
+    const v128_t wide = wasm_i16x8_extend_low_i8x16(wasm_v128_load64_zero(x));
+    return wasm_i16x8_shuffle(wide, wide, 0, 2, 1, 3, 4, 6, 5, 7);
+  }
+  static inline int32_t PairSum(v128_t v, int first) {
+    return first == 0 ? wasm_i32x4_extract_lane(v, 0) + wasm_i32x4_extract_lane(v, 1)
+                      : wasm_i32x4_extract_lane(v, 2) + wasm_i32x4_extract_lane(v, 3);
+  }
+  static inline int32_t AllLanes(v128_t v) { return PairSum(v, 0) + PairSum(v, 2); }
+
+  template <int32_t B>
+  static inline void Tap(const int8_t* x, const int16_t* w, int32_t in_c, int32_t* acc) {
+    const int32_t groups = in_c / kGroup;
+    if constexpr (B == 4) {
+      v128_t a01 = wasm_i32x4_splat(0), a23 = wasm_i32x4_splat(0);
+      for (int32_t g = groups; g > 0; --g, x += kGroup, w += kGroup * B) {
+        const v128_t xx = GroupTwice(x);
+        a01 = wasm_i32x4_add(a01, wasm_i32x4_dot_i16x8(xx, wasm_v128_load(w)));
+        a23 = wasm_i32x4_add(a23, wasm_i32x4_dot_i16x8(xx, wasm_v128_load(w + 8)));
+      }
+      acc[0] += PairSum(a01, 0), acc[1] += PairSum(a01, 2), acc[2] += PairSum(a23, 0),
+          acc[3] += PairSum(a23, 2);
+    } else {
+      static_assert(B == 1, "blocks of 4 or 1 output channels");
+      v128_t a0 = wasm_i32x4_splat(0);
+      int32_t g = groups;
+      for (; g >= 2; g -= 2, x += 2 * kGroup, w += 2 * kGroup) {
+        a0 = wasm_i32x4_add(a0, wasm_i32x4_dot_i16x8(TwoGroups(x), wasm_v128_load(w)));
+      }
+      int32_t sum = AllLanes(a0);
+      if (g == 1) {
+        sum += w[0] * x[0] + w[1] * x[2] + w[2] * x[1] + w[3] * x[3];
+        x += kGroup, w += kGroup;
+      }
+      acc[0] += sum;
+    }
+    AccumulateTail<B>(x, w, in_c % kGroup, acc);
+  }
+
+  // The weight expansion, once per weight and band: not the hot loop, so the portable forms.
+  using Lanes = Portable::Lanes;
+  static inline Lanes Widen(const int8_t* w) { return Portable::Widen(w); }
+  static inline Lanes Add(Lanes a, Lanes b) { return Portable::Add(a, b); }
+  static inline void Store(Lanes a, int16_t* group) { Portable::Store(a, group); }
+  static inline int32_t Total(Lanes a, int32_t total) { return Portable::Total(a, total); }
+  static inline int32_t Store(Lanes a, int16_t* group, int32_t total) {
+    return Portable::Store(a, group, total);
+  }
+
+
+  template <int32_t B>
+  static inline void DotPairs(const int16_t* patch, const int16_t* w, int32_t pairs,
+                              int32_t row_stride, int32_t* acc) {
+    const int32_t values = 2 * pairs;
+    for (int32_t b = 0; b < B; ++b) {
+      const int16_t* row = w + b * row_stride;
+      v128_t sums = wasm_i32x4_splat(0);
+      int32_t i = 0;
+      for (; i + 8 <= values; i += 8) {
+        sums = wasm_i32x4_add(
+            sums, wasm_i32x4_dot_i16x8(wasm_v128_load(patch + i), wasm_v128_load(row + i)));
+      }
+      int32_t sum = AllLanes(sums);
+      for (; i < values; ++i) sum += int32_t(patch[i]) * int32_t(row[i]);
+      acc[b] += sum;
     }
   }
 };
