@@ -96,6 +96,7 @@ int ParseCommandLine(int argc, char** argv, DemoOptions* options) {
   app.add_option("--arena-budget", options->arena_budget,
                  "Run in at most BYTES of arena: the fastest plan that fits, streaming\n"
                  "rows where needed (ref, mcu, float); prints the plan. 0: no budget")
+      ->check(CLI::NonNegativeNumber)  // else "-5" would wrap to a huge size_t
       ->type_name("BYTES");
   app.add_flag("--version", options->version,
                "Print the version, the backends built in, the model's smallest and fastest\n"
