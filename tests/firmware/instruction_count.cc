@@ -17,9 +17,7 @@
 #include "dnz_internal/ref_kernels.h"
 #include "dnz_model_data.h"
 #include "instruction_counter.h"
-#include "mcu/conv_kernels.h"
 #include "mcu/conv_s8_mcu.h"
-#include "mcu/expand_weights.h"
 #include "print.h"
 #include "ref/maxpool.h"
 #include "ref/upsample.h"
@@ -178,63 +176,6 @@ void MeasureBandCosts(const Variant& v) {
   dnz::mcu::SetIsaForTesting(v.isa);
   print_text("\n");
   print_text(v.name);
-  {  // One block's polyphase expansion of op 3 (128 -> 128), the unit of a band's extra work.
-    const dnz_op& op = model.ops[3];
-    int16_t* weights = reinterpret_cast<int16_t*>(arena + session.plan.scratch_offset[3] + 128);
-    int32_t base[4];
-    const uint32_t before = instruction_counter_ticks();
-    if (v.isa == dnz::mcu::Isa::kPortable) {
-      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::Portable, 4>(op, 128, 0, 0, 0, 0, weights, base);
-#if DNZ_MCU_HAVE_ARM_DSP
-    } else {
-      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, 128, 0, 0, 0, 0, weights, base);
-      const uint32_t second = instruction_counter_ticks();
-      dnz::mcu::ExpandPolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, 128, 0, 0, 0, 0, weights, base);
-      print_text("again: ");
-      print_grouped(Instructions(instruction_counter_ticks() - second));
-#endif
-    }
-    print_text("one polyphase block of op 3 (4 x 128 x 9 weights): ");
-    print_grouped(Instructions(instruction_counter_ticks() - before));
-    print_text(" instructions\n");
-    const dnz_tensor_info &in = model.tensors[3], &out = model.tensors[4];
-    const auto input =
-        dnz::WholeRows(in, reinterpret_cast<const int8_t*>(arena + session.plan.tensor_offset[3]));
-    const auto output =
-        dnz::WholeRows(out, reinterpret_cast<int8_t*>(arena + session.plan.tensor_offset[4]));
-    int8_t* scratch = reinterpret_cast<int8_t*>(arena + session.plan.scratch_offset[3]);
-#if DNZ_MCU_HAVE_ARM_DSP
-    if (v.isa == dnz::mcu::Isa::kArmDsp) {
-      const auto split = dnz::mcu::SplitScratch(scratch, in.channels, in.zero_point);
-      for (int32_t rows : {2, 4, 6, 8, 24, 46, 22}) {
-        const int32_t y0 = rows > 8 ? rows / 10 : 0, y1 = rows > 8 ? rows % 10 : rows;
-        const uint32_t start = instruction_counter_ticks();
-        int32_t block_base[4];
-        dnz::mcu::PolyphaseBlock<dnz::mcu::ArmDsp, 4>(op, in, input, out, output, y0, y1, 0, 0, 0,
-                                                      split, block_base, false);
-        print_text("op 3 block 0 parity 0 rows ");
-        print_grouped(uint64_t(y0));
-        print_text("..");
-        print_grouped(uint64_t(y1));
-        print_text(": ");
-        print_grouped(Instructions(instruction_counter_ticks() - start));
-        print_text("\n");
-      }
-    }
-#endif
-    for (int32_t rows : {1, 2, 4, 8, 13, 14, 23, 24}) {
-      const int32_t y0 = rows > 8 ? rows / 10 : 0, y1 = rows > 8 ? rows % 10 : rows;
-      const uint32_t start = instruction_counter_ticks();
-      dnz::mcu::ConvS8Rows(v.isa, op, in, input, out, output, y0, y1, scratch);
-      print_text("op 3 rows ");
-      print_grouped(uint64_t(y0));
-      print_text("..");
-      print_grouped(uint64_t(y1));
-      print_text(": ");
-      print_grouped(Instructions(instruction_counter_ticks() - start));
-      print_text("\n");
-    }
-  }
   print_text(" one-row bands: op | bands | extra instructions per band, measured | estimated |\n");
   for (uint32_t i = 0; i < model.num_ops; ++i) {
     if (model.ops[i].kind != DNZ_OP_CONV) continue;

@@ -26,7 +26,7 @@ void ConvBlock(const dnz_op& op, const dnz_tensor_info& in, const Rows<const int
                int32_t oc0, BlockScratch scratch) {
   const int32_t in_c = in.channels, stride = TapStride(in_c, B);
   int32_t base[B];
-  ExpandBlock<Isa, B>(op, in_c, in.zero_point, oc0, scratch.weights, base);
+  ExpandBlock<typename Isa::ExpandIsa, B>(op, in_c, in.zero_point, oc0, scratch.weights, base);
   const int shift = op.fused_upsample_input ? 1 : 0;
   const int32_t virtual_h = in.height << shift, virtual_w = in.width << shift;
   const int32_t window = op.fused_maxpool_output ? 2 : 1;

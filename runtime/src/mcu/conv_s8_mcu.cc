@@ -84,8 +84,8 @@ bool IsaBuilt(Isa isa) {
       return DNZ_MCU_HAVE_ARM_DSP;
     case Isa::kWasmSimd128:
       return DNZ_MCU_HAVE_WASM_SIMD128;
-    default:
-      return true;
+    default:  // the page's SIMD128 module leaves it out: the portable module is the other one
+      return !DNZ_MCU_HAVE_WASM_SIMD128;
   }
 }
 
@@ -161,14 +161,12 @@ void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const
     return;
   }
 #endif
-#if DNZ_MCU_HAVE_WASM_SIMD128
-  if (isa == Isa::kWasmSimd128) {
-    Conv<WasmSimd128>(op, in, out, band, scratch);
-    return;
-  }
-#endif
   (void)isa;
+#if DNZ_MCU_HAVE_WASM_SIMD128
+  Conv<WasmSimd128>(op, in, out, band, scratch);  // its only set (IsaBuilt)
+#else
   Conv<Portable>(op, in, out, band, scratch);
+#endif
 }
 
 }  // namespace dnz::mcu

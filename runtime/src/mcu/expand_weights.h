@@ -144,19 +144,56 @@ void ExpandParityBlock(const dnz_op& op, int32_t in_c, int32_t zero_point, int32
   }
 }
 
+// The compact form, for builds where code size counts more than the expansion's speed (the
+// page's WebAssembly modules: DNZ_MCU_COMPACT_EXPANSION): one function for every parity, its
+// kernel rows and columns read at run time.
+template <typename Isa>
+void ExpandParityBlockCompact(const dnz_op& op, int32_t in_c, int32_t zero_point, int32_t oc0,
+                              int32_t B, int py, int px, int16_t* weights, int32_t* base) {
+  const int32_t stride = TapStride(in_c, B), groups = in_c / kGroup;
+  for (int32_t b = 0; b < B; ++b) {
+    const int8_t* filter = op.weights + (oc0 + b) * 9 * in_c;
+    int32_t sum = 0;
+    for (int tap = 0; tap < 4; ++tap) {
+      int y0, y1, x0, x1;
+      PolyphaseKernelRows(py, tap >> 1, &y0, &y1);
+      PolyphaseKernelRows(px, tap & 1, &x0, &x1);
+      int16_t* group = weights + tap * stride + b * kGroup;
+      for (int32_t g = 0; g < groups; ++g, group += B * kGroup) {
+        typename Isa::Lanes lanes = Isa::Widen(filter + (y0 * 3 + x0) * in_c + g * kGroup);
+        for (int ky = y0; ky <= y1; ++ky) {
+          for (int kx = x0; kx <= x1; ++kx) {
+            if (ky == y0 && kx == x0) continue;
+            lanes = Isa::Add(lanes, Isa::Widen(filter + (ky * 3 + kx) * in_c + g * kGroup));
+          }
+        }
+        sum = Isa::Store(lanes, group, sum);
+      }
+    }
+    if (in_c % kGroup != 0) sum += ExpandParityTail(filter, in_c, B, b, py, px, weights, stride);
+    if (base != nullptr) base[b] = op.bias[oc0 + b] - zero_point * sum;
+  }
+}
+
+// Isa::ExpandIsa widens the weights (an instruction set may reuse another's expansion).
 template <typename Isa, int32_t B>
 void ExpandPolyphaseBlock(const dnz_op& op, int32_t in_c, int32_t zero_point, int32_t oc0, int py,
                           int px, int16_t* weights, int32_t* base) {
+  using E = typename Isa::ExpandIsa;
+#if DNZ_MCU_COMPACT_EXPANSION
+  ExpandParityBlockCompact<E>(op, in_c, zero_point, oc0, B, py, px, weights, base);
+#else
   switch (py * 2 + px) {
     case 0:
-      return ExpandParityBlock<Isa, 0, 0>(op, in_c, zero_point, oc0, B, weights, base);
+      return ExpandParityBlock<E, 0, 0>(op, in_c, zero_point, oc0, B, weights, base);
     case 1:
-      return ExpandParityBlock<Isa, 0, 1>(op, in_c, zero_point, oc0, B, weights, base);
+      return ExpandParityBlock<E, 0, 1>(op, in_c, zero_point, oc0, B, weights, base);
     case 2:
-      return ExpandParityBlock<Isa, 1, 0>(op, in_c, zero_point, oc0, B, weights, base);
+      return ExpandParityBlock<E, 1, 0>(op, in_c, zero_point, oc0, B, weights, base);
     default:
-      return ExpandParityBlock<Isa, 1, 1>(op, in_c, zero_point, oc0, B, weights, base);
+      return ExpandParityBlock<E, 1, 1>(op, in_c, zero_point, oc0, B, weights, base);
   }
+#endif
 }
 
 }  // namespace dnz::mcu

@@ -42,6 +42,7 @@ inline void AccumulateTail(const int8_t* x, const int16_t* w, int32_t tail, int3
 
 struct Portable {
   static constexpr const char* kName = "portable";
+  using ExpandIsa = Portable;  // whose Lanes widen the weights (expand_weights.h)
 
   // Four input channels' weights (or sums of them) widened, for the polyphase expansion.
   struct Lanes {
@@ -102,6 +103,7 @@ struct Portable {
 #if DNZ_MCU_HAVE_ARM_DSP
 struct ArmDsp {
   static constexpr const char* kName = "arm_dsp";
+  using ExpandIsa = ArmDsp;
   // 32-bit loads of int8 inputs (any alignment: Cortex-M4/M7 load unaligned words) and of
   // int16 pairs (4-byte aligned), through GCC's may_alias types rather than memcpy, which
   // GCC 12 routes through the stack here.
@@ -308,16 +310,9 @@ struct WasmSimd128 {
     AccumulateTail<B>(x, w, in_c % kGroup, acc);
   }
 
-  // The weight expansion, once per weight and band: not the hot loop, so the portable forms.
-  using Lanes = Portable::Lanes;
-  static inline Lanes Widen(const int8_t* w) { return Portable::Widen(w); }
-  static inline Lanes Add(Lanes a, Lanes b) { return Portable::Add(a, b); }
-  static inline void Store(Lanes a, int16_t* group) { Portable::Store(a, group); }
-  static inline int32_t Total(Lanes a, int32_t total) { return Portable::Total(a, total); }
-  static inline int32_t Store(Lanes a, int16_t* group, int32_t total) {
-    return Portable::Store(a, group, total);
-  }
-
+  // The weight expansion, once per weight and band, is not the hot loop: Portable's (one copy
+  // of its code in the module, not two).
+  using ExpandIsa = Portable;
 
   template <int32_t B>
   static inline void DotPairs(const int16_t* patch, const int16_t* w, int32_t pairs,
