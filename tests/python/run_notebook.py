@@ -20,7 +20,9 @@ should. Without nbclient or ipykernel it prints a pytest-style SKIPPED line (CTe
 or fails when CI=true.
 """
 import argparse
+import importlib.util
 import os
+import re
 import sys
 import tempfile
 import time
@@ -39,8 +41,13 @@ CHANGES = {
 MIN_PICTURES = 4
 
 
+def plain(text):
+    """Without the terminal colours of IPython's tracebacks."""
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
 def fail(message):
-    print(f"run_notebook: {message}", flush=True)
+    print(plain(f"run_notebook: {message}"), flush=True)
     sys.exit(1)
 
 
@@ -70,7 +77,7 @@ def cell_text(cell):
             parts.append("\n".join(output.traceback))
         elif "text/plain" in output.get("data", {}) and "image/png" not in output.data:
             parts.append(output.data["text/plain"] + "\n")
-    return "".join(parts)
+    return plain("".join(parts))
 
 
 def main():
@@ -84,7 +91,8 @@ def main():
         import nbclient
         import nbformat
         from nbclient.exceptions import CellExecutionError
-        import ipykernel  # noqa: F401 (the kernel that nbclient starts)
+        if importlib.util.find_spec("ipykernel") is None:  # the kernel that nbclient starts
+            raise ImportError("No module named 'ipykernel'")
     except ImportError as e:
         if os.environ.get("CI") == "true":
             fail(f"{e}: install python3-nbclient python3-ipykernel (scripts/install_deps.sh)")
