@@ -21,6 +21,7 @@ or fails when CI=true.
 """
 import argparse
 import importlib.util
+import json
 import os
 import re
 import sys
@@ -105,11 +106,20 @@ def main():
     build = os.path.abspath(args.build)
     mnist = os.environ.get("DNZ_MNIST_DIR", os.path.join(source, "data/mnist"))
     with tempfile.TemporaryDirectory(prefix="dnz-notebook-") as temp:
+        print(f"run_notebook: kernel {sys.executable}", flush=True)
         work = os.path.abspath(args.keep) if args.keep else temp
         os.makedirs(os.path.join(work, "data"), exist_ok=True)
         if not os.path.lexists(os.path.join(work, "data/mnist")):
             os.symlink(os.path.abspath(mnist), os.path.join(work, "data/mnist"))
+        # The kernel "python3" is this interpreter (the one the extension was built for, with
+        # numpy), not whatever kernel spec or python3 the machine has first.
+        spec_dir = os.path.join(temp, "jupyter-data/kernels/python3")
+        os.makedirs(spec_dir)
+        with open(os.path.join(spec_dir, "kernel.json"), "w", encoding="utf-8") as f:
+            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
+            json.dump({"argv": argv, "display_name": "Python 3", "language": "python"}, f)
         os.environ.update({
+            "JUPYTER_PATH": os.path.join(temp, "jupyter-data"),
             "DNZ_REPO": source,
             "DNZ_BUILD": build,
             # The kernel's own files (history, connection files) stay in the temporary folder.
