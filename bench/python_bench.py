@@ -2,6 +2,9 @@
 """What `import dnz` costs over the C API (a benchmark, not a test): per-call time for one
 image and images/s for batches of 128, the package's Session.run against runtime_bench's
 dnz_run_u8 loop on the same model, backend (onednn), batch and threads, rounds interleaved.
+The per-call overhead is measured apart, in one process on one session: Session.run against
+the same session's dnz_run_u8 called from C++ (Session._c_api_seconds), in short alternating
+stretches, the median of the differences: a shared machine's noise then mostly cancels.
 
   PYTHONPATH=build/python python3 bench/python_bench.py build/bench/runtime_bench models/default.dnz [ROUNDS]
 
@@ -48,8 +51,32 @@ def python(model, batch, threads, seconds=1.0, use_out=True):
     return (time.perf_counter() - start) / calls
 
 
+def overhead(model, backend="onednn", stretches=200, calls=50):
+    """Median over alternating stretches of (Session.run - dnz_run_u8 from C++) per call, one
+    image, on one session (seconds), and the C API's median per-call time."""
+    session = dnz.Session(model, backend=backend, max_batch=1, threads=1)
+    x = np.random.default_rng(3).integers(0, 256, (28, 28), dtype=np.uint8)
+    out = np.empty_like(x)
+    for _ in range(50):
+        session.run(x, out=out)
+    diffs, c_times = [], []
+    for _ in range(stretches):
+        c = session._c_api_seconds(x, calls) / calls
+        start = time.perf_counter()
+        for _ in range(calls):
+            session.run(x, out=out)
+        p = (time.perf_counter() - start) / calls
+        diffs.append(p - c)
+        c_times.append(c)
+    return statistics.median(diffs), statistics.median(c_times)
+
+
 def main(bench, model_path, rounds=3):
     model = dnz.Model(model_path)
+    added, c_call = overhead(model)
+    print(f"per-call overhead, one image, onednn, 1 thread, one session: {added * 1e6:.2f} us "
+          f"(Session.run(out=) minus dnz_run_u8 from C++, median of 200 alternating stretches "
+          f"of 50 calls; the C API's call {c_call * 1e6:.1f} us)", flush=True)
     rows = {}
     for r in range(int(rounds)):
         for batch, threads in ((1, 1), (128, 1), (128, 2)):

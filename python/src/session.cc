@@ -8,7 +8,9 @@
 #include <pybind11/numpy.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
+#include <vector>
 
 #include "arrays.h"
 #include "errors.h"
@@ -20,10 +22,10 @@ namespace {
 class PySession {
  public:
   PySession(std::shared_ptr<PyModel> model, const std::string& backend, uint32_t max_batch,
-            int32_t threads)
+            int32_t threads, size_t max_arena_bytes)
       : model_(std::move(model)) {
     if (!model_) model_ = PyModel::BuiltIn();
-    const dnz_session_options options{ParseBackend(backend), max_batch, threads, 0};
+    const dnz_session_options options{ParseBackend(backend), max_batch, threads, max_arena_bytes};
     dnz_status status = dnz_session_init(&session_, &model_->raw(), &options);
     if (status == DNZ_OK) {
       if (!arena_.Resize(dnz_session_arena_bytes(&session_))) {
@@ -96,6 +98,39 @@ class PySession {
     return out;
   }
 
+  // For bench/python_bench.py: `calls` runs of dnz_run_u8 on x from C++ (no Python between
+  // them, the GIL released), the seconds they took: the C API's time in this very process.
+  double CApiSeconds(const py::handle& x, uint32_t calls) {
+    const py::array in = RequireArray(x, "x");
+    if (!py::isinstance<py::array_t<uint8_t>>(in)) {
+      Fail(ErrorKind::kInput, "x: expected dtype uint8, got " + DtypeText(in));
+    }
+    RequireLayout(in, "x", false);
+    bool batched = false;
+    const size_t count = RequireImages(in, "x", in_shape_, &batched);
+    std::vector<uint8_t> out(count * out_values_);
+    Enter("c_api_seconds");
+    dnz_status status = DNZ_OK;
+    double seconds = 0.0;
+    {
+      py::gil_scoped_release release;
+      const auto start = std::chrono::steady_clock::now();
+      for (uint32_t i = 0; i < calls && status == DNZ_OK; ++i) {
+        status = dnz_run_u8(&session_, static_cast<const uint8_t*>(in.data()), out.data(),
+                            uint32_t(count));
+      }
+      seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    busy_.store(false, std::memory_order_release);
+    if (status != DNZ_OK) Fail(ErrorKind::kSession, StatusText("run", status, session_.error));
+    return seconds;
+  }
+
+  std::string Plan() const {
+    char text[256];
+    return open_ ? dnz_session_plan_text(&session_, text, sizeof text) : "closed";
+  }
+
   void Close() {
     if (!open_) return;
     Enter("close");
@@ -149,15 +184,17 @@ class PySession {
 void RegisterSession(py::module_& m) {
   py::class_<PySession>(m, "Session", R"(A runtime session: a backend, its plan and its arena.
 
-Session(model=None, backend="auto", max_batch=8, threads=0): model None is the built-in
-model; backend is "auto" or a name from dnz.backends(); max_batch images run per pass on a
-batching backend (onednn runs at most 8 at once); threads 0 lets the runtime choose
-(docs/runtime.md, "Threads"). Raises dnz.BackendError when the backend is not built in or
-cannot run the model. A session runs one call at a time; use one per thread. close() (or a
+Session(model=None, backend="auto", max_batch=8, threads=0, max_arena_bytes=0): model None is
+the built-in model; backend is "auto" or a name from dnz.backends(); max_batch images run per
+pass on a batching backend (onednn runs at most 8 at once); threads 0 lets the runtime choose
+(docs/runtime.md, "Threads"); max_arena_bytes is a memory budget, 0 none: the fastest plan
+that fits, ref, mcu and float streaming rows through ring buffers (docs/runtime.md, "Streamed
+plans"). Raises dnz.BackendError when the backend is not built in, cannot run the model or
+fit the budget (the message names the smallest arena). A session runs one call at a time; use one per thread. close() (or a
 with block) frees it; later calls raise dnz.SessionError.)")
-      .def(py::init<std::shared_ptr<PyModel>, const std::string&, uint32_t, int32_t>(),
+      .def(py::init<std::shared_ptr<PyModel>, const std::string&, uint32_t, int32_t, size_t>(),
            py::arg("model") = nullptr, py::arg("backend") = "auto", py::arg("max_batch") = 8,
-           py::arg("threads") = 0)
+           py::arg("threads") = 0, py::arg("max_arena_bytes") = 0)
       .def("run", &PySession::Run, py::arg("x"), py::arg("out") = py::none(),
            R"(Denoises one digit or a batch: x is uint8 (pixels 0..255) or float32 (values in
 [0, 1]) of shape (28, 28) or (N, 28, 28), C-contiguous. Returns a new array of the same dtype
@@ -174,6 +211,11 @@ released while the runtime runs. Bytes are those of the C API's dnz_run_u8 / dnz
       .def_property_readonly("arena_bytes", &PySession::arena_bytes,
                              "The arena this session holds (dnz_session_arena_bytes).")
       .def_property_readonly("model", &PySession::model)
+      .def_property_readonly("plan", &PySession::Plan,
+                             "The plan in one line (dnz_session_plan_text): arena, what streams.")
+      .def("_c_api_seconds", &PySession::CApiSeconds, py::arg("x"), py::arg("calls"),
+           "For bench/python_bench.py: seconds that `calls` dnz_run_u8 calls on uint8 x take "
+           "from C++ in this process (no Python between them).")
       .def("__repr__", &PySession::Repr);
 }
 

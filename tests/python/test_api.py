@@ -77,3 +77,22 @@ def test_session_closes():
         assert not session.closed
     assert session.closed
     session.close()  # twice is fine
+
+
+def test_a_memory_budget_streams_rows_with_the_same_bytes():
+    rng = np.random.default_rng(7)
+    x = rng.integers(0, 256, (3, 28, 28), dtype=np.uint8)
+    table = {row["name"]: row for row in dnz.backend_table()}
+    for name in built_in_backends():
+        whole = dnz.Session(backend=name, max_batch=1)
+        assert "whole tensors" in whole.plan
+        if not table[name]["streams"]:
+            with pytest.raises(dnz.BackendError, match="keeps whole tensors"):
+                dnz.Session(backend=name, max_arena_bytes=whole.arena_bytes - 1)
+            continue
+        streamed = dnz.Session(backend=name, max_batch=1, max_arena_bytes=whole.arena_bytes // 2)
+        assert "streamed" in streamed.plan
+        assert streamed.arena_bytes <= whole.arena_bytes // 2
+        assert np.array_equal(streamed.run(x), whole.run(x))
+        with pytest.raises(dnz.BackendError, match="the smallest needs"):
+            dnz.Session(backend=name, max_arena_bytes=1000)
