@@ -9,7 +9,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 build="$1"
 shift
 log="$build/ctest_output.log"
-(cd "$build" && ctest --output-on-failure "$@") 2>&1 | tee "$log"
+# --no-tests=error: a filter (-R, -L) that matches nothing fails instead of passing quietly.
+(cd "$build" && ctest --output-on-failure --no-tests=error "$@") 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 
 skipped=$(sed -n 's/^[[:space:]]*[0-9]* - \(.*\) (Skipped)$/\1/p' "$log")

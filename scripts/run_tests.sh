@@ -12,42 +12,60 @@
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs="$(nproc)"
+
+# Each stage's wall time, printed at the end (and when a stage fails), so CI's cost is known
+# stage by stage (the goal: all of it under 45 minutes on 2 cores).
+stage_times=()
+started=$SECONDS
+report_times() {
+  echo "run_tests: stage times (s): ${stage_times[*]:-none}; total $((SECONDS - started)) s"
+}
+trap report_times EXIT
+timed() {  # NAME COMMAND...
+  local name="$1" start=$SECONDS
+  shift
+  "$@"
+  stage_times+=("$name=$((SECONDS - start))")
+}
 onednn=AUTO
 cuda=AUTO
 [ "${CI:-}" = "true" ] && onednn=ON && cuda=ON
-"$root/scripts/install_deps.sh"
-"$root/scripts/fetch_mnist.sh"
-"$root/scripts/build.sh" -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA="$cuda"
-"$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs"
+timed install "$root/scripts/install_deps.sh"
+timed mnist "$root/scripts/fetch_mnist.sh"
+timed build "$root/scripts/build.sh" -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA="$cuda"
+timed tests "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs"
 
 # CPUs without VNNI, as many users' are (our x86 kernels' variants are covered by the
 # tests themselves, x86/isa.h): oneDNN's AVX2 and AVX-512 int8 convolutions could
 # saturate, so the onednn backend splits each conv's input into 7-bit halves
 # (runtime/src/onednn/split_int8.h); its bytes must still be ref's.
-for isa in AVX2 AVX512_CORE; do
-  echo "run_tests: a CPU without VNNI (ONEDNN_MAX_CPU_ISA=$isa): onednn splits, bytes as ref's"
-  ONEDNN_MAX_CPU_ISA=$isa "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs" \
-    -R "BackendsTest|(EveryBackend|Int8Backend)\..*/onednn|ConvTest|ZeroAllocation|ThreadsOnednn"
-done
+no_vnni() {
+  for isa in AVX2 AVX512_CORE; do
+    echo "run_tests: a CPU without VNNI (ONEDNN_MAX_CPU_ISA=$isa): onednn splits, bytes as ref's"
+    ONEDNN_MAX_CPU_ISA=$isa "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs" \
+      -R "BackendsTest|(EveryBackend|Int8Backend)\..*/onednn|ConvTest|ZeroAllocation|ThreadsOnednn"
+  done
+}
+timed no_vnni no_vnni
 
 # The edge builds (docs/edge.md): Cortex-M4 and M7 firmware under qemu-system-arm, the
 # runtime and its tests on 64-bit Arm Linux under qemu-aarch64. DNZ_EDGE_TESTS=0 skips them.
 if [ "${DNZ_EDGE_TESTS:-1}" != "0" ]; then
-  "$root/scripts/run_edge_tests.sh"
+  timed edge "$root/scripts/run_edge_tests.sh"
 fi
 
 # The WebAssembly build and the page (docs/web.md): the module in Node and the page in headless
 # Chromium, byte for byte against the host's runtime. DNZ_WEB_TESTS=0 skips them.
 if [ "${DNZ_WEB_TESTS:-1}" != "0" ]; then
-  "$root/scripts/run_web_tests.sh"
+  timed web "$root/scripts/run_web_tests.sh"
 fi
 
 # (The GPU code is left out: its tests cannot run here, and nvcc's code is not instrumented.)
 echo "run_tests: the whole suite under AddressSanitizer + UBSan"
-DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDNZ_SANITIZE=ON \
+timed asan_build env DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDNZ_SANITIZE=ON \
   -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA=OFF -DDNZ_BUILD_BENCH=OFF
-"$root/scripts/ctest_summary.sh" "$root/build-asan" -j"$jobs"
+timed asan_tests "$root/scripts/ctest_summary.sh" "$root/build-asan" -j"$jobs"
 
 if [ "${DNZ_FUZZ_SECONDS:-60}" != "0" ]; then
-  "$root/scripts/run_fuzzers.sh"
+  timed fuzz "$root/scripts/run_fuzzers.sh"
 fi
