@@ -73,15 +73,22 @@ void PrintRow(const char* label, uint64_t macs, uint64_t run_macs, uint64_t inst
   print_text(" |\n");
 }
 
-// Per layer, then the whole inference through dnz_run_u8; both outputs checked.
-void Measure(const Variant& v) {
-  const dnz_session_options options = {v.backend, 1, 0, 0};
+// The session of variant `v` under `budget` (0: none) on the arena, its instruction set chosen;
+// false (a failed check) when it does not start.
+bool StartSession(const Variant& v, size_t budget) {
+  const dnz_session_options options = {v.backend, 1, 0, budget};
   if (!UNITY_CHECK(v.name,
                    dnz_session_init(&session, &model, &options) == DNZ_OK &&
                        dnz_session_set_arena(&session, arena, sizeof arena) == DNZ_OK,
                    dnz_session_error(&session)))
-    return;
+    return false;
   dnz::mcu::SetIsaForTesting(v.isa);
+  return true;
+}
+
+// Per layer, then the whole inference through dnz_run_u8; both outputs checked.
+void Measure(const Variant& v) {
+  if (!StartSession(v, 0)) return;
   print_text("\n");
   print_text(v.name);
   print_text(
@@ -131,13 +138,7 @@ void Measure(const Variant& v) {
 // One inference of digit 0 under `budget`: prints budget | arena | planner's extra work |
 // instructions | extra instructions, against the whole plan (budget 0, printed first).
 void MeasurePlan(const Variant& v, size_t budget, uint64_t* whole_cost, uint64_t* whole) {
-  const dnz_session_options options = {v.backend, 1, 0, budget};
-  if (!UNITY_CHECK(v.name,
-                   dnz_session_init(&session, &model, &options) == DNZ_OK &&
-                       dnz_session_set_arena(&session, arena, sizeof arena) == DNZ_OK,
-                   dnz_session_error(&session)))
-    return;
-  dnz::mcu::SetIsaForTesting(v.isa);
+  if (!StartSession(v, budget)) return;
   uint8_t output[DNZ_DEMO_PIXELS];
   const uint32_t before = instruction_counter_ticks();
   const dnz_status status = dnz_run_u8(&session, dnz_demo_noisy[0], output, 1);
@@ -168,12 +169,7 @@ void MeasurePlan(const Variant& v, size_t budget, uint64_t* whole_cost, uint64_t
 // The planner's cost model against the counter: each conv of the shipped model run in one call
 // and in one-row bands (whole tensors), the difference per extra band beside mcu::BandCost's.
 void MeasureBandCosts(const Variant& v) {
-  const dnz_session_options options = {v.backend, 1, 0, 0};
-  if (dnz_session_init(&session, &model, &options) != DNZ_OK ||
-      dnz_session_set_arena(&session, arena, sizeof arena) != DNZ_OK) {
-    return;
-  }
-  dnz::mcu::SetIsaForTesting(v.isa);
+  if (!StartSession(v, 0)) return;
   print_text("\n");
   print_text(v.name);
   print_text(" one-row bands: op | bands | extra instructions per band, measured | estimated |\n");
