@@ -72,8 +72,9 @@ uint64_t Cost(const dnz_model& model, const Choice& choice, const StreamCosts& c
 
 // Lays the choice out in session->plan; false when a ring would hold its whole tensor (the
 // same plan as streaming one tensor fewer, tried on its own).
-bool Lay(dnz_session* session, const StreamCosts& costs, const Search& search,
-         const Choice& choice) {
+bool Lay(const Search& search, const Choice& choice) {
+  dnz_session* session = search.session;
+  const StreamCosts& costs = search.costs;
   const dnz_model& model = *session->model;
   dnz_plan& plan = session->plan;
   for (uint32_t t = 0; t <= model.num_ops; ++t) plan.ring_rows[t] = 0;
@@ -151,7 +152,7 @@ void GrowBands(Search& search, Choice* choice, size_t budget) {
       if (next == 0) continue;
       --search.growth_layouts_left;
       choice->band[i] = next;
-      if (Lay(search.session, search.costs, search, *choice) && plan.arena_bytes <= budget) {
+      if (Lay(search, *choice) && plan.arena_bytes <= budget) {
         const uint64_t gain = cost - plan.cost;
         const uint64_t added = plan.arena_bytes > bytes ? plan.arena_bytes - bytes : 1;
         if (gain * best_added > best_gain * added) {  // gain / added, the larger
@@ -161,13 +162,9 @@ void GrowBands(Search& search, Choice* choice, size_t budget) {
       choice->band[i] = band;
     }
     if (best_op >= 0) choice->band[best_op] = best_band;
-    Lay(search.session, search.costs, search, *choice);
+    Lay(search, *choice);
     if (best_op < 0) return;
   }
-}
-
-void LayWhole(dnz_session* session, const StreamCosts& costs, const Search& search) {
-  Lay(session, costs, search, Choice{});
 }
 
 }  // namespace
@@ -175,7 +172,7 @@ void LayWhole(dnz_session* session, const StreamCosts& costs, const Search& sear
 dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
   Search search{session, costs, {}, 0};
   FindCandidates(&search);
-  LayWhole(session, costs, search);
+  Lay(search, Choice{});
   const size_t budget = session->max_arena_bytes;
   if (budget == 0 || session->plan.arena_bytes <= budget) return DNZ_OK;
   const size_t fastest = session->plan.arena_bytes;
@@ -183,8 +180,7 @@ dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
   uint32_t fits[(1u << kMaxCandidates) / 32] = {};
   bool found = false;
   for (uint32_t streamed = 1; streamed < (1u << search.count); ++streamed) {
-    if (Lay(session, costs, search, WithBands(search, streamed, 1)) &&
-        session->plan.arena_bytes <= budget) {
+    if (Lay(search, WithBands(search, streamed, 1)) && session->plan.arena_bytes <= budget) {
       fits[streamed / 32] |= 1u << (streamed % 32);
       found = true;
     }
@@ -197,7 +193,7 @@ dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
   for (uint32_t streamed = 1; found && streamed < (1u << search.count); ++streamed) {
     if ((fits[streamed / 32] >> (streamed % 32) & 1u) == 0) continue;
     Choice choice = WithBands(search, streamed, 1);
-    Lay(session, costs, search, choice);
+    Lay(search, choice);
     GrowBands(search, &choice, budget);
     if (!have_best ||
         Better(session->plan.cost, session->plan.arena_bytes, best_cost, best_bytes)) {
@@ -208,7 +204,7 @@ dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
     }
   }
   if (found) {
-    Lay(session, costs, search, best);
+    Lay(search, best);
     return DNZ_OK;
   }
   const size_t smallest = PlanSmallest(session, costs);
@@ -220,13 +216,13 @@ dnz_status PlanForBudget(dnz_session* session, const StreamCosts& costs) {
 size_t PlanSmallest(dnz_session* session, const StreamCosts& costs) {
   Search search{session, costs, {}, 0};
   FindCandidates(&search);
-  LayWhole(session, costs, search);
+  Lay(search, Choice{});
   Choice best;
   uint64_t best_cost = session->plan.cost;
   size_t best_bytes = session->plan.arena_bytes;
   for (uint32_t streamed = 1; streamed < (1u << search.count); ++streamed) {
     const Choice choice = WithBands(search, streamed, 1);
-    if (!Lay(session, costs, search, choice)) continue;
+    if (!Lay(search, choice)) continue;
     const dnz_plan& plan = session->plan;
     if (plan.arena_bytes < best_bytes ||
         (plan.arena_bytes == best_bytes && plan.cost < best_cost)) {
@@ -235,7 +231,7 @@ size_t PlanSmallest(dnz_session* session, const StreamCosts& costs) {
       best_bytes = plan.arena_bytes;
     }
   }
-  Lay(session, costs, search, best);
+  Lay(search, best);
   return session->plan.arena_bytes;
 }
 
