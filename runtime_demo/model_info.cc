@@ -36,6 +36,17 @@ void PrintArenas(std::FILE* out, const uint8_t* bytes, size_t size) {
   }
 }
 
+// Each conv's weight format, e.g. "int8 int4 int4 int4 int4 int4 int8 int8".
+void PrintWeightFormats(std::FILE* out, const fb::Model& model) {
+  std::fprintf(out, "conv weights:");
+  for (const fb::Op* op : *model.ops()) {
+    const fb::Conv2D* conv = op->options_as_Conv2D();
+    if (conv == nullptr) continue;
+    std::fprintf(out, " %s", conv->weight_format() == fb::WeightFormat::Int4 ? "int4" : "int8");
+  }
+  std::fprintf(out, "\n");
+}
+
 void PrintProvenance(std::FILE* out, const fb::Provenance& p) {
   std::fprintf(out, "provenance:\n");
   PrintText(out, "trainer", p.trainer());
@@ -73,12 +84,13 @@ bool IsPlaceholderModel(const uint8_t* bytes) {
 
 void PrintVersion(std::FILE* out, const std::string& model_name, const uint8_t* bytes,
                   size_t size) {
-  std::fprintf(out, "runtime_demo %s (dnz runtime, model format %u)\n", dnz_version(),
+  std::fprintf(out, "runtime_demo %s (dnz runtime, model formats 1 to %u)\n", dnz_version(),
                DNZ_FORMAT_VERSION);
   PrintBackends(out);
   const fb::Model* model = fb::GetModel(bytes);
   std::fprintf(out, "model: %s (%zu bytes, format version %u)\n", model_name.c_str(), size,
                model->format_version());
+  PrintWeightFormats(out, *model);
   PrintArenas(out, bytes, size);
   if (IsPlaceholderModel(bytes)) {
     std::fprintf(out,

@@ -83,29 +83,41 @@ QuantParams AsymmetricParams(float lo, float hi) {
 }
 
 struct QuantizedConv {
-  std::vector<int8_t> weights, shifts, table;
+  std::vector<int8_t> weights, shifts, table;  // weights: one per byte, packed at the end if int4
   std::vector<float> weight_scales;
   std::vector<int32_t> bias, multipliers;
   QuantParams preact;
 };
 
+// int4: two weights per byte, weight 2k in bits 0-3 of byte k (docs/quantization.md).
+std::vector<int8_t> PackInt4(const std::vector<int8_t>& values) {
+  std::vector<int8_t> packed((values.size() + 1) / 2, 0);
+  for (size_t i = 0; i < values.size(); ++i) {
+    const uint32_t nibble = uint32_t(uint8_t(values[i])) & 15u;
+    packed[i / 2] = int8_t(uint8_t(uint8_t(packed[i / 2]) | nibble << (4 * (i % 2))));
+  }
+  return packed;
+}
+
 bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParams& out,
-                  bool polyphase_weights, QuantizedConv* q, std::string* error) {
+                  bool polyphase_weights, WeightFormat format, QuantizedConv* q,
+                  std::string* error) {
   const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
-  const bool polyphase =
-      polyphase_weights && conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
+  const long limit = format == WeightFormat::kInt4 ? 7 : 127;  // symmetric: -8 is not used
+  const bool polyphase = polyphase_weights && format == WeightFormat::kInt8 &&
+                         conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
   const QuantParams target = conv.activation == Activation::kSigmoid ? q->preact : out;
   q->weights.resize(conv.weights.size());
   for (int oc = 0; oc < conv.out_channels; ++oc) {
     const float* w = conv.weights.data() + size_t(oc) * per_channel;
     float max_abs = 0.0f;
     for (size_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
-    float w_scale = max_abs > 0.0f ? max_abs / 127.0f : 1e-8f;
+    float w_scale = max_abs > 0.0f ? max_abs / float(limit) : 1e-8f;
     int8_t* qw = q->weights.data() + size_t(oc) * per_channel;
     for (;;) {
       for (size_t i = 0; i < per_channel; ++i) {
         const long v = std::lround(double(w[i]) / double(w_scale));
-        qw[i] = int8_t(std::max(-127L, std::min(127L, v)));
+        qw[i] = int8_t(std::max(-limit, std::min(limit, v)));
       }
       if (!polyphase) break;
       // Widen the scale until the polyphase sums fit too (a few rounds at most).
@@ -133,6 +145,7 @@ bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParam
       q->table.push_back(int8_t(std::max(-128L, std::min(127L, v))));
     }
   }
+  if (format == WeightFormat::kInt4) q->weights = PackInt4(q->weights);
   return true;
 }
 
@@ -146,7 +159,8 @@ std::string UtcNow() {
 }
 
 flatbuffers::Offset<fb::Provenance> SerializeProvenance(flatbuffers::FlatBufferBuilder& fbb,
-                                                        const Provenance& p) {
+                                                        const Provenance& p,
+                                                        uint32_t format_version) {
   std::vector<flatbuffers::Offset<fb::KeyValue>> extra;
   for (const auto& [key, value] : p.extra) {
     extra.push_back(fb::CreateKeyValueDirect(fbb, key.c_str(), value.c_str()));
@@ -157,7 +171,7 @@ flatbuffers::Offset<fb::Provenance> SerializeProvenance(flatbuffers::FlatBufferB
       p.learning_rate, p.noise_factor, p.noise_mode.c_str(), p.init_seed, p.shuffle_seed,
       p.noise_seed, p.train_images, p.dataset_sha256.c_str(), p.calibration.c_str(),
       p.float_test_bce, p.float_test_psnr, p.float_test_ssim, p.int8_test_bce, p.int8_test_psnr,
-      p.int8_test_ssim, created.c_str(), DNZ_FORMAT_VERSION, &extra);
+      p.int8_test_ssim, created.c_str(), format_version, &extra);
 }
 
 fb::Activation SchemaActivation(Activation activation) {
@@ -189,6 +203,25 @@ bool CheckNetwork(const FloatNetwork& net, std::string* error) {
 
 }  // namespace
 
+std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,
+                                           std::string* error) {
+  std::vector<WeightFormat> formats;
+  for (const FloatConv& conv : net.convs) {
+    if (choice == "int8") {
+      formats.push_back(WeightFormat::kInt8);
+    } else if (choice == "int4") {
+      formats.push_back(WeightFormat::kInt4);
+    } else if (choice == "mixed") {
+      const bool edge = conv.in_channels == 1 || conv.out_channels == 1;
+      formats.push_back(edge ? WeightFormat::kInt8 : WeightFormat::kInt4);
+    } else {
+      *error = "unknown weight format '" + choice + "' (int8, int4 or mixed)";
+      return {};
+    }
+  }
+  return formats;
+}
+
 bool QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
   if (!(real > 0.0) || !std::isfinite(real)) return false;
   int exponent = 0;
@@ -214,6 +247,16 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
     *error = "no calibration images";
     return {};
   }
+  std::vector<WeightFormat> formats = options.weight_formats;
+  if (formats.empty()) formats.assign(net.convs.size(), WeightFormat::kInt8);
+  if (formats.size() != net.convs.size()) {
+    *error = "weight formats for " + std::to_string(formats.size()) + " convs, the network has " +
+             std::to_string(net.convs.size());
+    return {};
+  }
+  const bool any_int4 =
+      std::find(formats.begin(), formats.end(), WeightFormat::kInt4) != formats.end();
+  const uint32_t format_version = any_int4 ? 2u : 1u;  // the lowest that holds the file
   const Ranges ranges = Calibrate(net, calibration_images);
   const double pct = options.calibration_percentile;
 
@@ -243,7 +286,7 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
         out = AsymmetricParams(-hi, hi);  // no min is recorded: symmetric about 0
       }
     }
-    if (!QuantizeConv(conv, in, out, options.polyphase_weights, &q, error)) return {};
+    if (!QuantizeConv(conv, in, out, options.polyphase_weights, formats[i], &q, error)) return {};
     const ConvGeometry g = GeometryOf(conv, h, w);
     const auto* float_weights = options.keep_float_weights ? &conv.weights : nullptr;
     const auto* float_bias = options.keep_float_weights ? &conv.bias : nullptr;
@@ -251,7 +294,8 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
         fbb, conv.kernel, conv.kernel, 1, g.pad_before, g.pad_before, g.pad_after, g.pad_after,
         SchemaActivation(conv.activation), conv.fused_upsample_input, conv.fused_maxpool_output,
         &q.weights, &q.weight_scales, &q.bias, &q.multipliers, &q.shifts, q.preact.scale,
-        q.preact.zero_point, q.table.empty() ? nullptr : &q.table, float_weights, float_bias);
+        q.preact.zero_point, q.table.empty() ? nullptr : &q.table, float_weights, float_bias,
+        formats[i] == WeightFormat::kInt4 ? fb::WeightFormat::Int4 : fb::WeightFormat::Int8);
     ops.push_back(fb::CreateOp(fbb, fb::OpOptions::Conv2D, options_offset.Union()));
     tensors.push_back(
         fb::CreateTensor(fbb, g.out_h, g.out_w, conv.out_channels, out.scale, out.zero_point));
@@ -259,9 +303,9 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
     h = g.out_h;
     w = g.out_w;
   }
-  const auto prov = SerializeProvenance(fbb, provenance);
-  const auto model = fb::CreateModelDirect(
-      fbb, DNZ_FORMAT_VERSION, fb::RoundingMode::SingleRoundHalfUp, &tensors, &ops, prov);
+  const auto prov = SerializeProvenance(fbb, provenance, format_version);
+  const auto model = fb::CreateModelDirect(fbb, format_version, fb::RoundingMode::SingleRoundHalfUp,
+                                           &tensors, &ops, prov);
   fb::FinishModelBuffer(fbb, model);
   return std::vector<uint8_t>(fbb.GetBufferPointer(), fbb.GetBufferPointer() + fbb.GetSize());
 }

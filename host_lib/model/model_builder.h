@@ -57,8 +57,19 @@ struct Provenance {
   std::vector<std::pair<std::string, std::string>> extra;
 };
 
+// How a conv's weights are stored in the file (docs/quantization.md).
+enum class WeightFormat { kInt8, kInt4 };
+
+// The weight format of every conv for a choice: "int8", "int4", or "mixed": int4 except the
+// convs with one input or one output channel (the seed model's first conv and its last two),
+// which hold 0.3% of the weights and carry the image in and out. Unknown: empty, error set.
+std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,
+                                           std::string* error);
+
 struct BuildOptions {
   bool keep_float_weights = true;
+  // Per conv; empty: all int8. A file with an int4 conv is format version 2, else 1.
+  std::vector<WeightFormat> weight_formats;
   // Activation ranges: each tensor's range is this percentile of its per-image
   // maxima over the calibration images (100 = the plain max over all of them).
   double calibration_percentile = 100.0;
@@ -66,7 +77,8 @@ struct BuildOptions {
   // of neighbouring weights that the polyphase form adds (runtime/src/polyphase.h)
   // fit in int8 too, so that the onednn backend runs those convs with 4 taps per
   // pixel instead of 9. Costs up to about two bits of those layers' weight
-  // precision (measured on the default model: 0.01 dB PSNR).
+  // precision (measured on the default model: 0.01 dB PSNR). int4 convs need no widening: a
+  // sum of four values in [-7, 7] fits int8.
   bool polyphase_weights = true;
 };
 

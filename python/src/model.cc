@@ -66,6 +66,7 @@ py::list Ops(const PyModel& self) {
       d["padding"] = py::make_tuple(op.pad_top, op.pad_left, op.pad_bottom, op.pad_right);
       d["fused_upsample_input"] = bool(op.fused_upsample_input);
       d["fused_maxpool_output"] = bool(op.fused_maxpool_output);
+      d["weights"] = op.weight_format == DNZ_WEIGHTS_INT4 ? "int4" : "int8";
     }
     ops.append(d);
   }

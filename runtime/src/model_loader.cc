@@ -10,6 +10,7 @@
 
 #include "dnz/dnz.h"
 #include "dnz_internal/conv_geometry.h"
+#include "dnz_internal/weights.h"
 #include "dnz_model_generated.h"
 #include "error_message.h"
 
@@ -73,14 +74,49 @@ dnz_status CheckSameQuantization(dnz_model* model, uint32_t index) {
   return DNZ_OK;
 }
 
+// The weight format: known, allowed by the file's version, and (int4) its padding nibble 0.
+dnz_status CheckWeightFormat(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv,
+                             uint32_t format_version) {
+  const auto format = conv->weight_format();
+  if (format != dnz::fb::WeightFormat::Int8 && format != dnz::fb::WeightFormat::Int4) {
+    return DNZ_FAIL(model, DNZ_ERR_QUANTIZATION,
+                    "op %u (conv): unknown weight format %d (this runtime reads int8 and int4)",
+                    index, int(format));
+  }
+  if (format == dnz::fb::WeightFormat::Int4 && format_version < 2) {
+    return DNZ_FAIL(model, DNZ_ERR_VERSION,
+                    "op %u (conv): int4 weights need format version 2, the file says %u", index,
+                    format_version);
+  }
+  return DNZ_OK;
+}
+
+// int4 with an odd weight count: the last byte's high nibble is padding and must be 0, so that
+// a file has one encoding and the fuzzer's bytes cannot hide a weight there.
+dnz_status CheckPaddingNibble(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv,
+                              uint64_t weight_count) {
+  if (conv->weight_format() != dnz::fb::WeightFormat::Int4 || weight_count % 2 == 0) return DNZ_OK;
+  const uint32_t padding = uint8_t(conv->weights()->Get(conv->weights()->size() - 1)) >> 4;
+  if (padding != 0) {
+    return DNZ_FAIL(model, DNZ_ERR_QUANTIZATION,
+                    "op %u (conv): int4 padding nibble (bits 4-7 of the last weight byte) is %u, "
+                    "not 0",
+                    index, padding);
+  }
+  return DNZ_OK;
+}
+
 dnz_status CheckConvVectors(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv,
                             uint32_t weight_count, uint32_t out_c) {
   struct Expected {
     const char* name;
     uint32_t actual, expected;
   };
+  const bool int4 = conv->weight_format() == dnz::fb::WeightFormat::Int4;
+  const uint32_t weight_bytes = uint32_t(
+      dnz::WeightBytes(int4 ? DNZ_WEIGHTS_INT4 : DNZ_WEIGHTS_INT8, uint64_t(weight_count)));
   const Expected vectors[] = {
-      {"weights", Length(conv->weights()), weight_count},
+      {int4 ? "weights (int4, two per byte)" : "weights", Length(conv->weights()), weight_bytes},
       {"weight_scales", Length(conv->weight_scales()), out_c},
       {"bias", Length(conv->bias()), out_c},
       {"requant_multiplier", Length(conv->requant_multiplier()), out_c},
@@ -109,6 +145,7 @@ dnz_status CheckConvVectors(dnz_model* model, uint32_t index, const dnz::fb::Con
 
 dnz_status CheckConvQuantization(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv,
                                  uint32_t out_c, uint64_t taps) {
+  const int64_t max_abs_weight = conv->weight_format() == dnz::fb::WeightFormat::Int4 ? 8 : 128;
   for (uint32_t oc = 0; oc < out_c; ++oc) {
     const int32_t multiplier = conv->requant_multiplier()->Get(oc);
     const int32_t shift = conv->requant_shift()->Get(oc);
@@ -125,9 +162,9 @@ dnz_status CheckConvQuantization(dnz_model* model, uint32_t index, const dnz::fb
       return DNZ_FAIL(model, DNZ_ERR_QUANTIZATION, "op %u (conv): channel %u weight scale invalid",
                       index, oc);
     }
-    // |acc| <= |bias| + taps * 128 * 255 must fit in int32 for every input.
+    // |acc| <= |bias| + taps * max|w| * 255 must fit in int32 for every input.
     const int64_t bias = conv->bias()->Get(oc);
-    const int64_t bound = (bias < 0 ? -bias : bias) + int64_t(taps) * 128 * 255;
+    const int64_t bound = (bias < 0 ? -bias : bias) + int64_t(taps) * max_abs_weight * 255;
     if (bound > INT32_MAX) {
       return DNZ_FAIL(model, DNZ_ERR_BOUNDS,
                       "op %u (conv): channel %u accumulator may overflow int32", index, oc);
@@ -141,7 +178,8 @@ dnz_status CheckConvQuantization(dnz_model* model, uint32_t index, const dnz::fb
   return DNZ_OK;
 }
 
-dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv) {
+dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* conv,
+                     uint32_t format_version) {
   const dnz_tensor_info& in = model->tensors[index];
   const dnz_tensor_info& out = model->tensors[index + 1];
   const int32_t kh = conv->kernel_h(), kw = conv->kernel_w();
@@ -180,7 +218,11 @@ dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* co
                                        pool ? dnz::PooledSide(conv_w) : conv_w, out_c);
   if (status != DNZ_OK) return status;
   const uint64_t taps = uint64_t(kh) * uint64_t(kw) * uint64_t(in.channels);
+  status = CheckWeightFormat(model, index, conv, format_version);
+  if (status != DNZ_OK) return status;
   status = CheckConvVectors(model, index, conv, uint32_t(taps * uint64_t(out_c)), uint32_t(out_c));
+  if (status != DNZ_OK) return status;
+  status = CheckPaddingNibble(model, index, conv, taps * uint64_t(out_c));
   if (status != DNZ_OK) return status;
   status = CheckConvQuantization(model, index, conv, uint32_t(out_c), taps);
   if (status != DNZ_OK) return status;
@@ -197,6 +239,8 @@ dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* co
   op.fused_upsample_input = conv->fused_upsample_input() ? 1 : 0;
   op.fused_maxpool_output = pool ? 1 : 0;
   op.weights = conv->weights()->data();
+  op.weight_format =
+      conv->weight_format() == dnz::fb::WeightFormat::Int4 ? DNZ_WEIGHTS_INT4 : DNZ_WEIGHTS_INT8;
   op.bias = conv->bias()->data();
   op.requant_multiplier = conv->requant_multiplier()->data();
   op.requant_shift = conv->requant_shift()->data();
@@ -216,11 +260,12 @@ dnz_status CheckConv(dnz_model* model, uint32_t index, const dnz::fb::Conv2D* co
   return DNZ_OK;
 }
 
-dnz_status CheckOp(dnz_model* model, uint32_t index, const dnz::fb::Op* op) {
+dnz_status CheckOp(dnz_model* model, uint32_t index, const dnz::fb::Op* op,
+                   uint32_t format_version) {
   const dnz_tensor_info& in = model->tensors[index];
   switch (op->options_type()) {
     case dnz::fb::OpOptions::Conv2D:
-      return CheckConv(model, index, op->options_as_Conv2D());
+      return CheckConv(model, index, op->options_as_Conv2D(), format_version);
     case dnz::fb::OpOptions::MaxPool2x2: {
       model->ops[index].kind = DNZ_OP_MAXPOOL;
       const dnz_status status = CheckOutputShape(model, index, dnz::PooledSide(in.height),
@@ -240,9 +285,11 @@ dnz_status CheckOp(dnz_model* model, uint32_t index, const dnz::fb::Op* op) {
 }
 
 dnz_status CheckModel(dnz_model* model, const dnz::fb::Model* root) {
-  if (root->format_version() != DNZ_FORMAT_VERSION) {
-    return DNZ_FAIL(model, DNZ_ERR_VERSION, "format version %u, this runtime reads version %u",
-                    root->format_version(), DNZ_FORMAT_VERSION);
+  const uint32_t version = root->format_version();
+  if (version < 1 || version > DNZ_FORMAT_VERSION) {
+    return DNZ_FAIL(model, DNZ_ERR_VERSION,
+                    "format version %u, this runtime reads versions 1 to %u", version,
+                    DNZ_FORMAT_VERSION);
   }
   if (root->rounding() != dnz::fb::RoundingMode::SingleRoundHalfUp) {
     return DNZ_FAIL(model, DNZ_ERR_QUANTIZATION, "unknown rounding mode %d", int(root->rounding()));
@@ -262,7 +309,7 @@ dnz_status CheckModel(dnz_model* model, const dnz::fb::Model* root) {
   model->has_float_weights = 1;
   bool has_conv = false;
   for (uint32_t i = 0; i < num_ops; ++i) {
-    const dnz_status status = CheckOp(model, i, root->ops()->Get(i));
+    const dnz_status status = CheckOp(model, i, root->ops()->Get(i), version);
     if (status != DNZ_OK) return status;
     has_conv = has_conv || model->ops[i].kind == DNZ_OP_CONV;
   }

@@ -2,7 +2,8 @@
 // materialize the upsampled input, convolve in exact integers, requantize in
 // double, then pool. The runtime's int8 result may differ by at most one step
 // (the multiplier is a 31-bit approximation of the real scale), and every backend
-// must give the ref bytes exactly.
+// must give the ref bytes exactly. The int4 cases store the same kind of conv with packed
+// 4-bit weights (odd counts, groups that start mid-byte); the naive conv decodes them itself.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -22,6 +23,7 @@ struct ConvCase {
   build::Activation activation;
   int height, width;
   bool plain_weights = false;  // upsample convs: weights not made polyphase-friendly
+  bool int4 = false;           // packed 4-bit weights
 };
 
 // Test names and failure messages show the case's name, not its bytes.
@@ -46,9 +48,19 @@ std::vector<uint8_t> SingleConvModel(const ConvCase& c, uint64_t seed) {
   std::string error;
   build::BuildOptions options;
   options.polyphase_weights = !c.plain_weights;
+  options.weight_formats = {c.int4 ? build::WeightFormat::kInt4 : build::WeightFormat::kInt8};
   auto bytes = build::BuildModel(net, images, {}, options, &error);
   EXPECT_FALSE(bytes.empty()) << error;
   return bytes;
+}
+
+// Weight i of the op, decoded here from the format's definition (docs/quantization.md), not
+// through the runtime's reader.
+int NaiveWeight(const dnz_op& op, size_t i) {
+  if (op.weight_format == DNZ_WEIGHTS_INT8) return op.weights[i];
+  const int byte = int(uint8_t(op.weights[i / 2]));
+  const int nibble = i % 2 == 0 ? byte % 16 : byte / 16;
+  return nibble >= 8 ? nibble - 16 : nibble;
 }
 
 // The naive int8 conv: returns the expected output tensor (before clamping to the
@@ -76,7 +88,8 @@ std::vector<int> NaiveConv(const dnz_model& m, const std::vector<int8_t>& input)
             const int y = oy + ky - op.pad_top, x = ox + kx - op.pad_left;
             if (y < 0 || y >= vh || x < 0 || x >= vw) continue;
             for (int ic = 0; ic < c; ++ic)
-              acc += int64_t(op.weights[((oc * op.kernel_h + ky) * op.kernel_w + kx) * c + ic]) *
+              acc += int64_t(NaiveWeight(
+                         op, size_t(((oc * op.kernel_h + ky) * op.kernel_w + kx) * c + ic))) *
                      virt[size_t((y * vw + x) * c + ic)];
           }
         const double real_scale =
@@ -107,7 +120,9 @@ TEST_P(ConvTest, MatchesNaiveWithinOneStepAndBackendsAgree) {
   const auto bytes = SingleConvModel(c, 17);
   Runner ref(bytes, DNZ_BACKEND_REF);
   ASSERT_EQ(ref.status, DNZ_OK) << ref.model.error << dnz_session_error(&ref.session);
-  if (c.upsample && c.kernel == 3) {  // which onednn path the case takes: polyphase or plain
+  EXPECT_EQ(ref.model.ops[0].weight_format, c.int4 ? DNZ_WEIGHTS_INT4 : DNZ_WEIGHTS_INT8);
+  if (c.upsample && c.kernel == 3 &&
+      !c.int4) {  // which onednn path the case takes: polyphase or plain
     const dnz_op& op = ref.model.ops[0];
     int32_t worst = 0;
     for (int oc = 0; oc < c.out_c; ++oc) {
@@ -176,7 +191,20 @@ INSTANTIATE_TEST_SUITE_P(
         // parity blocks) when the weights allow it, else the plain way.
         ConvCase{"upsample_polyphase_wide", 3, 40, 48, true, true, false, A::kRelu, 6, 5},
         ConvCase{"upsample_polyphase_pool", 3, 16, 20, true, true, true, A::kRelu, 5, 7},
-        ConvCase{"upsample_plain_weights", 3, 24, 16, true, true, false, A::kRelu, 4, 6, true}),
+        ConvCase{"upsample_plain_weights", 3, 24, 16, true, true, false, A::kRelu, 4, 6, true},
+        // int4: odd weight counts (a padding nibble), in_c not a multiple of 4 (groups that
+        // start mid-byte), the block, polyphase, patch and single-output kernels.
+        ConvCase{"int4_relu_same", 3, 3, 5, true, false, false, A::kRelu, 9, 7, false, true},
+        ConvCase{"int4_upsample_relu", 3, 5, 4, true, true, false, A::kRelu, 4, 5, false, true},
+        ConvCase{"int4_upsample_pool", 3, 3, 3, true, true, true, A::kRelu, 5, 3, false, true},
+        ConvCase{"int4_valid_5x5", 5, 6, 1, false, false, false, A::kRelu, 12, 10, false, true},
+        ConvCase{"int4_sigmoid_1x1ch", 3, 1, 1, true, false, false, A::kSigmoid, 9, 9, false, true},
+        ConvCase{"int4_wide_channels", 3, 64, 32, true, false, true, A::kRelu, 6, 6, false, true},
+        ConvCase{"int4_odd_wide", 3, 37, 9, true, false, false, A::kNone, 5, 6, false, true},
+        ConvCase{"int4_single_out_deep_tail", 5, 80, 1, false, false, false, A::kNone, 8, 12, false,
+                 true},
+        ConvCase{"int4_polyphase_wide", 3, 40, 48, true, true, false, A::kRelu, 6, 5, false, true},
+        ConvCase{"int4_polyphase_odd", 3, 13, 6, true, true, false, A::kRelu, 4, 4, false, true}),
     [](const ::testing::TestParamInfo<ConvCase>& param) { return param.param.name; });
 
 }  // namespace

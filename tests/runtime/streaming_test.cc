@@ -95,14 +95,17 @@ std::vector<uint8_t> SyntheticInputs(uint64_t seed, int count) {
 class StreamingBackend : public ::testing::TestWithParam<dnz_backend> {};
 
 TEST_P(StreamingBackend, SeedModelGivesTheWholePlansBytesUnderEveryBudget) {
-  const AlignedBuffer bytes = AlignedCopy(RandomSeedModelBytes(3));
   const std::vector<uint8_t> inputs = SyntheticInputs(21, 3);
-  ForEachKernelVariant(GetParam(), [&](const char* variant) {
-    SCOPED_TRACE(variant);
-    const size_t kib = GetParam() == DNZ_BACKEND_FLOAT ? 4096 : 1024;  // float: 4-byte elements
-    ExpectEveryBudgetGivesTheSameBytes(bytes, GetParam(), inputs, 3,
-                                       {16 * kib, 20 * kib, 24 * kib, 32 * kib, 40 * kib});
-  });
+  for (const char* weights : {"int8", "int4", "mixed"}) {
+    SCOPED_TRACE(weights);
+    const AlignedBuffer bytes = AlignedCopy(RandomSeedModelBytes(3, true, weights));
+    ForEachKernelVariant(GetParam(), [&](const char* variant) {
+      SCOPED_TRACE(variant);
+      const size_t kib = GetParam() == DNZ_BACKEND_FLOAT ? 4096 : 1024;  // float: 4-byte elements
+      ExpectEveryBudgetGivesTheSameBytes(bytes, GetParam(), inputs, 3,
+                                         {16 * kib, 20 * kib, 24 * kib, 32 * kib, 40 * kib});
+    });
+  }
 }
 
 TEST_P(StreamingBackend, BudgetBelowTheSmallestPlanIsRefusedNamingIt) {

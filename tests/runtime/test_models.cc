@@ -53,15 +53,17 @@ std::vector<uint8_t> ToPixels(const std::vector<float>& image) {
   return pixels;
 }
 
-std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float) {
+std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float, const char* weights) {
   build::Provenance provenance;
   provenance.trainer_backend = "test";
   provenance.calibration = "16 synthetic images, max";
   build::BuildOptions options;
   options.keep_float_weights = keep_float;
+  const build::FloatNetwork net = RandomSeedNetwork(seed);
   std::string error;
-  return build::BuildModel(RandomSeedNetwork(seed), SyntheticImages(seed + 1, 16), provenance,
-                           options, &error);
+  options.weight_formats = build::WeightFormatsFor(net, weights, &error);
+  EXPECT_TRUE(error.empty()) << error;
+  return build::BuildModel(net, SyntheticImages(seed + 1, 16), provenance, options, &error);
 }
 
 void ForEachKernelVariant(dnz_backend backend, const std::function<void(const char* name)>& body) {

@@ -24,8 +24,10 @@ build::FloatNetwork RandomSeedNetwork(uint64_t seed);
 std::vector<std::vector<float>> SyntheticImages(uint64_t seed, int count);
 std::vector<uint8_t> ToPixels(const std::vector<float>& image);
 
-// The random seed network, quantized (calibrated on 16 synthetic images).
-std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float = true);
+// The random seed network, quantized (calibrated on 16 synthetic images); weights "int8",
+// "int4" or "mixed" (build::WeightFormatsFor).
+std::vector<uint8_t> RandomSeedModelBytes(uint64_t seed, bool keep_float = true,
+                                          const char* weights = "int8");
 
 // Model bytes copied into aligned storage, as the loader wants.
 inline AlignedBuffer AlignedCopy(const std::vector<uint8_t>& bytes) {

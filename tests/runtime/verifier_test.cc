@@ -12,8 +12,8 @@ namespace dnz::test {
 namespace {
 
 // A small model (fast to load and run): 10x9x2 input, conv+pool, upsample+conv,
-// 5x5 valid conv, sigmoid conv.
-std::vector<uint8_t> SmallModelBytes() {
+// 5x5 valid conv, sigmoid conv. weights: "int8", "int4" or "mixed" (model_builder.h).
+std::vector<uint8_t> SmallModelBytes(const char* weights = "int8") {
   build::FloatNetwork net;
   net.input_height = 10;
   net.input_width = 9;
@@ -37,7 +37,9 @@ std::vector<uint8_t> SmallModelBytes() {
   provenance.trainer_backend = "unit-test";
   provenance.epochs = 3;
   std::string error;
-  auto bytes = build::BuildModel(net, images, provenance, {}, &error);
+  build::BuildOptions options;
+  options.weight_formats = build::WeightFormatsFor(net, weights, &error);
+  auto bytes = build::BuildModel(net, images, provenance, options, &error);
   EXPECT_FALSE(bytes.empty()) << error;
   return bytes;
 }
@@ -77,7 +79,7 @@ TEST(Verifier, RoundTripKeepsShapesWeightsAndProvenance) {
   EXPECT_EQ(reinterpret_cast<uintptr_t>(model.ops[1].weights) % 64, 0u);  // force_align
   ASSERT_NE(root->provenance(), nullptr);
   EXPECT_EQ(root->provenance()->trainer_backend()->str(), "test");
-  EXPECT_EQ(root->provenance()->format_version(), DNZ_FORMAT_VERSION);
+  EXPECT_EQ(root->provenance()->format_version(), 1u);  // int8 only: the lowest version
 }
 
 TEST(Verifier, RejectsWrongIdentifierShortAndUnalignedBuffers) {
@@ -98,8 +100,9 @@ TEST(Verifier, RejectsWrongIdentifierShortAndUnalignedBuffers) {
 
 // Applies `mutate` to a fresh copy of the small model and checks the status.
 template <typename Mutate>
-void ExpectRejected(Mutate mutate, dnz_status expected, const char* what) {
-  AlignedBuffer aligned = AlignedCopy(SmallModelBytes());
+void ExpectRejected(Mutate mutate, dnz_status expected, const char* what,
+                    const char* weights = "int8") {
+  AlignedBuffer aligned = AlignedCopy(SmallModelBytes(weights));
   auto* root = fb::GetMutableModel(aligned.data());
   mutate(root);
   dnz_model model;
@@ -116,7 +119,8 @@ fb::Tensor* TensorOf(fb::Model* root, int t) {
 }
 
 TEST(Verifier, SemanticDamageGetsItsOwnStatus) {
-  ExpectRejected([](fb::Model* r) { r->mutate_format_version(2); }, DNZ_ERR_VERSION, "version");
+  ExpectRejected([](fb::Model* r) { r->mutate_format_version(3); }, DNZ_ERR_VERSION, "version");
+  ExpectRejected([](fb::Model* r) { r->mutate_format_version(0); }, DNZ_ERR_VERSION, "version 0");
   ExpectRejected([](fb::Model* r) { TensorOf(r, 1)->mutate_height(6); }, DNZ_ERR_SHAPE, "height");
   // A channel count that disagrees with the weights it comes from.
   ExpectRejected([](fb::Model* r) { TensorOf(r, 2)->mutate_channels(4); }, DNZ_ERR_VECTOR_LENGTH,
@@ -152,6 +156,74 @@ TEST(Verifier, SemanticDamageGetsItsOwnStatus) {
                  DNZ_ERR_SHAPE, "fused pool flag");
 }
 
+// One 3x3 conv of 1 -> 3 channels with int4 weights: 27 weights, an odd count, so the last
+// byte holds a padding nibble.
+std::vector<uint8_t> OddCountInt4Model() {
+  build::FloatNetwork net;
+  net.input_height = net.input_width = 6;
+  build::FloatConv conv = build::ZeroConv(3, 1, 3, true, build::Activation::kRelu, false, false);
+  for (size_t i = 0; i < conv.weights.size(); ++i) conv.weights[i] = float(int(i % 7) - 3) * 0.1f;
+  net.convs.push_back(conv);
+  build::BuildOptions options;
+  options.weight_formats = {build::WeightFormat::kInt4};
+  std::string error;
+  auto bytes = build::BuildModel(net, {std::vector<float>(36, 0.5f)}, {}, options, &error);
+  EXPECT_FALSE(bytes.empty()) << error;
+  return bytes;
+}
+
+// Loads `bytes` after `mutate`; returns the status (and the error line through `error`).
+template <typename Mutate>
+dnz_status LoadMutated(std::vector<uint8_t> bytes, Mutate mutate, std::string* error) {
+  AlignedBuffer aligned = AlignedCopy(bytes);
+  mutate(fb::GetMutableModel(aligned.data()));
+  dnz_model model;
+  const dnz_status status = dnz_model_load(&model, aligned.data(), aligned.size());
+  *error = model.error;
+  return status;
+}
+
+// int4 weights (format version 2): the version, the format value, the packed length, the
+// padding nibble and the accumulator bound with int4's range (|w| <= 8, not 128).
+TEST(Verifier, Int4DamageGetsItsOwnStatus) {
+  ExpectRejected([](fb::Model* r) { r->mutate_format_version(1); }, DNZ_ERR_VERSION,
+                 "int4 in a version-1 file", "int4");
+  ExpectRejected([](fb::Model* r) { ConvOf(r, 1)->mutate_weight_format(fb::WeightFormat(7)); },
+                 DNZ_ERR_QUANTIZATION, "unknown weight format", "int4");
+  // int8 weights marked int4: twice the bytes the format wants.
+  ExpectRejected(
+      [](fb::Model* r) {
+        r->mutate_format_version(2);
+        ConvOf(r, 1)->mutate_weight_format(fb::WeightFormat::Int4);
+      },
+      DNZ_ERR_VECTOR_LENGTH, "int8 length, int4 format");
+
+  std::string error;
+  const auto odd = OddCountInt4Model();
+  const auto last_byte = [](int8_t value) {
+    return [value](fb::Model* r) {
+      auto* weights = ConvOf(r, 0)->mutable_weights();
+      ASSERT_EQ(weights->size(), 14u);  // 27 weights
+      weights->Mutate(weights->size() - 1, value);
+    };
+  };
+  EXPECT_EQ(LoadMutated(odd, last_byte(int8_t(0x07)), &error), DNZ_OK) << error;
+  EXPECT_EQ(LoadMutated(odd, last_byte(int8_t(0x17)), &error), DNZ_ERR_QUANTIZATION);
+  EXPECT_NE(error.find("padding nibble"), std::string::npos) << error;
+
+  const int64_t taps = 5 * 5 * 3;  // conv 2 of the small model
+  const auto bias = [](int64_t value) {
+    return [value](fb::Model* r) { ConvOf(r, 2)->mutable_bias()->Mutate(0, int32_t(value)); };
+  };
+  EXPECT_EQ(LoadMutated(SmallModelBytes("int4"), bias(INT32_MAX - taps * 8 * 255), &error), DNZ_OK)
+      << error;
+  EXPECT_EQ(LoadMutated(SmallModelBytes("int4"), bias(INT32_MAX - taps * 8 * 255 + 1), &error),
+            DNZ_ERR_BOUNDS);
+  // The same bias in an int8 conv overflows: the bound follows the format.
+  EXPECT_EQ(LoadMutated(SmallModelBytes("int8"), bias(INT32_MAX - taps * 8 * 255), &error),
+            DNZ_ERR_BOUNDS);
+}
+
 // Loads `bytes`; when the loader accepts them, every backend must run them cleanly.
 void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
   AlignedBuffer aligned = AlignedCopy(bytes);
@@ -160,8 +232,7 @@ void LoadAndMaybeRun(const std::vector<uint8_t>& bytes) {
     ASSERT_GT(std::strlen(model.error), 0u);
     return;
   }
-  for (dnz_backend backend : {DNZ_BACKEND_REF, DNZ_BACKEND_FLOAT, DNZ_BACKEND_ONEDNN}) {
-    if (!dnz_backend_available(backend)) continue;
+  for (const dnz_backend backend : BuiltInBackendIds()) {
     dnz_session session;
     dnz_session_options options{backend, 1, 0, 0};
     if (dnz_session_init(&session, &model, &options) != DNZ_OK) continue;
@@ -186,8 +257,10 @@ TEST(Verifier, EveryTruncationIsRefused) {
   }
 }
 
-TEST(Verifier, ThousandsOfBitFlipsNeverFault) {
-  const auto bytes = SmallModelBytes();
+class BitFlips : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(BitFlips, ThousandsOfBitFlipsNeverFault) {
+  const auto bytes = SmallModelBytes(GetParam());
   std::mt19937 rng(2026);
   int refused = 0;
   const int trials = 6000;
@@ -204,6 +277,8 @@ TEST(Verifier, ThousandsOfBitFlipsNeverFault) {
   EXPECT_GT(refused, trials / 20);
   EXPECT_LT(refused, trials);
 }
+
+INSTANTIATE_TEST_SUITE_P(Weights, BitFlips, ::testing::Values("int8", "int4", "mixed"));
 
 TEST(Verifier, OversizedAndGarbageBuffersAreRefused) {
   auto bytes = SmallModelBytes();

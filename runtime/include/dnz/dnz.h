@@ -43,7 +43,8 @@ extern "C" {
 #define DNZ_VERSION_STRING            \
   DNZ_VERSION_TEXT(DNZ_VERSION_MAJOR) \
   "." DNZ_VERSION_TEXT(DNZ_VERSION_MINOR) "." DNZ_VERSION_TEXT(DNZ_VERSION_PATCH)
-#define DNZ_FORMAT_VERSION 1u                     /* the model-file format this runtime reads */
+/* The newest model-file format this runtime reads; it reads every older one too. */
+#define DNZ_FORMAT_VERSION 2u
 #define DNZ_MAX_OPS 32                            /* most ops a model may have */
 #define DNZ_MAX_DIM 1024                          /* largest height or width of any tensor */
 #define DNZ_MAX_CHANNELS 1024                     /* most channels of any tensor */
@@ -85,6 +86,11 @@ typedef enum dnz_backend {
 } dnz_backend;
 
 typedef enum dnz_op_kind { DNZ_OP_CONV = 0, DNZ_OP_MAXPOOL = 1, DNZ_OP_UPSAMPLE = 2 } dnz_op_kind;
+/* How a conv's weights are stored (docs/quantization.md). */
+typedef enum dnz_weight_format {
+  DNZ_WEIGHTS_INT8 = 0, /* one int8 per weight */
+  DNZ_WEIGHTS_INT4 = 1  /* two's-complement nibbles, two per byte, low nibble first */
+} dnz_weight_format;
 typedef enum dnz_activation {
   DNZ_ACT_NONE = 0,
   DNZ_ACT_RELU = 1,
@@ -106,7 +112,7 @@ typedef struct dnz_op {
   int32_t pad_top, pad_left, pad_bottom, pad_right;
   int32_t fused_upsample_input;      /* conv reads input pixel (y >> 1, x >> 1) */
   int32_t fused_maxpool_output;      /* conv output max-pooled 2x2, ceil mode */
-  const int8_t* weights;             /* [out_c][kh][kw][in_c] */
+  const int8_t* weights;             /* [out_c][kh][kw][in_c]; int4: packed, see weight_format */
   const int32_t* bias;               /* [out_c] */
   const int32_t* requant_multiplier; /* [out_c] */
   const int8_t* requant_shift;       /* [out_c] */
@@ -116,6 +122,7 @@ typedef struct dnz_op {
   const float* float_weights;        /* [out_c][kh][kw][in_c] or NULL */
   const float* float_bias;           /* [out_c] or NULL */
   int32_t conv_out_h, conv_out_w;    /* conv output before a fused pool */
+  dnz_weight_format weight_format;   /* int8, or int4: weight i in bits 4 * (i & 1) of byte i / 2 */
 } dnz_op;
 
 /* A verified model. Fields are read-only for users; they point into the model bytes. */

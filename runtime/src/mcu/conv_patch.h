@@ -90,11 +90,13 @@ void PatchConv(const dnz_op& op, const dnz_tensor_info& in, const Rows<const int
   const int32_t length = PatchLength(op, in), taps_in = op.kernel_h * op.kernel_w * in.channels;
   int16_t* weights = reinterpret_cast<int16_t*>(scratch);  // [out_c][length]
   int16_t* patches = weights + out.channels * length;      // [4][length]
-  for (int32_t oc = 0; oc < out.channels; ++oc) {
-    for (int32_t i = 0; i < length; ++i) {
-      weights[oc * length + i] = int16_t(i < taps_in ? op.weights[oc * taps_in + i] : 0);
+  WithWeights(op, [&](auto all) {
+    for (int32_t oc = 0; oc < out.channels; ++oc) {
+      for (int32_t i = 0; i < length; ++i) {
+        weights[oc * length + i] = int16_t(i < taps_in ? all[oc * taps_in + i] : 0);
+      }
     }
-  }
+  });
   const int32_t window = op.fused_maxpool_output ? 2 : 1;
   for (int32_t py = y0; py < y1; ++py) {
     for (int32_t px = 0; px < out.width; ++px) {

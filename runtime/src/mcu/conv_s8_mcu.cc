@@ -57,27 +57,6 @@ Isa active_isa = DNZ_MCU_HAVE_ARM_DSP        ? Isa::kArmDsp
 
 }  // namespace
 
-int32_t ExpandParityTail(const int8_t* filter, int32_t in_c, int32_t B, int32_t b, int py, int px,
-                         int16_t* weights, int32_t stride) {
-  const int32_t groups = in_c / kGroup;
-  int32_t sum = 0;
-  for (int tap = 0; tap < 4; ++tap) {
-    int y0, y1, x0, x1;
-    PolyphaseKernelRows(py, tap >> 1, &y0, &y1);
-    PolyphaseKernelRows(px, tap & 1, &x0, &x1);
-    int16_t* tail = weights + tap * stride + groups * B * kGroup + b;
-    for (int32_t ic = groups * kGroup; ic < in_c; ++ic, tail += B) {
-      int32_t value = 0;
-      for (int ky = y0; ky <= y1; ++ky) {
-        for (int kx = x0; kx <= x1; ++kx) value += filter[(ky * 3 + kx) * in_c + ic];
-      }
-      *tail = int16_t(value);
-      sum += value;
-    }
-  }
-  return sum;
-}
-
 bool IsaBuilt(Isa isa) {
   switch (isa) {
     case Isa::kArmDsp:

@@ -6,7 +6,8 @@
 //
 //   Tap<B>       one tap: in_c int8 inputs times a block of B channels' int16 weights
 //                (weight_blocks.h), added to B accumulators
-//   Lanes        four input channels' weights widened: Widen (from int8), Add (polyphase sums),
+//   Lanes        four input channels' weights widened: Widen (from int8 or packed int4,
+//                dnz_internal/weights.h), Add (polyphase sums),
 //                Store (as one group, w0 w2 w1 w3, and into a running total)
 //   DotPairs<B>  int16 pairs (a gathered patch) times B rows of int16 weight pairs
 #ifndef DNZ_RUNTIME_SRC_MCU_INSTRUCTION_SETS_H_
@@ -14,6 +15,7 @@
 
 #include <cstdint>
 
+#include "dnz_internal/weights.h"
 #include "weight_blocks.h"
 
 #if defined(__ARM_FEATURE_DSP) && __ARM_FEATURE_DSP
@@ -49,6 +51,14 @@ struct Portable {
     int32_t w0, w1, w2, w3;
   };
   static inline Lanes Widen(const int8_t* w) { return {w[0], w[1], w[2], w[3]}; }
+  static inline Lanes Widen(Int4Weights w) {
+    const uint32_t four = w.FourNibbles();
+    return {NibbleOf(four, 0), NibbleOf(four, 1), NibbleOf(four, 2), NibbleOf(four, 3)};
+  }
+  static inline Lanes Widen(AnyWeights w) {
+    if (w.int4) return Widen(Int4Weights{w.data, w.index});
+    return Widen(w.data + w.index);
+  }
   static inline Lanes Add(Lanes a, Lanes b) {
     return {a.w0 + b.w0, a.w1 + b.w1, a.w2 + b.w2, a.w3 + b.w3};
   }
@@ -128,6 +138,18 @@ struct ArmDsp {
   static inline Lanes Widen(const int8_t* w) {
     const uint32_t word = LoadWord(w);
     return {__sxtb16(int8x4_t(word)), OddPair(word)};
+  }
+  // Four nibbles: each sign-extended by one SBFX, paired by one PKHBT (7 instructions with the
+  // load, where int8 takes 3: the expansion is a few percent of a model's instructions).
+  static inline int16x2_t PackPair(int32_t low, int32_t high) {
+    int16x2_t pair;
+    __asm__("pkhbt %0, %1, %2, lsl #16" : "=r"(pair) : "r"(low), "r"(high));
+    return pair;
+  }
+  static inline Lanes Widen(Int4Weights w) {
+    const uint32_t four = w.FourNibbles();
+    return {PackPair(NibbleOf(four, 0), NibbleOf(four, 2)),
+            PackPair(NibbleOf(four, 1), NibbleOf(four, 3))};
   }
   static inline Lanes Add(Lanes a, Lanes b) {  // lane sums stay within int16: at most 4 * 128
     return {__sadd16(a.even, b.even), __sadd16(a.odd, b.odd)};

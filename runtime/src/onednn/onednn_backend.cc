@@ -45,6 +45,7 @@
 #include "arena_regions.h"
 #include "dnz_internal/conv_geometry.h"
 #include "dnz_internal/polyphase.h"
+#include "dnz_internal/weights.h"
 #include "split_int8.h"
 #include "threads.h"
 #include "x86/conv_single_output.h"
@@ -94,6 +95,10 @@ struct State {
   Instance full_serial;  // auto on several cores: a full pass on one thread (batch 0 if none)
   PassVariantChooser chooser;
   std::vector<Requant32> requant;  // [op]
+  // [op]: the model's ops, int4 weights unpacked to int8 once here (so the primitives, the
+  // polyphase sums and our x86 kernels see int8 only); every op below is read from here.
+  std::vector<dnz_op> ops;
+  std::vector<std::vector<int8_t>> unpacked_weights;  // [op], int4 convs only
   // [op]: the four 2x2 parity kernels (OHWI, [py][px]) of an upsample conv that
   // runs polyphase; empty otherwise. Kept only until the primitives are made.
   std::vector<std::vector<int8_t>> polyphase_kernels;
@@ -173,7 +178,7 @@ ConvPart MakeConvPart(State& state, const PartShape& shape, const int32_t* bias)
 }
 
 ConvStage MakeConvStage(State& state, const dnz_model& model, uint32_t i, uint32_t batch) {
-  const dnz_op& op = model.ops[i];
+  const dnz_op& op = state.ops[i];
   const dnz_tensor_info& in = model.tensors[i];
   const memory::dim n = batch, ic = in.channels, oc = model.tensors[i + 1].channels;
   ConvStage stage;
@@ -234,7 +239,7 @@ void PlanPolyphase(State& state, const dnz_model& model) {
   state.polyphase.assign(model.num_ops, false);
   state.polyphase_kernels.assign(model.num_ops, {});
   for (uint32_t i = 0; i < model.num_ops; ++i) {
-    const dnz_op& op = model.ops[i];
+    const dnz_op& op = state.ops[i];
     const dnz_tensor_info &in = model.tensors[i], &out = model.tensors[i + 1];
     if (!PolyphaseShapeApplies(op, in, out) || out.channels == 1) continue;
     const size_t kernel_bytes = size_t(out.channels) * 4 * size_t(in.channels);
@@ -247,6 +252,23 @@ void PlanPolyphase(State& state, const dnz_model& model) {
     if (!fits) continue;
     state.polyphase[i] = true;
     state.polyphase_kernels[i] = std::move(kernels);
+  }
+}
+
+// The ops as this backend runs them: int4 weights as int8 (the same values).
+void UnpackWeights(State& state, const dnz_model& model) {
+  state.ops.assign(model.ops, model.ops + model.num_ops);
+  state.unpacked_weights.assign(model.num_ops, {});
+  for (uint32_t i = 0; i < model.num_ops; ++i) {
+    dnz_op& op = state.ops[i];
+    if (op.kind != DNZ_OP_CONV || op.weight_format != DNZ_WEIGHTS_INT4) continue;
+    const size_t count = size_t(op.kernel_h) * size_t(op.kernel_w) *
+                         size_t(model.tensors[i].channels) * size_t(model.tensors[i + 1].channels);
+    std::vector<int8_t>& unpacked = state.unpacked_weights[i];
+    unpacked.resize(count);
+    for (size_t k = 0; k < count; ++k) unpacked[k] = int8_t(Int4At(op.weights, int64_t(k)));
+    op.weights = unpacked.data();
+    op.weight_format = DNZ_WEIGHTS_INT8;
   }
 }
 
@@ -285,6 +307,7 @@ dnz_status Init(dnz_session* session) {
     state->split = !OnednnInt8IsExact();
     PlanActivations(session, 1, PassImages(session));
     const dnz_model& model = *session->model;
+    UnpackWeights(*state, model);
     state->requant.resize(model.num_ops);
     for (uint32_t i = 0; i < model.num_ops; ++i) {
       if (model.ops[i].kind != DNZ_OP_CONV) continue;
@@ -403,7 +426,7 @@ dnz_status RunInstance(dnz_session* session, Instance& instance, uint32_t count)
   FlipSign(arena + plan.tensor_offset[0], TensorImageBytes(model, 0, 1) * count);
   try {
     for (uint32_t i = 0; i < model.num_ops; ++i) {
-      const dnz_op& op = model.ops[i];
+      const dnz_op& op = state.ops[i];
       const dnz_tensor_info& in = model.tensors[i];
       uint8_t* input = arena + plan.tensor_offset[i];
       uint8_t* output = arena + plan.tensor_offset[i + 1];
@@ -489,7 +512,7 @@ bool OnednnInt8IsExact() {
          isa == int(dnnl::cpu_isa::avx2_vnni);
 }
 
-const Backend kOnednnBackend{Supports, Init,  BindArena, RunPass, ImagesPerPass,
-                             Destroy,  false, nullptr};
+const Backend kOnednnBackend{Supports,      Init,    BindArena, RunPass,
+                             ImagesPerPass, Destroy, false,     nullptr};
 
 }  // namespace dnz

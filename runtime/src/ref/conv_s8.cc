@@ -1,4 +1,5 @@
-// int8 convolution, the specification. For each output channel:
+// int8 convolution, the specification, with int8 or int4 weights (weights.h). For each output
+// channel:
 //   acc = bias + sum over valid taps of w * (x - input_zero_point)     (int32)
 // Taps outside the (padded) input contribute nothing: padding is the real value
 // 0, i.e. the input zero point. With fused upsampling the conv reads input pixel
@@ -10,6 +11,7 @@
 #include "conv_rows.h"
 #include "dnz_internal/ref_kernels.h"
 #include "dnz_internal/requantize.h"
+#include "dnz_internal/weights.h"
 
 namespace dnz::ref {
 namespace {
@@ -20,10 +22,12 @@ struct ConvGeometry {
   int upsample_shift;            // 1 with a fused upsample, else 0
 };
 
-int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const Rows<const int8_t>& input,
-                       int32_t zero_point, int32_t oy, int32_t ox, int32_t oc) {
+template <typename Weights>
+int32_t ConvAccumulate(const dnz_op& op, Weights weights, const ConvGeometry& g,
+                       const Rows<const int8_t>& input, int32_t zero_point, int32_t oy, int32_t ox,
+                       int32_t oc) {
   int32_t acc = op.bias[oc];
-  const int8_t* filter = op.weights + oc * op.kernel_h * op.kernel_w * g.in_c;
+  const Weights filter = weights + oc * op.kernel_h * op.kernel_w * g.in_c;
   for (int32_t ky = 0; ky < op.kernel_h; ++ky) {
     const int32_t vy = oy + ky - op.pad_top;
     if (vy < 0 || vy >= g.virtual_h) continue;
@@ -33,17 +37,17 @@ int32_t ConvAccumulate(const dnz_op& op, const ConvGeometry& g, const Rows<const
       if (vx < 0 || vx >= g.virtual_w) continue;
       const int32_t ix = vx >> g.upsample_shift;
       const int8_t* x = row + ix * g.in_c;
-      const int8_t* w = filter + (ky * op.kernel_w + kx) * g.in_c;
+      const Weights w = filter + (ky * op.kernel_w + kx) * g.in_c;
       for (int32_t ic = 0; ic < g.in_c; ++ic) acc += int32_t(w[ic]) * (int32_t(x[ic]) - zero_point);
     }
   }
   return acc;
 }
 
-}  // namespace
-
-void ConvS8Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> input,
-                const dnz_tensor_info& out, Rows<int8_t> output, int32_t y0, int32_t y1) {
+template <typename Weights>
+void ConvRows(const dnz_op& op, Weights weights, const dnz_tensor_info& in,
+              const Rows<const int8_t>& input, const dnz_tensor_info& out,
+              const Rows<int8_t>& output, int32_t y0, int32_t y1) {
   const int shift = op.fused_upsample_input ? 1 : 0;
   const ConvGeometry g{in.height,          in.width,          in.channels,
                        in.height << shift, in.width << shift, shift};
@@ -59,7 +63,7 @@ void ConvS8Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> 
           for (int32_t dx = 0; dx < window; ++dx) {
             const int32_t ox = px * window + dx;
             if (ox >= op.conv_out_w) break;
-            const int32_t acc = ConvAccumulate(op, g, input, in.zero_point, oy, ox, oc);
+            const int32_t acc = ConvAccumulate(op, weights, g, input, in.zero_point, oy, ox, oc);
             const int32_t value = RequantizeActivate(op, out.zero_point, acc, oc);
             if (value > best) best = value;
           }
@@ -68,6 +72,13 @@ void ConvS8Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> 
       }
     }
   }
+}
+
+}  // namespace
+
+void ConvS8Rows(const dnz_op& op, const dnz_tensor_info& in, Rows<const int8_t> input,
+                const dnz_tensor_info& out, Rows<int8_t> output, int32_t y0, int32_t y1) {
+  WithWeights(op, [&](auto weights) { ConvRows(op, weights, in, input, out, output, y0, y1); });
 }
 
 void ConvS8(const dnz_op& op, const dnz_tensor_info& in, const int8_t* input,
