@@ -14,6 +14,11 @@ namespace dnz::files {
 namespace {
 
 RenameFunction g_rename = std::rename;
+StepHook g_step_hook = nullptr;
+
+void AfterStep(WriteStep step) {
+  if (g_step_hook != nullptr) g_step_hook(step);
+}
 
 // ---- Temporaries in progress, for the signal handler (async-signal-safe: fixed slots,
 // no allocation, unlink only).
@@ -168,11 +173,13 @@ bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* err
       return false;
     }
     staged.push_back(s);
+    AfterStep(WriteStep::kTemporaryWritten);
     // A single file needs no backup: its rename replaces the old one or leaves it.
     if (files.size() > 1 && !KeepBackup(file.path, &staged.back(), error)) {
       Discard(staged);
       return false;
     }
+    if (!staged.back().backup.empty()) AfterStep(WriteStep::kBackupKept);
   }
   for (size_t i = 0; i < files.size(); ++i) {
     if (g_rename(staged[i].temp.c_str(), files[i].path.c_str()) != 0) {
@@ -192,6 +199,7 @@ bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* err
     }
     Unregister(staged[i].slot);
     staged[i].slot = -1;
+    AfterStep(WriteStep::kRenamed);
   }
   for (Staged& s : staged) s.temp.clear();
   Discard(staged);  // the backups
@@ -223,5 +231,7 @@ void RemoveTemporariesOnSignals() {
 void SetRenameForTesting(RenameFunction rename) {
   g_rename = rename != nullptr ? rename : std::rename;
 }
+
+void SetStepHookForTesting(StepHook hook) { g_step_hook = hook; }
 
 }  // namespace dnz::files

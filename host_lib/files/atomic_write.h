@@ -48,6 +48,12 @@ void RemoveTemporariesOnSignals();
 using RenameFunction = int (*)(const char* from, const char* to);
 void SetRenameForTesting(RenameFunction rename);
 
+// Tests only: called after each step of a write (a temporary written, a backup kept, a
+// file renamed into place), so that a test can stop a writer at each point and signal it.
+enum class WriteStep { kTemporaryWritten, kBackupKept, kRenamed };
+using StepHook = void (*)(WriteStep step);
+void SetStepHookForTesting(StepHook hook);
+
 }  // namespace dnz::files
 
 #endif  // DNZ_HOST_LIB_FILES_ATOMIC_WRITE_H_
