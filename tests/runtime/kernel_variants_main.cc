@@ -12,9 +12,8 @@
 
 #include "test_models.h"
 #if DNZ_HAVE_ONEDNN
-#include <oneapi/dnnl/dnnl.h>
-
 #include "onednn/split_int8.h"
+#include "onednn_isa.h"
 #endif
 
 namespace {
@@ -27,32 +26,6 @@ std::string VariantsOf(dnz_backend backend) {
   });
   return names;
 }
-
-#if DNZ_HAVE_ONEDNN
-// oneDNN 2.x's names (dnnl_types.h) for what it runs, with ONEDNN_MAX_CPU_ISA applied.
-const char* OnednnIsaName(dnnl_cpu_isa_t isa) {
-  switch (isa) {
-    case dnnl_cpu_isa_sse41:
-      return "sse41";
-    case dnnl_cpu_isa_avx:
-      return "avx";
-    case dnnl_cpu_isa_avx2:
-      return "avx2";
-    case dnnl_cpu_isa_avx2_vnni:
-      return "avx2_vnni";
-    case dnnl_cpu_isa_avx512_core:
-      return "avx512_core";
-    case dnnl_cpu_isa_avx512_core_vnni:
-      return "avx512_core_vnni";
-    case dnnl_cpu_isa_avx512_core_bf16:
-      return "avx512_core_bf16";
-    case dnnl_cpu_isa_avx512_core_amx:
-      return "avx512_core_amx";
-    default:
-      return "other";
-  }
-}
-#endif
 
 }  // namespace
 
@@ -68,8 +41,8 @@ int main(int argc, char** argv) {
 #if DNZ_HAVE_ONEDNN
   x86_kernels = VariantsOf(DNZ_BACKEND_ONEDNN);
   split = !dnz::OnednnInt8IsExact();
-  onednn = std::string("oneDNN ISA ") + OnednnIsaName(dnnl_get_effective_cpu_isa()) +
-           ", int8 convs " + (split ? "split into 7-bit halves (no VNNI)" : "exact (VNNI)");
+  onednn = std::string("oneDNN ISA ") + dnz::test::OnednnEffectiveIsaName() + ", int8 convs " +
+           (split ? "split into 7-bit halves (no VNNI)" : "exact (VNNI)");
 #endif
   if (expect_split) {
     std::printf("%s\n", onednn.c_str());
