@@ -8,7 +8,9 @@
 # Each run says how many tests ran and how many were skipped; a skip that
 # tests/skip_allowlist.txt does not allow fails the run. In CI (CI=true) oneDNN and CUDA
 # are required (-DDNZ_WITH_ONEDNN=ON -DDNZ_WITH_CUDA=ON), so that a missing package cannot
-# silently drop tests and the GPU trainer is compiled though CI has no GPU to run it.
+# silently drop tests and the GPU trainer is compiled though CI has no GPU to run it; so are
+# the tools tests need (Python, shellcheck: scripts/build.sh, DNZ_REQUIRE_TEST_TOOLS). The run
+# prints which kernel variants ran (tests/runtime/kernel_variants_main.cc).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 jobs="$(nproc)"
@@ -34,14 +36,24 @@ timed install "$root/scripts/install_deps.sh"
 timed mnist "$root/scripts/fetch_mnist.sh"
 timed build "$root/scripts/build.sh" -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA="$cuda"
 timed tests "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs"
+# Which CPU paths that run took: our x86 kernels' variants, oneDNN's int8 path, mcu's set.
+variants="$("$root/build/tests/runtime/kernel_variants")"
+echo "run_tests: $variants"
 
 # CPUs without VNNI, as many users' are (our x86 kernels' variants are covered by the
 # tests themselves, x86/isa.h): oneDNN's AVX2 and AVX-512 int8 convolutions could
 # saturate, so the onednn backend splits each conv's input into 7-bit halves
 # (runtime/src/onednn/split_int8.h); its bytes must still be ref's.
 no_vnni() {
+  local path
+  if [[ "$variants" == *"no oneDNN"* ]]; then
+    echo "run_tests: no oneDNN in this build: no CPU-without-VNNI runs"
+    return
+  fi
   for isa in AVX2 AVX512_CORE; do
-    echo "run_tests: a CPU without VNNI (ONEDNN_MAX_CPU_ISA=$isa): onednn splits, bytes as ref's"
+    # Fails unless oneDNN honours the limit, so that this stage cannot test VNNI again.
+    path="$(ONEDNN_MAX_CPU_ISA=$isa "$root/build/tests/runtime/kernel_variants" --expect-split)"
+    echo "run_tests: a CPU without VNNI (ONEDNN_MAX_CPU_ISA=$isa): $path; bytes as ref's"
     ONEDNN_MAX_CPU_ISA=$isa "$root/scripts/ctest_summary.sh" "$root/build" -j"$jobs" \
       -R "BackendsTest|(EveryBackend|Int8Backend)\..*/onednn|ConvTest|ZeroAllocation|ThreadsOnednn"
   done

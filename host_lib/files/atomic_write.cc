@@ -14,39 +14,48 @@ namespace dnz::files {
 namespace {
 
 RenameFunction g_rename = std::rename;
+StepHook g_step_hook = nullptr;
 
-// ---- Temporaries in progress, for the signal handler (async-signal-safe: fixed slots,
-// no allocation, unlink only).
-constexpr int kPendingSlots = 16;
-constexpr size_t kMaxPath = 4096;
-struct PendingSlot {
-  std::atomic<bool> used{false};
-  char path[kMaxPath];
-};
-PendingSlot g_pending[kPendingSlots];
-
-int RegisterPending(const std::string& path) {
-  if (path.size() >= kMaxPath) return -1;
-  for (int i = 0; i < kPendingSlots; ++i) {
-    if (g_pending[i].used.load()) continue;
-    std::memcpy(g_pending[i].path, path.c_str(), path.size() + 1);
-    g_pending[i].used.store(true);
-    return i;
-  }
-  return -1;  // more at once than slots: the signal cleanup misses this one
+void AfterStep(WriteStep step) {
+  if (g_step_hook != nullptr) g_step_hook(step);
 }
 
-void Unregister(int slot) {
-  if (slot >= 0) g_pending[slot].used.store(false);
-}
+// ---- Signals (RemoveTemporariesOnSignals). A handler that removed files itself would race
+// with the writer: it may run on another thread, or between a rename and the writer's note
+// of it, and then put back the wrong file. So while a write is in progress the handler only
+// notes the signal; each writer looks after every step, puts back what it changed, and the
+// last writer to leave ends the process as the signal would have. With no write in
+// progress the handler ends the process at once.
+static_assert(std::atomic<int>::is_always_lock_free, "read and written by a signal handler");
+std::atomic<int> g_writers{0};
+std::atomic<int> g_caught_signal{0};
 
-extern "C" void RemovePendingAndDie(int signal_number) {
-  for (PendingSlot& slot : g_pending) {
-    if (slot.used.load()) unlink(slot.path);
-  }
+void EndAsSignalled(int signal_number) {
   ::signal(signal_number, SIG_DFL);
   ::raise(signal_number);
 }
+
+extern "C" void OnSignal(int signal_number) {
+  g_caught_signal.store(signal_number);
+  if (g_writers.load() == 0) EndAsSignalled(signal_number);
+}
+
+bool Interrupted() { return g_caught_signal.load() != 0; }
+
+// One call that writes files. Both sides are sequentially consistent (the handler stores the
+// signal then reads the count; the writer lowers the count then reads the signal), so a
+// signal is never lost between them: one of the two, or both, ends the process.
+class WriterScope {
+ public:
+  WriterScope() { g_writers.fetch_add(1); }
+  ~WriterScope() {
+    if (g_writers.fetch_sub(1) != 1) return;
+    const int signal_number = g_caught_signal.load();
+    if (signal_number != 0) EndAsSignalled(signal_number);
+  }
+  WriterScope(const WriterScope&) = delete;
+  WriterScope& operator=(const WriterScope&) = delete;
+};
 
 // ---- Paths and plain I/O.
 std::string FolderOf(const std::string& path) {
@@ -97,7 +106,6 @@ int CreateHidden(const std::string& path, const char* suffix, std::string* creat
 // before (if anything), so that a failed set can be put back.
 struct Staged {
   std::string temp, backup;
-  int slot = -1;
 };
 
 // Writes the bytes to a new temporary next to `path`.
@@ -108,7 +116,6 @@ bool WriteTemporary(const std::string& path, const uint8_t* bytes, size_t size, 
     *error = CannotWrite(path);
     return false;
   }
-  staged->slot = RegisterPending(staged->temp);
   // fsync: after a crash the renamed file holds the new bytes, not an empty file.
   const bool written =
       fchmod(fd, DefaultFileMode()) == 0 && WriteAll(fd, bytes, size) && fsync(fd) == 0;
@@ -118,7 +125,7 @@ bool WriteTemporary(const std::string& path, const uint8_t* bytes, size_t size, 
     if (!written) errno = write_errno;
     *error = CannotWrite(path);
     unlink(staged->temp.c_str());
-    Unregister(staged->slot);
+    staged->temp.clear();
     return false;
   }
   return true;
@@ -150,8 +157,27 @@ void Discard(const std::vector<Staged>& staged) {
   for (const Staged& s : staged) {
     if (!s.temp.empty()) unlink(s.temp.c_str());
     if (!s.backup.empty()) unlink(s.backup.c_str());
-    Unregister(s.slot);
   }
+}
+
+// Puts back what the first `renamed` paths held before (a path that held nothing holds
+// nothing again), then removes the temporaries and backups: all or nothing.
+void PutBack(const std::vector<OutputFile>& files, std::vector<Staged>* staged, size_t renamed) {
+  for (size_t i = 0; i < renamed; ++i) {
+    Staged& s = (*staged)[i];
+    s.temp.clear();  // renamed: the name is the output's now
+    if (s.backup.empty()) {
+      unlink(files[i].path.c_str());
+    } else if (std::rename(s.backup.c_str(), files[i].path.c_str()) == 0) {
+      s.backup.clear();
+    }  // else the old bytes stay in the hidden backup rather than be lost
+  }
+  Discard(*staged);
+}
+
+std::string InterruptedAt(const std::string& path) {
+  return path + ": not written (interrupted by signal " + std::to_string(g_caught_signal.load()) +
+         ")";
 }
 
 }  // namespace
@@ -160,61 +186,67 @@ bool WriteFilesAtomically(const std::vector<OutputFile>& files, std::string* err
   for (const OutputFile& file : files) {
     if (DirectoryInTheWay(file.path, error)) return false;
   }
-  std::vector<Staged> staged;
-  for (const OutputFile& file : files) {
-    Staged s;
-    if (!WriteTemporary(file.path, file.bytes.data(), file.bytes.size(), &s, error)) {
+  WriterScope writing;
+  std::vector<Staged> staged(files.size());
+  for (size_t i = 0; i < files.size(); ++i) {
+    const OutputFile& file = files[i];
+    if (!WriteTemporary(file.path, file.bytes.data(), file.bytes.size(), &staged[i], error)) {
       Discard(staged);
       return false;
     }
-    staged.push_back(s);
+    AfterStep(WriteStep::kTemporaryWritten);
     // A single file needs no backup: its rename replaces the old one or leaves it.
-    if (files.size() > 1 && !KeepBackup(file.path, &staged.back(), error)) {
+    const bool kept = files.size() == 1 || KeepBackup(file.path, &staged[i], error);
+    if (kept && !staged[i].backup.empty()) AfterStep(WriteStep::kBackupKept);
+    if (!kept || Interrupted()) {
+      if (kept) *error = InterruptedAt(file.path);
       Discard(staged);
       return false;
     }
   }
   for (size_t i = 0; i < files.size(); ++i) {
-    if (g_rename(staged[i].temp.c_str(), files[i].path.c_str()) != 0) {
-      *error = CannotWrite(files[i].path);
-      // Put back what the paths already renamed held before: all or nothing.
-      for (size_t done = 0; done < i; ++done) {
-        if (staged[done].backup.empty()) {
-          unlink(files[done].path.c_str());
-        } else {
-          // Should this rename fail too, the old bytes stay in the hidden backup.
-          std::rename(staged[done].backup.c_str(), files[done].path.c_str());
-          staged[done].backup.clear();
-        }
-      }
-      Discard(staged);
+    if (i > 0 && Interrupted()) {  // before the first rename, the loop above looked
+      *error = InterruptedAt(files[i].path);
+      PutBack(files, &staged, i);
       return false;
     }
-    Unregister(staged[i].slot);
-    staged[i].slot = -1;
+    if (g_rename(staged[i].temp.c_str(), files[i].path.c_str()) != 0) {
+      *error = CannotWrite(files[i].path);
+      PutBack(files, &staged, i);
+      return false;
+    }
+    AfterStep(WriteStep::kRenamed);
   }
+  // A signal after the last rename finds the new set whole: it stays.
   for (Staged& s : staged) s.temp.clear();
-  Discard(staged);  // the backups
+  Discard(staged);
   return true;
 }
 
 bool WriteFileAtomically(const std::string& path, const void* data, size_t size,
                          std::string* error) {
   if (DirectoryInTheWay(path, error)) return false;
+  WriterScope writing;
   Staged staged;
   if (!WriteTemporary(path, static_cast<const uint8_t*>(data), size, &staged, error)) {
     return false;
   }
-  const bool renamed = g_rename(staged.temp.c_str(), path.c_str()) == 0;
-  if (!renamed) *error = CannotWrite(path);
+  AfterStep(WriteStep::kTemporaryWritten);
+  bool renamed = false;
+  if (Interrupted()) {
+    *error = InterruptedAt(path);
+  } else if (g_rename(staged.temp.c_str(), path.c_str()) == 0) {
+    renamed = true;
+  } else {
+    *error = CannotWrite(path);
+  }
   if (!renamed) unlink(staged.temp.c_str());
-  Unregister(staged.slot);
   return renamed;
 }
 
 void RemoveTemporariesOnSignals() {
   struct sigaction action {};
-  action.sa_handler = RemovePendingAndDie;
+  action.sa_handler = OnSignal;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
@@ -223,5 +255,7 @@ void RemoveTemporariesOnSignals() {
 void SetRenameForTesting(RenameFunction rename) {
   g_rename = rename != nullptr ? rename : std::rename;
 }
+
+void SetStepHookForTesting(StepHook hook) { g_step_hook = hook; }
 
 }  // namespace dnz::files

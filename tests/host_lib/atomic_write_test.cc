@@ -14,6 +14,7 @@
 #include <iterator>
 #include <set>
 #include <string>
+#include <vector>
 
 namespace dnz::files {
 namespace {
@@ -32,6 +33,7 @@ class AtomicWriteTest : public ::testing::Test {
   }
   void TearDown() override {
     SetRenameForTesting(nullptr);
+    SetStepHookForTesting(nullptr);
     fs::remove_all(dir_);
   }
   std::string Path(const std::string& name) const { return (dir_ / name).string(); }
@@ -160,6 +162,125 @@ TEST_F(AtomicWriteTest, ASignalMidWriteRemovesTheTemporaries) {
   ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
   EXPECT_EQ(WTERMSIG(status), SIGTERM);
   EXPECT_TRUE(Listing().empty());
+}
+
+// ---- A signal at each step of a set's write, when the outputs already exist.
+
+// The child's hook: at step g_stop_at it tells the parent (a byte on g_ready_fd), then waits
+// on g_wait_fd, which the parent never writes: only the signal (or the parent closing it)
+// ends the wait, so the signal lands at that step without a sleep.
+int g_step = 0;
+int g_stop_at = -1;
+int g_ready_fd = -1;
+int g_wait_fd = -1;
+void StopAtStep(WriteStep) {
+  if (++g_step != g_stop_at) return;
+  char byte = 1;
+  if (::write(g_ready_fd, &byte, 1) != 1) ::_exit(2);
+  (void)!::read(g_wait_fd, &byte, 1);
+}
+
+std::vector<WriteStep> g_steps;
+void RecordStep(WriteStep step) { g_steps.push_back(step); }
+
+class AtomicWriteSignalTest : public AtomicWriteTest {
+ protected:
+  // a.bin and b.bin exist, c.bin does not; the set replaces the two and adds the third.
+  void WriteOldFiles() {
+    fs::remove_all(dir_);  // and whatever an earlier case left
+    fs::create_directories(dir_);
+    Write(Path("a.bin"), "old a");
+    Write(Path("b.bin"), "old b, longer");
+  }
+  std::vector<OutputFile> NewSet() const {
+    return {{Path("a.bin"), Bytes("new a")},
+            {Path("b.bin"), Bytes("new b")},
+            {Path("c.bin"), Bytes("new c")}};
+  }
+  // The steps a write of the set takes, counted on a write that is not interrupted.
+  std::vector<WriteStep> CountSteps() {
+    WriteOldFiles();
+    g_steps.clear();
+    SetStepHookForTesting(RecordStep);
+    std::string error;
+    EXPECT_TRUE(WriteFilesAtomically(NewSet(), &error)) << error;
+    SetStepHookForTesting(nullptr);
+    return g_steps;
+  }
+  // Forks a writer, stops it after step `step` (1-based), sends `signal_number`; returns
+  // how the writer ended (waitpid's status), or -1 if it never reached the step.
+  int WriteAndSignalAtStep(int step, int signal_number) {
+    WriteOldFiles();
+    int ready[2], wait[2];
+    if (::pipe(ready) != 0 || ::pipe(wait) != 0) return -1;
+    const pid_t child = ::fork();
+    if (child == 0) {
+      ::close(ready[0]);
+      ::close(wait[1]);
+      RemoveTemporariesOnSignals();
+      g_step = 0;
+      g_stop_at = step;
+      g_ready_fd = ready[1];
+      g_wait_fd = wait[0];
+      SetStepHookForTesting(StopAtStep);
+      std::string error;
+      WriteFilesAtomically(NewSet(), &error);
+      ::_exit(3);  // not reached when the signal ends the writer
+    }
+    ::close(ready[1]);
+    ::close(wait[0]);
+    char byte = 0;
+    const bool reached = ::read(ready[0], &byte, 1) == 1;
+    if (reached) ::kill(child, signal_number);
+    ::close(wait[1]);  // the signal is pending first; a writer that ignores it finishes
+    ::close(ready[0]);
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    return reached ? status : -1;
+  }
+};
+
+// SIGINT or SIGTERM at any step before the last rename: every old file is back whole, the
+// new one is absent and no temporary or backup is left; after the last rename the new set
+// is whole. Either way the writer ends as the signal says.
+TEST_F(AtomicWriteSignalTest, SIGINTOrSIGTERMAtAnyStepLeavesTheOldSetOrTheNewOneWhole) {
+  const std::vector<WriteStep> steps = CountSteps();
+  ASSERT_EQ(steps.size(), 8u);  // 3 temporaries, 2 backups, 3 renames
+  ASSERT_EQ(steps.back(), WriteStep::kRenamed);
+  for (const int signal_number : {SIGINT, SIGTERM}) {
+    for (int step = 1; step <= int(steps.size()); ++step) {
+      SCOPED_TRACE("signal " + std::to_string(signal_number) + " after step " +
+                   std::to_string(step));
+      const int status = WriteAndSignalAtStep(step, signal_number);
+      ASSERT_NE(status, -1) << "the writer never reached the step";
+      ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+      EXPECT_EQ(WTERMSIG(status), signal_number);
+      if (step < int(steps.size())) {
+        EXPECT_EQ(Read(Path("a.bin")), "old a");
+        EXPECT_EQ(Read(Path("b.bin")), "old b, longer");
+        EXPECT_EQ(Listing(), (std::set<std::string>{"a.bin", "b.bin"}));
+      } else {
+        EXPECT_EQ(Read(Path("a.bin")), "new a");
+        EXPECT_EQ(Read(Path("c.bin")), "new c");
+        EXPECT_EQ(Listing(), (std::set<std::string>{"a.bin", "b.bin", "c.bin"}));
+      }
+    }
+  }
+}
+
+// SIGKILL runs no code, so what it leaves is what the steps leave: before the first rename
+// the old files are whole (hidden temporaries may remain; see atomic_write.h).
+TEST_F(AtomicWriteSignalTest, SIGKILLBeforeTheRenamesLeavesTheOldFilesWhole) {
+  const std::vector<WriteStep> steps = CountSteps();
+  for (int step = 1; steps[size_t(step - 1)] != WriteStep::kRenamed; ++step) {
+    SCOPED_TRACE("SIGKILL after step " + std::to_string(step));
+    const int status = WriteAndSignalAtStep(step, SIGKILL);
+    ASSERT_NE(status, -1) << "the writer never reached the step";
+    ASSERT_TRUE(WIFSIGNALED(status)) << "exit status " << status;
+    EXPECT_EQ(Read(Path("a.bin")), "old a");
+    EXPECT_EQ(Read(Path("b.bin")), "old b, longer");
+    EXPECT_FALSE(fs::exists(Path("c.bin")));
+  }
 }
 
 }  // namespace
