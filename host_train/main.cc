@@ -80,8 +80,26 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--data", options.data, "folder with the MNIST IDX files")->capture_default_str();
   app.add_flag("--resume", options.resume, "continue from OUT/checkpoint.dnzckpt");
-  app.add_option("--export", export_path,
-                 "write a quantized dnz model from OUT/checkpoint.dnzckpt to this path, then exit");
+  CLI::Option* export_option = app.add_option(
+      "--export", export_path,
+      "write a quantized dnz model from OUT/checkpoint.dnzckpt to this path, then exit");
+  dnz::train::ExportOptions export_options;
+  app.add_option("--weights", export_options.weights,
+                 "with --export: int8; int4 (packed 4-bit weights, half the bytes); mixed: int4 "
+                 "except the convs with one input or output channel (docs/quantization.md)")
+      ->check(CLI::IsMember({"int8", "int4", "mixed"}))
+      ->capture_default_str()
+      ->needs(export_option);
+  app.add_option("--from-model", export_options.from_model,
+                 "with --export: quantize the float weights kept in this .dnz file instead of "
+                 "OUT's checkpoint (--data still says where MNIST is)")
+      ->check(CLI::ExistingFile)
+      ->needs(export_option);
+  bool no_float_weights = false;
+  app.add_flag("--no-float-weights", no_float_weights,
+               "with --export: leave the float32 copy out of the file (about half an int8 "
+               "file's bytes; the float backend then cannot run it)")
+      ->needs(export_option);
   CLI::Option* bench_steps = app.add_option(
       "--bench-steps", options.bench_steps,
       "time this many training steps after 3 warm-up steps, print img/s, write nothing");
@@ -101,6 +119,7 @@ int main(int argc, char** argv) {
                            "threads", "data", "val-limit", "precision"}) {
     if (app.count(std::string("--") + name) > 0) options.given.insert(name);
   }
-  if (!export_path.empty()) return dnz::train::ExportModel(options, export_path);
+  export_options.float_weights = !no_float_weights;
+  if (!export_path.empty()) return dnz::train::ExportModel(options, export_options, export_path);
   return dnz::train::RunTraining(options);
 }

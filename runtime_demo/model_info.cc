@@ -64,8 +64,8 @@ void PrintProvenance(std::FILE* out, const fb::Provenance& p) {
   PrintText(out, "calibration", p.calibration());
   std::fprintf(out, "  float test: BCE %.4f, PSNR %.2f dB, SSIM %.4f\n", double(p.float_test_bce()),
                double(p.float_test_psnr()), double(p.float_test_ssim()));
-  std::fprintf(out, "  int8 test:  BCE %.4f, PSNR %.2f dB, SSIM %.4f\n", double(p.int8_test_bce()),
-               double(p.int8_test_psnr()), double(p.int8_test_ssim()));
+  std::fprintf(out, "  quantized test: BCE %.4f, PSNR %.2f dB, SSIM %.4f\n",
+               double(p.int8_test_bce()), double(p.int8_test_psnr()), double(p.int8_test_ssim()));
   PrintText(out, "created_utc", p.created_utc());
   if (p.extra() == nullptr) return;
   for (const fb::KeyValue* kv : *p.extra()) {

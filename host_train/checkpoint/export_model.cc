@@ -2,11 +2,13 @@
 
 #include <dnz/dnz.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/model_source.h"
 #include "checkpoint/sha256.h"
 #include "data/metrics.h"
 #include "data/mnist.h"
@@ -55,6 +57,57 @@ bool RunRuntime(const std::vector<uint8_t>& model_bytes, dnz_backend backend, co
   return ok;
 }
 
+// What an export quantizes: the network, the provenance to stamp (metrics still to measure)
+// and the training noise its calibration images get.
+struct ExportSource {
+  dnz::build::FloatNetwork net;
+  dnz::build::Provenance provenance;
+  std::string data_dir;
+  float noise = 0.7f;
+  uint64_t noise_seed = 0;
+};
+
+bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std::string* error) {
+  Checkpoint checkpoint;
+  if (!LoadCheckpoint(options.out + "/" + kCheckpointName, &checkpoint, error)) return false;
+  const TrainOptions& trained = checkpoint.options;
+  source->data_dir = options.given.count("data") ? options.data : trained.data;
+  source->noise = trained.noise;
+  source->noise_seed = checkpoint.noise_seed;
+  if (!ToFloatNetwork(checkpoint.params, &source->net, error)) return false;
+  dnz::build::Provenance& provenance = source->provenance;
+  // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
+  provenance.trainer_backend =
+      checkpoint.backend.empty() ? "onednn-" + trained.precision : checkpoint.backend;
+  provenance.device = checkpoint.device.empty() ? "cpu" : checkpoint.device;
+  provenance.epochs = checkpoint.epoch;
+  provenance.batch = trained.batch;
+  provenance.train_images = trained.train_limit > 0 ? trained.train_limit : 60000;
+  provenance.learning_rate = trained.learning_rate;
+  provenance.noise_factor = trained.noise;
+  provenance.noise_mode = trained.noise_mode;
+  provenance.init_seed = checkpoint.init_seed;
+  provenance.shuffle_seed = checkpoint.shuffle_seed;
+  provenance.noise_seed = checkpoint.noise_seed;
+  provenance.extra = {{"test_noise_seed", std::to_string(data::kTestNoiseSeed)},
+                      {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)}};
+  return true;
+}
+
+bool SourceFromModel(const TrainOptions& options, const std::string& path, ExportSource* source,
+                     std::string* error) {
+  if (!NetworkFromModelFile(path, &source->net, &source->provenance, error)) return false;
+  source->data_dir = options.data;
+  source->noise = source->provenance.noise_factor > 0 ? source->provenance.noise_factor : 0.7f;
+  source->noise_seed = source->provenance.noise_seed;
+  // "dataset_file" is the export's to say again (below).
+  auto& extra = source->provenance.extra;
+  extra.erase(std::remove_if(extra.begin(), extra.end(),
+                             [](const auto& kv) { return kv.first == "dataset_file"; }),
+              extra.end());
+  return true;
+}
+
 }  // namespace
 
 bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
@@ -86,18 +139,24 @@ bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* 
   return true;
 }
 
-int ExportModel(const TrainOptions& options, const std::string& model_path) {
+int ExportModel(const TrainOptions& options, const ExportOptions& export_options,
+                const std::string& model_path) {
   const auto fail = [](const std::string& message) {
     std::fprintf(stderr, "host_train --export: %s\n", message.c_str());
     return 1;
   };
   std::string error;
-  Checkpoint checkpoint;
-  if (!LoadCheckpoint(options.out + "/" + kCheckpointName, &checkpoint, &error)) return fail(error);
-  const TrainOptions& trained = checkpoint.options;
-  const std::string data_dir = options.given.count("data") ? options.data : trained.data;
-  dnz::build::FloatNetwork net;
-  if (!ToFloatNetwork(checkpoint.params, &net, &error)) return fail(error);
+  ExportSource source;
+  const bool have_source =
+      export_options.from_model.empty()
+          ? SourceFromCheckpoint(options, &source, &error)
+          : SourceFromModel(options, export_options.from_model, &source, &error);
+  if (!have_source) return fail(error);
+  const dnz::build::FloatNetwork& net = source.net;
+  const std::string& data_dir = source.data_dir;
+  dnz::build::BuildOptions build_options;
+  build_options.weight_formats = dnz::build::WeightFormatsFor(net, export_options.weights, &error);
+  if (build_options.weight_formats.empty()) return fail(error);
 
   data::MnistSet train, test;
   if (!data::LoadMnist(data_dir, data::MnistSplit::kTrain, kCalibrationImages, &train, &error) ||
@@ -110,36 +169,22 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
   for (int i = 0; i < train.count; ++i) {
     calibration[static_cast<size_t>(i)].resize(kImagePixels);
     data::AddNoiseToImage(train.images.data() + static_cast<size_t>(i) * kImagePixels, kImagePixels,
-                          trained.noise,
-                          data::ImageNoiseSeed(checkpoint.noise_seed, 0, static_cast<uint64_t>(i)),
+                          source.noise,
+                          data::ImageNoiseSeed(source.noise_seed, 0, static_cast<uint64_t>(i)),
                           calibration[static_cast<size_t>(i)].data());
   }
   std::string dataset_sha;
   // The training images as read: train-images-idx3-ubyte, or its .gz when only that exists.
   if (!Sha256File(train.images_file, &dataset_sha, &error)) return fail(error);
 
-  dnz::build::Provenance provenance;
-  // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
-  provenance.trainer_backend =
-      checkpoint.backend.empty() ? "onednn-" + trained.precision : checkpoint.backend;
-  provenance.device = checkpoint.device.empty() ? "cpu" : checkpoint.device;
-  provenance.epochs = checkpoint.epoch;
-  provenance.batch = trained.batch;
-  provenance.train_images = trained.train_limit > 0 ? trained.train_limit : 60000;
-  provenance.learning_rate = trained.learning_rate;
-  provenance.noise_factor = trained.noise;
-  provenance.noise_mode = trained.noise_mode;
-  provenance.init_seed = checkpoint.init_seed;
-  provenance.shuffle_seed = checkpoint.shuffle_seed;
-  provenance.noise_seed = checkpoint.noise_seed;
+  dnz::build::Provenance& provenance = source.provenance;
   provenance.dataset_sha256 = dataset_sha;
   provenance.calibration = std::to_string(train.count) +
                            " noisy training images (the first ones; noise " +
-                           std::to_string(trained.noise) + ", training noise seed, epoch 0)";
-  provenance.extra = {{"test_noise_seed", std::to_string(data::kTestNoiseSeed)},
-                      {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)},
-                      {"dataset_file", train.images_file.substr(train.images_file.rfind('/') + 1)}};
-  const dnz::build::BuildOptions build_options;
+                           std::to_string(source.noise) + ", training noise seed, epoch 0)";
+  provenance.extra.emplace_back("dataset_file",
+                                train.images_file.substr(train.images_file.rfind('/') + 1));
+  provenance.extra.emplace_back("weights", export_options.weights);
   std::vector<uint8_t> bytes =
       dnz::build::BuildModel(net, calibration, provenance, build_options, &error);
   if (bytes.empty()) return fail("building the model: " + error);
@@ -168,15 +213,17 @@ int ExportModel(const TrainOptions& options, const std::string& model_path) {
   provenance.int8_test_bce = static_cast<float>(q.bce);
   provenance.int8_test_psnr = static_cast<float>(q.psnr);
   provenance.int8_test_ssim = static_cast<float>(q.ssim);
+  build_options.keep_float_weights = export_options.float_weights;
   bytes = dnz::build::BuildModel(net, calibration, provenance, build_options, &error);
   if (bytes.empty()) return fail("rebuilding the model with its metrics: " + error);
   if (!files::WriteFileAtomically(model_path, bytes, &error)) return fail(error);
   std::printf("float (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", float_backend.c_str(), f.bce,
               f.psnr, f.ssim);
-  std::printf("int8  (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", int8_backend.c_str(), q.bce,
-              q.psnr, q.ssim);
-  std::printf("wrote %s (%zu bytes; epochs %d, init seed %llu)\n", model_path.c_str(), bytes.size(),
-              checkpoint.epoch, static_cast<unsigned long long>(checkpoint.init_seed));
+  std::printf("%-5s (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", export_options.weights.c_str(),
+              int8_backend.c_str(), q.bce, q.psnr, q.ssim);
+  std::printf("wrote %s (%zu bytes%s; epochs %d, init seed %llu)\n", model_path.c_str(),
+              bytes.size(), export_options.float_weights ? "" : ", no float weights",
+              provenance.epochs, static_cast<unsigned long long>(provenance.init_seed));
   return 0;
 }
 

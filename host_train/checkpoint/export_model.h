@@ -1,4 +1,5 @@
-// host_train --export MODEL: the checkpoint in OUT becomes a quantized dnz model file.
+// host_train --export MODEL: the checkpoint in OUT (or, --from-model, the float weights of a
+// .dnz file) becomes a quantized dnz model file, int8, int4 or mixed (--weights).
 // Steps: OIHW weights -> dnz::build::FloatNetwork (OHWI, fused seed architecture);
 // calibrate on 2000 noisy training images; build; evaluate float and int8 on the 10,000
 // noisy test digits (kTestNoiseSeed) through the runtime's C API; rebuild with those
@@ -20,8 +21,15 @@ constexpr int kCalibrationImages = 2000;
 bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
                     std::string* error);
 
+struct ExportOptions {
+  std::string weights = "int8";  // int8 | int4 | mixed (dnz::build::WeightFormatsFor)
+  std::string from_model;        // a .dnz with float weights instead of OUT's checkpoint
+  bool float_weights = true;     // keep the float32 copy (the `float` backend needs it)
+};
+
 // Returns the process exit code; prints the metrics or one error line.
-int ExportModel(const TrainOptions& options, const std::string& model_path);
+int ExportModel(const TrainOptions& options, const ExportOptions& export_options,
+                const std::string& model_path);
 
 }  // namespace dnz::train
 

@@ -7,6 +7,7 @@
 #include <cmath>
 #include <string>
 
+#include "dnz_internal/weights.h"
 #include "dnz_model_generated.h"
 #include "test_models.h"
 
@@ -18,6 +19,14 @@ int Nibble(const flatbuffers::Vector<int8_t>& packed, size_t i) {
   const int byte = int(uint8_t(packed.Get(flatbuffers::uoffset_t(i / 2))));
   const int nibble = i % 2 == 0 ? byte % 16 : byte / 16;
   return nibble >= 8 ? nibble - 16 : nibble;
+}
+
+// The example of docs/quantization.md, read by the runtime's reader.
+TEST(Int4Weights, TheDocumentedExampleDecodes) {
+  const int8_t bytes[] = {0x2F, int8_t(0x8A), 0x03};
+  const int expected[] = {-1, 2, -6, -8, 3};
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(Int4At(bytes, i), expected[i]) << i;
+  EXPECT_EQ(Int4Weights({bytes, 1}).FourNibbles(), 0x38A2u);  // weights 1-4 from an odd start
 }
 
 TEST(Int4Weights, BuilderPacksRoundedValuesAndStampsVersion2) {

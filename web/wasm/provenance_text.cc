@@ -49,7 +49,7 @@ std::string ProvenanceText(const uint8_t* bytes) {
   text += "float test: BCE " + FormatDecimal(p->float_test_bce(), 4) + ", PSNR " +
           FormatDecimal(p->float_test_psnr(), 2) + " dB, SSIM " +
           FormatDecimal(p->float_test_ssim(), 4) + "\n";
-  text += "int8 test: BCE " + FormatDecimal(p->int8_test_bce(), 4) + ", PSNR " +
+  text += "quantized test: BCE " + FormatDecimal(p->int8_test_bce(), 4) + ", PSNR " +
           FormatDecimal(p->int8_test_psnr(), 2) + " dB, SSIM " +
           FormatDecimal(p->int8_test_ssim(), 4) + "\n";
   AddText(&text, "created_utc", p->created_utc());

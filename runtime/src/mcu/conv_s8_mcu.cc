@@ -7,6 +7,15 @@
 #include "conv_patch.h"
 #include "dnz_internal/polyphase.h"
 
+// The portable set is built beside the native one (tests switch to it), except in the page's
+// SIMD128 module and in firmware built with DNZ_MCU_NATIVE_SET_ONLY, where flash counts.
+#if DNZ_MCU_HAVE_WASM_SIMD128 || \
+    (DNZ_MCU_HAVE_ARM_DSP && defined(DNZ_MCU_NATIVE_SET_ONLY) && DNZ_MCU_NATIVE_SET_ONLY)
+#define DNZ_MCU_HAVE_PORTABLE 0
+#else
+#define DNZ_MCU_HAVE_PORTABLE 1
+#endif
+
 namespace dnz::mcu {
 namespace {
 
@@ -64,7 +73,7 @@ bool IsaBuilt(Isa isa) {
     case Isa::kWasmSimd128:
       return DNZ_MCU_HAVE_WASM_SIMD128;
     default:  // the page's SIMD128 module leaves it out: the portable module is the other one
-      return !DNZ_MCU_HAVE_WASM_SIMD128;
+      return DNZ_MCU_HAVE_PORTABLE;
   }
 }
 
@@ -99,18 +108,20 @@ size_t ConvScratchBytes(const dnz_op& op, const dnz_tensor_info& in, const dnz_t
 struct BandCosts {
   uint64_t per_call, per_block, per_patch_value, per_tap_value, per_parity_value;
 };
+// [int8, int4]: int4 weights cost more to widen (weights.h; measured per one-row band).
 #if DNZ_MCU_HAVE_ARM_DSP
-constexpr BandCosts kArmDspCosts{300, 100, 4, 3, 17};
+constexpr BandCosts kArmDspCosts[2] = {{300, 100, 4, 3, 17}, {300, 100, 4, 6, 41}};
 #endif
-constexpr BandCosts kPortableCosts{300, 150, 6, 6, 35};
+constexpr BandCosts kPortableCosts[2] = {{300, 150, 6, 6, 35}, {300, 150, 6, 8, 52}};
 
 uint64_t BandCost(const dnz_model& model, uint32_t i, int32_t y0, int32_t y1) {
+  const dnz_op& op = model.ops[i];
+  const int format = op.weight_format == DNZ_WEIGHTS_INT4 ? 1 : 0;
   const BandCosts& k =
 #if DNZ_MCU_HAVE_ARM_DSP
-      ActiveIsa() == Isa::kArmDsp ? kArmDspCosts :
+      ActiveIsa() == Isa::kArmDsp ? kArmDspCosts[format] :
 #endif
-                                  kPortableCosts;
-  const dnz_op& op = model.ops[i];
+                                  kPortableCosts[format];
   const dnz_tensor_info &in = model.tensors[i], &out = model.tensors[i + 1];
   const uint64_t in_c = uint64_t(in.channels), out_c = uint64_t(out.channels);
   const uint64_t blocks = out_c / kWideBlock + out_c % kWideBlock;
@@ -135,7 +146,7 @@ void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const
                 int8_t* scratch) {
   const Band band{input, output, y0, y1};
 #if DNZ_MCU_HAVE_ARM_DSP
-  if (isa == Isa::kArmDsp) {
+  if (isa == Isa::kArmDsp || !DNZ_MCU_HAVE_PORTABLE) {
     Conv<ArmDsp>(op, in, out, band, scratch);
     return;
   }
@@ -143,7 +154,7 @@ void ConvS8Rows(Isa isa, const dnz_op& op, const dnz_tensor_info& in, Rows<const
   (void)isa;
 #if DNZ_MCU_HAVE_WASM_SIMD128
   Conv<WasmSimd128>(op, in, out, band, scratch);  // its only set (IsaBuilt)
-#else
+#elif DNZ_MCU_HAVE_PORTABLE
   Conv<Portable>(op, in, out, band, scratch);
 #endif
 }

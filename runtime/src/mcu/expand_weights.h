@@ -9,6 +9,7 @@
 #define DNZ_RUNTIME_SRC_MCU_EXPAND_WEIGHTS_H_
 
 #include <cstdint>
+#include <type_traits>
 
 #include "dnz_internal/polyphase.h"
 #include "dnz_internal/weights.h"
@@ -16,17 +17,6 @@
 #include "weight_blocks.h"
 
 namespace dnz::mcu {
-
-// Calls body(reader) with the op's weights: Int8Weights or Int4Weights, each its own copy of
-// the expansion; the compact builds (DNZ_MCU_COMPACT_EXPANSION, below) one AnyWeights copy.
-template <typename Body>
-inline void WithExpansionWeights(const dnz_op& op, Body&& body) {
-#if DNZ_MCU_COMPACT_EXPANSION
-  body(AnyWeights{op.weights, 0, op.weight_format == DNZ_WEIGHTS_INT4});
-#else
-  WithWeights(op, body);
-#endif
-}
 
 // Output channels oc0 .. oc0 + B - 1, every tap of the kernel as stored.
 template <typename Isa, int32_t B, typename Weights>
@@ -57,7 +47,7 @@ void ExpandBlockFrom(const dnz_op& op, Weights all, int32_t in_c, int32_t zero_p
 template <typename Isa, int32_t B>
 void ExpandBlock(const dnz_op& op, int32_t in_c, int32_t zero_point, int32_t oc0, int16_t* weights,
                  int32_t* base) {
-  WithExpansionWeights(op, [&](auto all) {
+  WithWeights(op, [&](auto all) {
     ExpandBlockFrom<Isa, B>(op, all, in_c, zero_point, oc0, weights, base);
   });
 }
@@ -179,10 +169,15 @@ void ExpandParityBlock(const dnz_op& op, Weights all, int32_t in_c, int32_t zero
   for (int32_t b = 0; b < B; ++b) {
     const Weights filter = all + (oc0 + b) * 9 * in_c;
     int16_t* group = weights + b * kGroup;
-    int32_t sum = base != nullptr ? ExpandParityChannel<Isa, PY, PX, true>(
-                                        filter, in_c, groups, B * kGroup, group, stride)
-                                  : ExpandParityChannel<Isa, PY, PX, false>(
-                                        filter, in_c, groups, B * kGroup, group, stride);
+    int32_t sum = 0;
+    if constexpr (std::is_same_v<Weights, Int8Weights>) {
+      sum = base != nullptr ? ExpandParityChannel<Isa, PY, PX, true>(filter, in_c, groups,
+                                                                     B * kGroup, group, stride)
+                            : ExpandParityChannel<Isa, PY, PX, false>(filter, in_c, groups,
+                                                                      B * kGroup, group, stride);
+    } else {  // int4 always sums: one copy per parity, not two (flash; the sum costs 2%)
+      sum = ExpandParityChannel<Isa, PY, PX, true>(filter, in_c, groups, B * kGroup, group, stride);
+    }
     if (in_c % kGroup != 0) sum += ExpandParityTail(filter, in_c, B, b, PY, PX, weights, stride);
     if (base != nullptr) base[b] = op.bias[oc0 + b] - zero_point * sum;
   }
@@ -225,7 +220,7 @@ template <typename Isa, int32_t B>
 void ExpandPolyphaseBlock(const dnz_op& op, int32_t in_c, int32_t zero_point, int32_t oc0, int py,
                           int px, int16_t* weights, int32_t* base) {
   using E = typename Isa::ExpandIsa;
-  WithExpansionWeights(op, [&](auto all) {
+  WithWeights(op, [&](auto all) {
 #if DNZ_MCU_COMPACT_EXPANSION
     ExpandParityBlockCompact<E>(op, all, in_c, zero_point, oc0, B, py, px, weights, base);
 #else

@@ -55,7 +55,8 @@ struct Portable {
     const uint32_t four = w.FourNibbles();
     return {NibbleOf(four, 0), NibbleOf(four, 1), NibbleOf(four, 2), NibbleOf(four, 3)};
   }
-  static inline Lanes Widen(AnyWeights w) {
+  // Either format (the compact builds): one copy, called, rather than both inlined per use.
+  [[gnu::noinline]] static Lanes Widen(AnyWeights w) {
     if (w.int4) return Widen(Int4Weights{w.data, w.index});
     return Widen(w.data + w.index);
   }

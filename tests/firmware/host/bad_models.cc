@@ -42,6 +42,20 @@ std::vector<BadModel> MakeBadModels(const std::vector<uint8_t>& model, std::stri
       {"scale_negative", [](fb::ModelT& m) { m.tensors[1]->scale = -0.00123457f; }},
       {"shift_out_of_range", [](fb::ModelT& m) { FirstConv(m).requant_shift[5] = 70; }},
       {"weights_too_short", [](fb::ModelT& m) { FirstConv(m).weights.pop_back(); }},
+      // int4 (format version 2) in a version-1 file, an unknown format, int8 bytes as int4.
+      {"int4_in_version_1",
+       [](fb::ModelT& m) {
+         FirstConv(m).weight_format = fb::WeightFormat::Int4;
+         FirstConv(m).weights.resize((FirstConv(m).weights.size() + 1) / 2);
+         m.format_version = 1;
+       }},
+      {"weight_format_unknown",
+       [](fb::ModelT& m) { FirstConv(m).weight_format = fb::WeightFormat(9); }},
+      {"int4_length_of_int8",
+       [](fb::ModelT& m) {
+         FirstConv(m).weight_format = fb::WeightFormat::Int4;
+         m.format_version = 2;
+       }},
   };
   std::vector<BadModel> bad;
   for (const auto& [name, apply] : breaks) {

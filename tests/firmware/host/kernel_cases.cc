@@ -15,6 +15,7 @@ struct ConvShape {
   bool same;
   Activation activation;
   bool upsample, pool;
+  bool int4 = false;  // packed 4-bit weights (docs/quantization.md)
 };
 
 struct CaseShape {
@@ -44,6 +45,19 @@ const CaseShape kShapes[] = {
     {3, 9, 4, true, Activation::kRelu, true, false}}, true},
   {"sigmoid_one_channel", 9, 9, 1,
    {{3, 1, 1, true, Activation::kSigmoid, false, false}}, true},
+  // int4: odd weight counts, groups starting mid-byte (5 and 7 channels), every kernel, and a
+  // model mixing the formats.
+  {"int4_odd_channels", 7, 8, 5,
+   {{3, 5, 7, true, Activation::kRelu, false, false, true},
+    {1, 7, 3, true, Activation::kNone, false, false, true}}, true},
+  {"int4_polyphase", 5, 6, 8,
+   {{3, 8, 6, true, Activation::kRelu, true, false, true}}, true},
+  {"int4_one_input_channel_pool", 11, 9, 1,
+   {{3, 1, 6, true, Activation::kRelu, false, true, true}}, true},
+  {"mixed_pool_then_polyphase", 7, 7, 12,
+   {{3, 12, 9, true, Activation::kRelu, false, true, true},
+    {3, 9, 4, true, Activation::kRelu, true, false, false},
+    {5, 4, 1, false, Activation::kNone, false, false, true}}, true},
 };
 // clang-format on
 
@@ -86,6 +100,10 @@ std::vector<KernelCase> MakeKernelCases(std::string* error) {
     }
     build::BuildOptions options;
     options.keep_float_weights = false;
+    for (const ConvShape& conv : shape.convs) {
+      options.weight_formats.push_back(conv.int4 ? build::WeightFormat::kInt4
+                                                 : build::WeightFormat::kInt8);
+    }
     options.polyphase_weights = shape.polyphase_weights;
     build::Provenance provenance;
     provenance.trainer = "kernel_cases.cc (random weights)";
