@@ -31,8 +31,8 @@ void Write(const fs::path& path, const Bytes& bytes) {
 }
 
 // A four-conv model on a 10x9 input with every fusion the format has, as in
-// tests/runtime/verifier_test.cc.
-Bytes SmallModel(bool keep_float) {
+// tests/runtime/verifier_test.cc; weights "int8", "int4" or "mixed" (format version 2).
+Bytes SmallModel(bool keep_float, const char* weights = "int8") {
   dnz::build::FloatNetwork net;
   net.input_height = 10;
   net.input_width = 9;
@@ -56,12 +56,29 @@ Bytes SmallModel(bool keep_float) {
   dnz::build::BuildOptions options;
   options.keep_float_weights = keep_float;
   std::string error;
+  options.weight_formats = dnz::build::WeightFormatsFor(net, weights, &error);
   return dnz::build::BuildModel(net, images, {}, options, &error);
+}
+
+// One int4 conv of 27 weights: an odd count, whose last byte's high nibble is padding.
+Bytes OddCountInt4Model() {
+  dnz::build::FloatNetwork net;
+  net.input_height = net.input_width = 6;
+  dnz::build::FloatConv conv =
+      dnz::build::ZeroConv(3, 1, 3, true, dnz::build::Activation::kRelu, false, false);
+  for (size_t i = 0; i < conv.weights.size(); ++i) conv.weights[i] = float(int(i % 7) - 3) * 0.1f;
+  net.convs.push_back(conv);
+  dnz::build::BuildOptions options;
+  options.keep_float_weights = false;
+  options.weight_formats = {dnz::build::WeightFormat::kInt4};
+  std::string error;
+  return dnz::build::BuildModel(net, {std::vector<float>(36, 0.5f)}, {}, options, &error);
 }
 
 // Copies of `model` with the 32-bit length before one vector's data (or the root offset)
 // replaced by each of a few hostile values.
-void LengthAndOffsetMutations(const Bytes& model, const fs::path& folder) {
+void LengthAndOffsetMutations(const Bytes& model, const fs::path& folder,
+                              const std::string& prefix = "") {
   const auto* root = dnz::fb::GetModel(model.data());
   std::vector<std::pair<std::string, const uint8_t*>> vectors = {
       {"tensors", reinterpret_cast<const uint8_t*>(root->tensors()->data())},
@@ -81,7 +98,7 @@ void LengthAndOffsetMutations(const Bytes& model, const fs::path& folder) {
     for (const uint32_t value : {hostile[0], hostile[1], hostile[2], hostile[3], length + 1}) {
       Bytes copy = model;
       std::memcpy(copy.data() + at, &value, 4);
-      Write(folder / ("len_" + name + "_" + std::to_string(n++)), copy);
+      Write(folder / (prefix + "len_" + name + "_" + std::to_string(n++)), copy);
     }
   }
   for (const int32_t delta : {-4, 4, 1 << 20}) {
@@ -90,7 +107,7 @@ void LengthAndOffsetMutations(const Bytes& model, const fs::path& folder) {
     std::memcpy(&root_offset, copy.data(), 4);
     root_offset = uint32_t(int64_t(root_offset) + delta);
     std::memcpy(copy.data(), &root_offset, 4);
-    Write(folder / ("root_offset_" + std::to_string(delta)), copy);
+    Write(folder / (prefix + "root_offset_" + std::to_string(delta)), copy);
   }
 }
 
@@ -124,6 +141,17 @@ int main(int argc, char** argv) {
   Write(corpus / "verifier" / "small_float", small);
   Write(corpus / "verifier" / "small_int8", SmallModel(false));
   LengthAndOffsetMutations(small, corpus / "verifier");
+  // int4 weights: packed vectors, the padding nibble, a mixed model.
+  const Bytes int4 = SmallModel(false, "int4");
+  Write(corpus / "verifier" / "small_int4", int4);
+  Write(corpus / "verifier" / "small_mixed", SmallModel(false, "mixed"));
+  Bytes odd = OddCountInt4Model();
+  Write(corpus / "verifier" / "int4_odd_count", odd);
+  const auto* packed = reinterpret_cast<const uint8_t*>(
+      dnz::fb::GetModel(odd.data())->ops()->Get(0)->options_as_Conv2D()->weights()->data());
+  odd[size_t(packed - odd.data()) + 13] |= 0x50;  // the padding nibble of byte 14: refused
+  Write(corpus / "verifier" / "int4_padding_set", odd);
+  LengthAndOffsetMutations(int4, corpus / "verifier", "int4_");
 
   Write(corpus / "idx_reader" / "images_2", Idx(0x803, {2, 28, 28}, 2 * 784));
   Write(corpus / "idx_reader" / "labels_3", Idx(0x801, {3}, 3));
