@@ -21,9 +21,9 @@ awk -v arena="$arena" '
     return value
   }
   function category(file) {
-    if (file ~ /dnz_model_data/) return "model (the int8-only model file)"
+    if (file ~ /dnz_model_data/) return "model (the file without its float weights)"
     if (file ~ /demo_digits|kernel_cases/) return "test data (digits, expected outputs, broken models)"
-    if (file ~ /libdnz_runtime/) return "dnz runtime code and constants"
+    if (file ~ /libdnz_runtime|dnz_runtime_mcu_native_only/) return "dnz runtime code and constants"
     if (file ~ /dnz_board/) return "board support (start-up, semihosting, traps)"
     if (file ~ /lib(c_nano|c|m|gcc|stdc\+\+_nano|stdc\+\+|supc\+\+_nano|nosys)\.a/)
       return "C/C++ libraries (newlib-nano, libm, libgcc)"
