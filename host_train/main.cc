@@ -90,11 +90,17 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"int8", "int4", "mixed"}))
       ->capture_default_str()
       ->needs(export_option);
-  app.add_option("--from-model", export_options.from_model,
-                 "with --export: quantize the float weights kept in this .dnz file instead of "
-                 "OUT's checkpoint (--data still says where MNIST is)")
-      ->check(CLI::ExistingFile)
-      ->needs(export_option);
+  std::string from_model;
+  app.add_option("--from-model", from_model,
+                 "a .dnz file that keeps float weights: with --export, quantize those instead of "
+                 "OUT's checkpoint; when training, start from them instead of a random init")
+      ->check(CLI::ExistingFile);
+  app.add_option("--qat", options.qat,
+                 "quantization-aware training: train on the weights as --export will store them "
+                 "(int8, int4 or mixed; fine-tune a trained model: --from-model, a few epochs, a "
+                 "lower --lr); the export then defaults to that format")
+      ->check(CLI::IsMember({"int8", "int4", "mixed"}))
+      ->excludes(export_option);
   bool no_float_weights = false;
   app.add_flag("--no-float-weights", no_float_weights,
                "with --export: leave the float32 copy out of the file (about half an int8 "
@@ -116,10 +122,12 @@ int main(int argc, char** argv) {
   }
   options.pictures = !no_pictures;
   for (const char* name : {"epochs", "batch", "lr", "noise", "noise-mode", "train-limit", "seed",
-                           "threads", "data", "val-limit", "precision"}) {
+                           "threads", "data", "val-limit", "precision", "qat"}) {
     if (app.count(std::string("--") + name) > 0) options.given.insert(name);
   }
   export_options.float_weights = !no_float_weights;
+  export_options.weights_given = app.count("--weights") > 0;
+  (export_path.empty() ? options.init_model : export_options.from_model) = from_model;
   if (!export_path.empty()) return dnz::train::ExportModel(options, export_options, export_path);
   return dnz::train::RunTraining(options);
 }

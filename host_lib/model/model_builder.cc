@@ -102,31 +102,11 @@ std::vector<int8_t> PackInt4(const std::vector<int8_t>& values) {
 bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParams& out,
                   bool polyphase_weights, WeightFormat format, QuantizedConv* q,
                   std::string* error) {
-  const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
-  const long limit = format == WeightFormat::kInt4 ? 7 : 127;  // symmetric: -8 is not used
-  const bool polyphase = polyphase_weights && format == WeightFormat::kInt8 &&
-                         conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
   const QuantParams target = conv.activation == Activation::kSigmoid ? q->preact : out;
-  q->weights.resize(conv.weights.size());
+  QuantizeConvWeights(conv, format, polyphase_weights, &q->weights, &q->weight_scales);
   for (int oc = 0; oc < conv.out_channels; ++oc) {
-    const float* w = conv.weights.data() + size_t(oc) * per_channel;
-    float max_abs = 0.0f;
-    for (size_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
-    float w_scale = max_abs > 0.0f ? max_abs / float(limit) : 1e-8f;
-    int8_t* qw = q->weights.data() + size_t(oc) * per_channel;
-    for (;;) {
-      for (size_t i = 0; i < per_channel; ++i) {
-        const long v = std::lround(double(w[i]) / double(w_scale));
-        qw[i] = int8_t(std::max(-limit, std::min(limit, v)));
-      }
-      if (!polyphase) break;
-      // Widen the scale until the polyphase sums fit too (a few rounds at most).
-      const int32_t worst = PolyphaseMaxAbsSum(qw, conv.in_channels);
-      if (worst <= 127) break;
-      w_scale *= 1.01f * float(worst) / 127.0f;
-    }
+    const float w_scale = q->weight_scales[size_t(oc)];
     const double acc_scale = double(in.scale) * double(w_scale);
-    q->weight_scales.push_back(w_scale);
     q->bias.push_back(ClampToInt32(std::nearbyint(double(conv.bias[size_t(oc)]) / acc_scale)));
     int32_t multiplier = 0;
     int shift = 0;
@@ -202,6 +182,48 @@ bool CheckNetwork(const FloatNetwork& net, std::string* error) {
 }
 
 }  // namespace
+
+void QuantizeConvWeights(const FloatConv& conv, WeightFormat format, bool polyphase_weights,
+                         std::vector<int8_t>* values, std::vector<float>* scales) {
+  const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
+  const long limit = format == WeightFormat::kInt4 ? 7 : 127;  // symmetric: -8 is not used
+  const bool polyphase = polyphase_weights && format == WeightFormat::kInt8 &&
+                         conv.fused_upsample_input && conv.kernel == 3 && conv.same_padding;
+  values->resize(conv.weights.size());
+  scales->clear();
+  for (int oc = 0; oc < conv.out_channels; ++oc) {
+    const float* w = conv.weights.data() + size_t(oc) * per_channel;
+    float max_abs = 0.0f;
+    for (size_t i = 0; i < per_channel; ++i) max_abs = std::max(max_abs, std::fabs(w[i]));
+    float w_scale = max_abs > 0.0f ? max_abs / float(limit) : 1e-8f;
+    int8_t* qw = values->data() + size_t(oc) * per_channel;
+    for (;;) {
+      for (size_t i = 0; i < per_channel; ++i) {
+        const long v = std::lround(double(w[i]) / double(w_scale));
+        qw[i] = int8_t(std::max(-limit, std::min(limit, v)));
+      }
+      if (!polyphase) break;
+      // Widen the scale until the polyphase sums fit too (a few rounds at most).
+      const int32_t worst = PolyphaseMaxAbsSum(qw, conv.in_channels);
+      if (worst <= 127) break;
+      w_scale *= 1.01f * float(worst) / 127.0f;
+    }
+    scales->push_back(w_scale);
+  }
+}
+
+std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat format,
+                                           bool polyphase_weights) {
+  std::vector<int8_t> values;
+  std::vector<float> scales;
+  QuantizeConvWeights(conv, format, polyphase_weights, &values, &scales);
+  const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
+  std::vector<float> quantized(values.size());
+  for (size_t i = 0; i < values.size(); ++i) {
+    quantized[i] = scales[i / per_channel] * float(values[i]);
+  }
+  return quantized;
+}
 
 std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,
                                            std::string* error) {

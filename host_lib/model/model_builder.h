@@ -66,6 +66,17 @@ enum class WeightFormat { kInt8, kInt4 };
 std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,
                                            std::string* error);
 
+// One conv's weights as BuildModel stores them: per output channel a scale (max|w| / 127 for
+// int8, / 7 for int4, widened for polyphase upsample convs when asked; docs/quantization.md)
+// and the integer values q = clamp(round(w / scale)), OHWI, one per element (not packed).
+void QuantizeConvWeights(const FloatConv& conv, WeightFormat format, bool polyphase_weights,
+                         std::vector<int8_t>* values, std::vector<float>* scales);
+// The same weights fake-quantized: each replaced by scale * q, the real value the file's
+// integer means. Quantization-aware training trains on these, so the export stores exactly
+// what the training saw.
+std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat format,
+                                           bool polyphase_weights);
+
 struct BuildOptions {
   bool keep_float_weights = true;
   // Per conv; empty: all int8. A file with an int4 conv is format version 2, else 1.

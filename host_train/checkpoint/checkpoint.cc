@@ -58,6 +58,8 @@ nlohmann::json ToJson(const Checkpoint& c) {
             {"threads", o.threads},
             {"device", o.device},
             {"precision", o.precision},
+            {"qat", o.qat},
+            {"init_model", o.init_model},
             {"data", o.data}}},
           {"init_seed", c.init_seed},
           {"shuffle_seed", c.shuffle_seed},
@@ -117,6 +119,8 @@ void FromJson(const nlohmann::json& j, Checkpoint* c) {
   t.threads = IntegerField<int>(o, "threads");
   t.device = o.at("device").get<std::string>();
   t.precision = o.value("precision", std::string("f32"));
+  t.qat = o.value("qat", std::string());
+  t.init_model = o.value("init_model", std::string());
   t.data = o.at("data").get<std::string>();
   c->init_seed = IntegerField<uint64_t>(j, "init_seed");
   c->shuffle_seed = IntegerField<uint64_t>(j, "shuffle_seed");

@@ -65,6 +65,7 @@ struct ExportSource {
   std::string data_dir;
   float noise = 0.7f;
   uint64_t noise_seed = 0;
+  std::string qat;  // the weight format a QAT run trained for ("" if none)
 };
 
 bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std::string* error) {
@@ -74,6 +75,7 @@ bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std
   source->data_dir = options.given.count("data") ? options.data : trained.data;
   source->noise = trained.noise;
   source->noise_seed = checkpoint.noise_seed;
+  source->qat = trained.qat;
   if (!ToFloatNetwork(checkpoint.params, &source->net, error)) return false;
   dnz::build::Provenance& provenance = source->provenance;
   // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
@@ -91,6 +93,8 @@ bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std
   provenance.noise_seed = checkpoint.noise_seed;
   provenance.extra = {{"test_noise_seed", std::to_string(data::kTestNoiseSeed)},
                       {"checkpoint_step_in_epoch", std::to_string(checkpoint.step_in_epoch)}};
+  if (!trained.qat.empty()) provenance.extra.emplace_back("qat", trained.qat);
+  if (!trained.init_model.empty()) provenance.extra.emplace_back("init_model", trained.init_model);
   return true;
 }
 
@@ -139,6 +143,26 @@ bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* 
   return true;
 }
 
+void FromFloatNetwork(const dnz::build::FloatNetwork& net, std::vector<float>* params) {
+  const ParamLayout& layout = SeedParamLayout();
+  params->assign(layout.total, 0.0f);
+  for (int c = 0; c < kNumConvs; ++c) {
+    const SeedConv& s = kSeedConvs[static_cast<size_t>(c)];
+    const dnz::build::FloatConv& conv = net.convs[static_cast<size_t>(c)];
+    float* w = params->data() + layout.weight_offset[c];
+    const int k = s.kernel, in_c = s.in_channels;
+    for (int o = 0; o < s.out_channels; ++o)
+      for (int i = 0; i < in_c; ++i)
+        for (int y = 0; y < k; ++y)
+          for (int x = 0; x < k; ++x) {
+            w[((static_cast<size_t>(o) * in_c + i) * k + y) * k + x] =
+                conv.weights[((static_cast<size_t>(o) * k + y) * k + x) * in_c + i];
+          }
+    std::copy(conv.bias.begin(), conv.bias.end(),
+              params->begin() + static_cast<long>(layout.bias_offset[c]));
+  }
+}
+
 int ExportModel(const TrainOptions& options, const ExportOptions& export_options,
                 const std::string& model_path) {
   const auto fail = [](const std::string& message) {
@@ -154,8 +178,11 @@ int ExportModel(const TrainOptions& options, const ExportOptions& export_options
   if (!have_source) return fail(error);
   const dnz::build::FloatNetwork& net = source.net;
   const std::string& data_dir = source.data_dir;
+  // A QAT run exports the format it trained for unless --weights says otherwise.
+  const std::string weights =
+      export_options.weights_given || source.qat.empty() ? export_options.weights : source.qat;
   dnz::build::BuildOptions build_options;
-  build_options.weight_formats = dnz::build::WeightFormatsFor(net, export_options.weights, &error);
+  build_options.weight_formats = dnz::build::WeightFormatsFor(net, weights, &error);
   if (build_options.weight_formats.empty()) return fail(error);
 
   data::MnistSet train, test;
@@ -184,7 +211,7 @@ int ExportModel(const TrainOptions& options, const ExportOptions& export_options
                            std::to_string(source.noise) + ", training noise seed, epoch 0)";
   provenance.extra.emplace_back("dataset_file",
                                 train.images_file.substr(train.images_file.rfind('/') + 1));
-  provenance.extra.emplace_back("weights", export_options.weights);
+  provenance.extra.emplace_back("weights", weights);
   std::vector<uint8_t> bytes =
       dnz::build::BuildModel(net, calibration, provenance, build_options, &error);
   if (bytes.empty()) return fail("building the model: " + error);
@@ -219,7 +246,7 @@ int ExportModel(const TrainOptions& options, const ExportOptions& export_options
   if (!files::WriteFileAtomically(model_path, bytes, &error)) return fail(error);
   std::printf("float (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", float_backend.c_str(), f.bce,
               f.psnr, f.ssim);
-  std::printf("%-5s (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", export_options.weights.c_str(),
+  std::printf("%-5s (%s): BCE %.4f  PSNR %.2f dB  SSIM %.4f\n", weights.c_str(),
               int8_backend.c_str(), q.bce, q.psnr, q.ssim);
   std::printf("wrote %s (%zu bytes%s; epochs %d, init seed %llu)\n", model_path.c_str(),
               bytes.size(), export_options.float_weights ? "" : ", no float weights",

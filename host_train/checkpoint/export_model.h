@@ -20,11 +20,14 @@ constexpr int kCalibrationImages = 2000;
 // Flat OIHW parameters (SeedParamLayout) -> the builder's fused network (OHWI).
 bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
                     std::string* error);
+// And back: the network's weights (OHWI) and biases as flat OIHW parameters.
+void FromFloatNetwork(const dnz::build::FloatNetwork& net, std::vector<float>* params);
 
 struct ExportOptions {
   std::string weights = "int8";  // int8 | int4 | mixed (dnz::build::WeightFormatsFor)
   std::string from_model;        // a .dnz with float weights instead of OUT's checkpoint
   bool float_weights = true;     // keep the float32 copy (the `float` backend needs it)
+  bool weights_given = false;    // --weights on the command line; else a QAT run's format
 };
 
 // Returns the process exit code; prints the metrics or one error line.

@@ -25,6 +25,8 @@ bool ValidateOptions(const TrainOptions& o, std::string* error) {
   else if (o.precision != "f32" && o.precision != "bf16" && o.precision != "f16" &&
            o.precision != "auto")
     problem = "--precision must be f32, bf16, f16 (GPU) or auto";
+  else if (!o.qat.empty() && o.qat != "int8" && o.qat != "int4" && o.qat != "mixed")
+    problem = "--qat must be int8, int4 or mixed";
   if (problem != nullptr) *error = problem;
   return problem == nullptr;
 }

@@ -27,6 +27,10 @@ struct TrainOptions {
   int bench_steps = 0;         // > 0: time this many steps, print img/s, write nothing
   bool bench_profile = false;  // with bench_steps: then time them again stage by stage
   bool pictures = true;
+  // Quantization-aware training (loop/weight_fake_quant.h): "" (off), int8, int4 or mixed.
+  std::string qat;
+  // Start from the float weights kept in this .dnz file instead of a random init ("": random).
+  std::string init_model;
   // Names of the options the user gave explicitly (checked against a resumed checkpoint).
   std::set<std::string> given;
 };

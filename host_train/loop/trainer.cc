@@ -12,6 +12,8 @@
 #include <string>
 
 #include "checkpoint/checkpoint.h"
+#include "checkpoint/export_model.h"
+#include "checkpoint/model_source.h"
 #include "cli/busy_cores.h"
 #include "cli/pictures.h"
 #include "cli/progress.h"
@@ -20,6 +22,7 @@
 #include "data/mnist.h"
 #include "data/noise.h"
 #include "loop/train_benchmark.h"
+#include "loop/weight_fake_quant.h"
 #include "network/backend.h"
 #include "network/host_batch.h"
 #include "network/seed_network.h"
@@ -53,7 +56,8 @@ bool MergeResumeOptions(const TrainOptions& given, TrainOptions* saved, std::str
       differs("noise-mode", given.noise_mode != saved->noise_mode) ||
       differs("train-limit", given.train_limit != saved->train_limit) ||
       differs("seed", given.seed != saved->seed) ||
-      differs("precision", given.precision != saved->precision)) {
+      differs("precision", given.precision != saved->precision) ||
+      differs("qat", given.qat != saved->qat)) {
     return false;
   }
   if (given.given.count("epochs")) saved->epochs = given.epochs;
@@ -85,6 +89,9 @@ class Run {
   bool Setup();
   bool StartFresh();
   bool InitWeights(uint64_t init_seed);
+  bool StartFromModel();
+  bool PushParameters();
+  bool QatStepDone();
   bool RedrawDeadBottleneck(const std::string& why, nlohmann::json event);
   bool SaveState();
   void FillBatch(const std::vector<int>& order, int epoch, int first, int count);
@@ -108,6 +115,11 @@ class Run {
   std::string checkpoint_path_;
   std::string error_;
   bool created_out_ = false;  // --out did not exist before this run
+  // --qat: state_.params are the master weights, the backend holds quantized_ (their
+  // fake-quantized copy) between steps; after_ is scratch for a step's result.
+  bool qat_on_ = false;
+  WeightFakeQuant qat_;
+  std::vector<float> quantized_, after_;
 };
 
 bool Run::Setup() {
@@ -123,6 +135,8 @@ bool Run::Setup() {
     }
   }
   checkpoint_path_ = o_.out + "/" + kCheckpointName;
+  qat_on_ = !o_.qat.empty();
+  if (qat_on_ && !qat_.Init(o_.qat, &error_)) return false;
   if (o_.resume) {
     if (!LoadCheckpoint(checkpoint_path_, &state_, &error_)) return false;
     TrainOptions saved = state_.options;
@@ -172,8 +186,36 @@ bool Run::InitWeights(uint64_t init_seed) {
   state_.params = GlorotUniformInit(init_seed);
   state_.adam = AdamState{std::vector<float>(state_.params.size(), 0.0f),
                           std::vector<float>(state_.params.size(), 0.0f), 0};
-  return backend_->SetParameters(state_.params, &error_) &&
-         backend_->SetAdamState(state_.adam, &error_);
+  return PushParameters() && backend_->SetAdamState(state_.adam, &error_);
+}
+
+// --from-model: the float weights a trained model keeps, fresh Adam moments, no dead-ReLU
+// guard (the weights are trained already).
+bool Run::StartFromModel() {
+  dnz::build::FloatNetwork net;
+  dnz::build::Provenance ignored;
+  if (!NetworkFromModelFile(o_.init_model, &net, &ignored, &error_)) return false;
+  FromFloatNetwork(net, &state_.params);
+  state_.init_seed = 0;
+  state_.adam = AdamState{std::vector<float>(state_.params.size(), 0.0f),
+                          std::vector<float>(state_.params.size(), 0.0f), 0};
+  return PushParameters() && backend_->SetAdamState(state_.adam, &error_);
+}
+
+// The backend gets the weights it trains on: state_.params, or with --qat their
+// fake-quantized copy (loop/weight_fake_quant.h).
+bool Run::PushParameters() {
+  if (!qat_on_) return backend_->SetParameters(state_.params, &error_);
+  quantized_ = qat_.Apply(state_.params);
+  return backend_->SetParameters(quantized_, &error_);
+}
+
+// --qat, after a step: its update becomes the master weights' (straight-through), and the
+// backend gets their new fake-quantized copy.
+bool Run::QatStepDone() {
+  if (!backend_->GetParameters(&after_, &error_)) return false;
+  WeightFakeQuant::UpdateMaster(quantized_, after_, &state_.params);
+  return PushParameters();
 }
 
 // A fresh run: seeds, then the first weights whose layer-13 ReLU is alive on the first batch.
@@ -183,6 +225,7 @@ bool Run::StartFresh() {
   uint64_t mix = o_.seed;
   state_.shuffle_seed = data::SplitMix64(&mix);
   state_.noise_seed = data::SplitMix64(&mix);
+  if (!o_.init_model.empty()) return StartFromModel();
   const std::vector<int> order = EpochPermutation(state_.shuffle_seed, 0, train_.count);
   const int count = std::min(o_.batch, train_.count);
   FillBatch(order, 0, 0, count);
@@ -225,7 +268,8 @@ bool Run::SaveState() {
   const BackendInfo info = backend_->Info();
   state_.backend = info.name;
   state_.device = info.device;
-  return backend_->GetParameters(&state_.params, &error_) &&
+  // With --qat, state_.params are the master weights already (the backend holds their copy).
+  return (qat_on_ || backend_->GetParameters(&state_.params, &error_)) &&
          backend_->GetAdamState(&state_.adam, &error_) &&
          SaveCheckpoint(checkpoint_path_, state_, &error_);
 }
@@ -260,6 +304,7 @@ EpochEnd Run::TrainEpoch(int epoch) {
     // re-drawn too.
     const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
     if (!backend_->Step(request, &error_)) return EpochEnd::kFailed;
+    if (qat_on_ && !QatStepDone()) return EpochEnd::kFailed;
     images_not_read += count;
     const bool loss_read =
         (step + 1 - first_step) % loss_read_steps == 0 || step + 1 == steps || guard_step;
@@ -397,8 +442,7 @@ int Run::ExecuteOrFail() {
   if (!o_.resume) {
     if (o_.bench_steps == 0) std::remove((o_.out + "/train_log.jsonl").c_str());
     if (!StartFresh()) return kExitError;
-  } else if (!backend_->SetParameters(state_.params, &error_) ||
-             !backend_->SetAdamState(state_.adam, &error_)) {
+  } else if (!PushParameters() || !backend_->SetAdamState(state_.adam, &error_)) {
     return kExitError;
   }
   if (o_.bench_steps > 0) {
@@ -412,7 +456,10 @@ int Run::ExecuteOrFail() {
   progress_.Line("host_train: " + backend_->Info().name + " on " + backend_->Info().device + "; " +
                  std::to_string(train_.count) + " training images, batch " +
                  std::to_string(o_.batch) + ", noise " + std::to_string(o_.noise) + " (" +
-                 o_.noise_mode + "), init seed " + std::to_string(state_.init_seed) +
+                 o_.noise_mode + ")" +
+                 (o_.init_model.empty() ? ", init seed " + std::to_string(state_.init_seed)
+                                        : ", from " + o_.init_model) +
+                 (qat_on_ ? ", quantization-aware (" + o_.qat + " weights)" : std::string()) +
                  (o_.resume ? ", resumed at epoch " + std::to_string(state_.epoch + 1) + " step " +
                                   std::to_string(state_.step_in_epoch)
                             : std::string()));

@@ -1,0 +1,35 @@
+// Quantization-aware training of the weights (host_train --qat int8|int4|mixed): the trainer
+// keeps the float ("master") weights and hands the backend their fake-quantized copy, each
+// conv's weights replaced by scale * q exactly as the export will store them
+// (dnz::build::FakeQuantizeConvWeights). The backend's step computes the gradients at the
+// fake-quantized weights and moves them by Adam's update; the straight-through estimator takes
+// that update as the master weights' own: master += after_step - fake_quantized. Works the
+// same for every backend (CPU and GPU), through SetParameters/GetParameters.
+#ifndef DNZ_HOST_TRAIN_LOOP_WEIGHT_FAKE_QUANT_H_
+#define DNZ_HOST_TRAIN_LOOP_WEIGHT_FAKE_QUANT_H_
+
+#include <string>
+#include <vector>
+
+#include "model/model_builder.h"
+
+namespace dnz::train {
+
+class WeightFakeQuant {
+ public:
+  // `choice`: int8, int4 or mixed (dnz::build::WeightFormatsFor on the seed network).
+  bool Init(const std::string& choice, std::string* error);
+  // Flat OIHW parameters (SeedParamLayout) with every conv's weights fake-quantized, the
+  // biases as they are.
+  std::vector<float> Apply(const std::vector<float>& params) const;
+  // The straight-through update: master += after - quantized, element by element.
+  static void UpdateMaster(const std::vector<float>& quantized, const std::vector<float>& after,
+                           std::vector<float>* master);
+
+ private:
+  std::vector<dnz::build::WeightFormat> formats_;
+};
+
+}  // namespace dnz::train
+
+#endif  // DNZ_HOST_TRAIN_LOOP_WEIGHT_FAKE_QUANT_H_
