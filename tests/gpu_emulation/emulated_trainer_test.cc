@@ -88,6 +88,35 @@ TEST(EmulatedGpuRun, CtrlCSavesACheckpointThatResumesExactly) {
   std::filesystem::remove_all(cut);
 }
 
+// Quantization-aware training on the GPU (loop/weight_fake_quant.h: the same code on every
+// backend, through SetParameters/GetParameters): a short fine-tune from the shipped model ends
+// where the CPU's does, up to the two devices' float sums.
+TEST(EmulatedGpuRun, QuantizationAwareTrainingMatchesTheCpu) {
+  const auto args = [](const std::string& out, const char* device) {
+    return std::vector<std::string>{
+        "--data",        DNZ_MNIST_DIR, "--out",        out,
+        "--device",      device,        "--epochs",     "1",
+        "--train-limit", "32",          "--batch",      "8",
+        "--val-limit",   "16",          "--lr",         "0.0001",
+        "--qat",         "mixed",       "--from-model", DNZ_DEFAULT_MODEL_PATH,
+        "--no-pictures"};
+  };
+  const std::string gpu = FreshPath("qat_gpu"), cpu = FreshPath("qat_cpu");
+  const TrainerRun on_gpu = RunTrainer(DNZ_HOST_TRAIN_BIN, args(gpu, "cuda"));
+  ASSERT_EQ(on_gpu.exit_code, 0) << on_gpu.output;
+  EXPECT_NE(on_gpu.output.find("quantization-aware (mixed weights)"), std::string::npos)
+      << on_gpu.output;
+  const TrainerRun on_cpu = RunTrainer(DNZ_HOST_TRAIN_BIN, args(cpu, "cpu"));
+  ASSERT_EQ(on_cpu.exit_code, 0) << on_cpu.output;
+  const auto want = EpochLog(cpu), got = EpochLog(gpu);
+  ASSERT_EQ(want.size(), 1u);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_LT(got[0]["val_bce"].get<double>(), 0.2);  // the trained model's level, not a fresh one
+  EXPECT_NEAR(got[0]["val_bce"].get<double>(), want[0]["val_bce"].get<double>(), 1e-3);
+  std::filesystem::remove_all(gpu);
+  std::filesystem::remove_all(cpu);
+}
+
 // The dead-bottleneck guard on the GPU: seed 22's first draw is dead on the first batch (as
 // on the CPU, HostTrainRun.ADeadBottleneckAtInitIsRedrawn), seed 23's is not.
 TEST(EmulatedGpuRun, ADeadBottleneckAtInitIsRedrawn) {
