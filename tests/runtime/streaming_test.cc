@@ -98,6 +98,8 @@ TEST_P(StreamingBackend, SeedModelGivesTheWholePlansBytesUnderEveryBudget) {
   const std::vector<uint8_t> inputs = SyntheticInputs(21, 3);
   for (const char* weights : {"int8", "int4", "mixed"}) {
     SCOPED_TRACE(weights);
+    // A float backend runs the float copy, which the formats share: one model is enough.
+    if (!InfoOf(GetParam()).int8 && std::string(weights) != "int8") continue;
     const AlignedBuffer bytes = AlignedCopy(RandomSeedModelBytes(3, true, weights));
     ForEachKernelVariant(GetParam(), [&](const char* variant) {
       SCOPED_TRACE(variant);
