@@ -110,9 +110,9 @@ struct BandCosts {
 };
 // [int8, int4]: int4 weights cost more to widen (weights.h; measured per one-row band).
 #if DNZ_MCU_HAVE_ARM_DSP
-constexpr BandCosts kArmDspCosts[2] = {{300, 100, 4, 3, 17}, {300, 100, 4, 6, 41}};
+constexpr BandCosts kArmDspCosts[2] = {{300, 100, 4, 3, 17}, {300, 100, 18, 6, 41}};
 #endif
-constexpr BandCosts kPortableCosts[2] = {{300, 150, 6, 6, 35}, {300, 150, 6, 8, 52}};
+constexpr BandCosts kPortableCosts[2] = {{300, 150, 6, 6, 35}, {300, 150, 18, 8, 52}};
 
 uint64_t BandCost(const dnz_model& model, uint32_t i, int32_t y0, int32_t y1) {
   const dnz_op& op = model.ops[i];
