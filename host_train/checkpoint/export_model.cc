@@ -112,6 +112,19 @@ bool SourceFromModel(const TrainOptions& options, const std::string& path, Expor
   return true;
 }
 
+// Calls copy(oihw, ohwi) for every weight of conv `c`: its index in the flat OIHW parameters
+// (from the conv's weight offset) and in the builder's OHWI weights.
+template <typename Copy>
+void ForEachWeight(int c, Copy copy) {
+  const SeedConv& s = kSeedConvs[static_cast<size_t>(c)];
+  const size_t k = static_cast<size_t>(s.kernel), in_c = static_cast<size_t>(s.in_channels);
+  for (size_t o = 0; o < static_cast<size_t>(s.out_channels); ++o)
+    for (size_t i = 0; i < in_c; ++i)
+      for (size_t y = 0; y < k; ++y)
+        for (size_t x = 0; x < k; ++x)
+          copy(((o * in_c + i) * k + y) * k + x, ((o * k + y) * k + x) * in_c + i);
+}
+
 }  // namespace
 
 bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* net,
@@ -129,14 +142,7 @@ bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* 
     dnz::build::FloatConv& conv = net->convs[static_cast<size_t>(c)];
     const float* w = params.data() + layout.weight_offset[c];
     conv.weights.assign(layout.weight_count[c], 0.0f);
-    const int k = s.kernel, in_c = s.in_channels;
-    for (int o = 0; o < s.out_channels; ++o)
-      for (int i = 0; i < in_c; ++i)
-        for (int y = 0; y < k; ++y)
-          for (int x = 0; x < k; ++x) {
-            conv.weights[((static_cast<size_t>(o) * k + y) * k + x) * in_c + i] =
-                w[((static_cast<size_t>(o) * in_c + i) * k + y) * k + x];
-          }
+    ForEachWeight(c, [&](size_t oihw, size_t ohwi) { conv.weights[ohwi] = w[oihw]; });
     conv.bias.assign(params.begin() + static_cast<long>(layout.bias_offset[c]),
                      params.begin() + static_cast<long>(layout.bias_offset[c]) + s.out_channels);
   }
@@ -147,17 +153,9 @@ void FromFloatNetwork(const dnz::build::FloatNetwork& net, std::vector<float>* p
   const ParamLayout& layout = SeedParamLayout();
   params->assign(layout.total, 0.0f);
   for (int c = 0; c < kNumConvs; ++c) {
-    const SeedConv& s = kSeedConvs[static_cast<size_t>(c)];
     const dnz::build::FloatConv& conv = net.convs[static_cast<size_t>(c)];
     float* w = params->data() + layout.weight_offset[c];
-    const int k = s.kernel, in_c = s.in_channels;
-    for (int o = 0; o < s.out_channels; ++o)
-      for (int i = 0; i < in_c; ++i)
-        for (int y = 0; y < k; ++y)
-          for (int x = 0; x < k; ++x) {
-            w[((static_cast<size_t>(o) * in_c + i) * k + y) * k + x] =
-                conv.weights[((static_cast<size_t>(o) * k + y) * k + x) * in_c + i];
-          }
+    ForEachWeight(c, [&](size_t oihw, size_t ohwi) { w[oihw] = conv.weights[ohwi]; });
     std::copy(conv.bias.begin(), conv.bias.end(),
               params->begin() + static_cast<long>(layout.bias_offset[c]));
   }

@@ -1,9 +1,6 @@
 #include "checkpoint/model_source.h"
 
-#include <dnz/dnz.h>
-
-#include <cstddef>
-#include <cstring>
+#include <dnz/dnz.hpp>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -80,10 +77,7 @@ bool NetworkFromModelFile(const std::string& path, dnz::build::FloatNetwork* net
   }
   const std::vector<char> bytes((std::istreambuf_iterator<char>(file)),
                                 std::istreambuf_iterator<char>());
-  // The loader wants 16-byte aligned bytes; a vector of max_align_t gives that.
-  std::vector<std::max_align_t> aligned((bytes.size() + sizeof(std::max_align_t) - 1) /
-                                        sizeof(std::max_align_t));
-  if (!bytes.empty()) std::memcpy(aligned.data(), bytes.data(), bytes.size());
+  const AlignedBuffer aligned(bytes.data(), bytes.size());  // the loader wants aligned bytes
   dnz_model model;
   if (dnz_model_load(&model, aligned.data(), bytes.size()) != DNZ_OK) {
     *error = path + ": " + dnz_model_error(&model);

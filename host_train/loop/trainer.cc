@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <utility>
 
 #include "checkpoint/checkpoint.h"
 #include "checkpoint/export_model.h"
@@ -90,6 +91,8 @@ class Run {
   bool StartFresh();
   bool InitWeights(uint64_t init_seed);
   bool StartFromModel();
+  bool StartWith(std::vector<float> params);
+  bool Qat() const { return !o_.qat.empty(); }
   bool PushParameters();
   bool QatStepDone();
   bool RedrawDeadBottleneck(const std::string& why, nlohmann::json event);
@@ -117,7 +120,6 @@ class Run {
   bool created_out_ = false;  // --out did not exist before this run
   // --qat: state_.params are the master weights, the backend holds quantized_ (their
   // fake-quantized copy) between steps; after_ is scratch for a step's result.
-  bool qat_on_ = false;
   WeightFakeQuant qat_;
   std::vector<float> quantized_, after_;
 };
@@ -135,8 +137,7 @@ bool Run::Setup() {
     }
   }
   checkpoint_path_ = o_.out + "/" + kCheckpointName;
-  qat_on_ = !o_.qat.empty();
-  if (qat_on_ && !qat_.Init(o_.qat, &error_)) return false;
+  if (Qat() && !qat_.Init(o_.qat, &error_)) return false;
   if (o_.resume) {
     if (!LoadCheckpoint(checkpoint_path_, &state_, &error_)) return false;
     TrainOptions saved = state_.options;
@@ -183,7 +184,12 @@ void Run::FillBatch(const std::vector<int>& order, int epoch, int first, int cou
 
 bool Run::InitWeights(uint64_t init_seed) {
   state_.init_seed = init_seed;
-  state_.params = GlorotUniformInit(init_seed);
+  return StartWith(GlorotUniformInit(init_seed));
+}
+
+// `params` as the weights, fresh Adam moments.
+bool Run::StartWith(std::vector<float> params) {
+  state_.params = std::move(params);
   state_.adam = AdamState{std::vector<float>(state_.params.size(), 0.0f),
                           std::vector<float>(state_.params.size(), 0.0f), 0};
   return PushParameters() && backend_->SetAdamState(state_.adam, &error_);
@@ -195,17 +201,16 @@ bool Run::StartFromModel() {
   dnz::build::FloatNetwork net;
   dnz::build::Provenance ignored;
   if (!NetworkFromModelFile(o_.init_model, &net, &ignored, &error_)) return false;
-  FromFloatNetwork(net, &state_.params);
+  std::vector<float> params;
+  FromFloatNetwork(net, &params);
   state_.init_seed = 0;
-  state_.adam = AdamState{std::vector<float>(state_.params.size(), 0.0f),
-                          std::vector<float>(state_.params.size(), 0.0f), 0};
-  return PushParameters() && backend_->SetAdamState(state_.adam, &error_);
+  return StartWith(std::move(params));
 }
 
 // The backend gets the weights it trains on: state_.params, or with --qat their
 // fake-quantized copy (loop/weight_fake_quant.h).
 bool Run::PushParameters() {
-  if (!qat_on_) return backend_->SetParameters(state_.params, &error_);
+  if (!Qat()) return backend_->SetParameters(state_.params, &error_);
   quantized_ = qat_.Apply(state_.params);
   return backend_->SetParameters(quantized_, &error_);
 }
@@ -269,7 +274,7 @@ bool Run::SaveState() {
   state_.backend = info.name;
   state_.device = info.device;
   // With --qat, state_.params are the master weights already (the backend holds their copy).
-  return (qat_on_ || backend_->GetParameters(&state_.params, &error_)) &&
+  return (Qat() || backend_->GetParameters(&state_.params, &error_)) &&
          backend_->GetAdamState(&state_.adam, &error_) &&
          SaveCheckpoint(checkpoint_path_, state_, &error_);
 }
@@ -304,7 +309,7 @@ EpochEnd Run::TrainEpoch(int epoch) {
     // re-drawn too.
     const bool guard_step = epoch == 0 && (step + 1) % 10 == 0 && step < 50;
     if (!backend_->Step(request, &error_)) return EpochEnd::kFailed;
-    if (qat_on_ && !QatStepDone()) return EpochEnd::kFailed;
+    if (Qat() && !QatStepDone()) return EpochEnd::kFailed;
     images_not_read += count;
     const bool loss_read =
         (step + 1 - first_step) % loss_read_steps == 0 || step + 1 == steps || guard_step;
@@ -459,7 +464,7 @@ int Run::ExecuteOrFail() {
                  o_.noise_mode + ")" +
                  (o_.init_model.empty() ? ", init seed " + std::to_string(state_.init_seed)
                                         : ", from " + o_.init_model) +
-                 (qat_on_ ? ", quantization-aware (" + o_.qat + " weights)" : std::string()) +
+                 (Qat() ? ", quantization-aware (" + o_.qat + " weights)" : std::string()) +
                  (o_.resume ? ", resumed at epoch " + std::to_string(state_.epoch + 1) + " step " +
                                   std::to_string(state_.step_in_epoch)
                             : std::string()));
