@@ -20,10 +20,7 @@
 namespace dnz::build {
 namespace {
 
-struct QuantParams {
-  float scale = 1.0f;
-  int32_t zero_point = 0;
-};
+using QuantParams = QuantGrid;
 
 // Ranges seen during calibration: per tensor, the max of each image.
 struct Ranges {
@@ -33,6 +30,11 @@ struct Ranges {
 
 int32_t ClampToInt32(double value) {
   return int32_t(std::max<double>(INT32_MIN, std::min<double>(INT32_MAX, value)));
+}
+
+// A bias in the accumulator's units (input scale times weight scale), as the file stores it.
+int32_t QuantizeBias(float bias, double acc_scale) {
+  return ClampToInt32(std::nearbyint(double(bias) / acc_scale));
 }
 
 // The value below which `percentile` % of the per-image values fall (nearest rank).
@@ -107,7 +109,7 @@ bool QuantizeConv(const FloatConv& conv, const QuantParams& in, const QuantParam
   for (int oc = 0; oc < conv.out_channels; ++oc) {
     const float w_scale = q->weight_scales[size_t(oc)];
     const double acc_scale = double(in.scale) * double(w_scale);
-    q->bias.push_back(ClampToInt32(std::nearbyint(double(conv.bias[size_t(oc)]) / acc_scale)));
+    q->bias.push_back(QuantizeBias(conv.bias[size_t(oc)], acc_scale));
     int32_t multiplier = 0;
     int shift = 0;
     if (!QuantizeMultiplier(acc_scale / double(target.scale), &multiplier, &shift)) {
@@ -225,6 +227,19 @@ std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat f
   return quantized;
 }
 
+std::vector<float> FakeQuantizeConvBias(const FloatConv& conv, WeightFormat format,
+                                        bool polyphase_weights, float input_scale) {
+  std::vector<int8_t> values;
+  std::vector<float> scales;
+  QuantizeConvWeights(conv, format, polyphase_weights, &values, &scales);
+  std::vector<float> quantized(conv.bias.size());
+  for (size_t oc = 0; oc < quantized.size(); ++oc) {
+    const double acc_scale = double(input_scale) * double(scales[oc]);
+    quantized[oc] = float(double(QuantizeBias(conv.bias[oc], acc_scale)) * acc_scale);
+  }
+  return quantized;
+}
+
 std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,
                                            std::string* error) {
   std::vector<WeightFormat> formats;
@@ -260,12 +275,46 @@ bool QuantizeMultiplier(double real, int32_t* multiplier, int* shift) {
   return true;
 }
 
+ActivationRanges CalibrateActivationRanges(const FloatNetwork& net,
+                                           const std::vector<std::vector<float>>& images,
+                                           double percentile) {
+  ActivationRanges result;
+  if (images.empty()) return result;
+  const Ranges ranges = Calibrate(net, images);
+  for (size_t i = 0; i < net.convs.size(); ++i) {
+    result.output_max.push_back(Percentile(ranges.image_max[i + 1], percentile));
+  }
+  result.logit_min = Percentile(ranges.logit_min, 100.0 - percentile);
+  result.logit_max = Percentile(ranges.logit_max, percentile);
+  return result;
+}
+
+QuantGrid InputGrid() { return NonNegativeParams(1.0f); }  // pixels: real = (q + 128) / 255
+
+std::vector<QuantGrid> ConvOutputGrids(const FloatNetwork& net, const ActivationRanges& ranges) {
+  std::vector<QuantGrid> grids;
+  for (size_t i = 0; i < net.convs.size() && i < ranges.output_max.size(); ++i) {
+    const float hi = ranges.output_max[i];
+    switch (net.convs[i].activation) {
+      case Activation::kSigmoid:
+        grids.push_back(AsymmetricParams(ranges.logit_min, ranges.logit_max));
+        break;
+      case Activation::kRelu:
+        grids.push_back(NonNegativeParams(hi));
+        break;
+      default:
+        grids.push_back(AsymmetricParams(-hi, hi));  // no min is recorded: symmetric about 0
+    }
+  }
+  return grids;
+}
+
 std::vector<uint8_t> BuildModel(const FloatNetwork& net,
                                 const std::vector<std::vector<float>>& calibration_images,
                                 const Provenance& provenance, const BuildOptions& options,
                                 std::string* error) {
   if (!CheckNetwork(net, error)) return {};
-  if (calibration_images.empty()) {
+  if (calibration_images.empty() && options.activation_ranges == nullptr) {
     *error = "no calibration images";
     return {};
   }
@@ -279,34 +328,34 @@ std::vector<uint8_t> BuildModel(const FloatNetwork& net,
   const bool any_int4 =
       std::find(formats.begin(), formats.end(), WeightFormat::kInt4) != formats.end();
   const uint32_t format_version = any_int4 ? 2u : 1u;  // the lowest that holds the file
-  const Ranges ranges = Calibrate(net, calibration_images);
-  const double pct = options.calibration_percentile;
+  ActivationRanges calibrated;
+  if (options.activation_ranges == nullptr) {
+    calibrated = CalibrateActivationRanges(net, calibration_images, options.calibration_percentile);
+  }
+  const ActivationRanges& ranges =
+      options.activation_ranges != nullptr ? *options.activation_ranges : calibrated;
+  if (ranges.output_max.size() != net.convs.size()) {
+    *error = "activation ranges for " + std::to_string(ranges.output_max.size()) +
+             " convs, the network has " + std::to_string(net.convs.size());
+    return {};
+  }
+  const std::vector<QuantGrid> grids = ConvOutputGrids(net, ranges);
 
   flatbuffers::FlatBufferBuilder fbb(1 << 20);
   fbb.ForceDefaults(true);  // every field present: tools can patch any of them in place
   std::vector<flatbuffers::Offset<fb::Tensor>> tensors;
   std::vector<flatbuffers::Offset<fb::Op>> ops;
-  QuantParams in = NonNegativeParams(1.0f);  // pixels: real = (q + 128) / 255
+  QuantParams in = InputGrid();
   tensors.push_back(fb::CreateTensor(fbb, net.input_height, net.input_width, net.input_channels,
                                      in.scale, in.zero_point));
   int h = net.input_height, w = net.input_width;
   for (size_t i = 0; i < net.convs.size(); ++i) {
     const FloatConv& conv = net.convs[i];
     QuantizedConv q;
-    QuantParams out;
-    switch (conv.activation) {
-      case Activation::kSigmoid:
-        out = NonNegativeParams(1.0f);
-        q.preact = AsymmetricParams(Percentile(ranges.logit_min, 100.0 - pct),
-                                    Percentile(ranges.logit_max, pct));
-        break;
-      case Activation::kRelu:
-        out = NonNegativeParams(Percentile(ranges.image_max[i + 1], pct));
-        break;
-      default: {
-        const float hi = Percentile(ranges.image_max[i + 1], pct);
-        out = AsymmetricParams(-hi, hi);  // no min is recorded: symmetric about 0
-      }
+    QuantParams out = grids[i];
+    if (conv.activation == Activation::kSigmoid) {
+      q.preact = grids[i];
+      out = NonNegativeParams(1.0f);
     }
     if (!QuantizeConv(conv, in, out, options.polyphase_weights, formats[i], &q, error)) return {};
     const ConvGeometry g = GeometryOf(conv, h, w);

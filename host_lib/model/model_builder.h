@@ -77,6 +77,35 @@ void QuantizeConvWeights(const FloatConv& conv, WeightFormat format, bool polyph
 std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat format,
                                            bool polyphase_weights);
 
+// A conv's biases fake-quantized for an input grid of scale `input_scale`: each becomes
+// b * input_scale * weight_scale with b = round(bias / (input_scale * weight_scale)), the int32
+// the file stores (its accumulator's units). That rounding can be a sizeable part of an output
+// step (the first conv's: 6%), so quantization-aware training of activations applies it too.
+std::vector<float> FakeQuantizeConvBias(const FloatConv& conv, WeightFormat format,
+                                        bool polyphase_weights, float input_scale);
+
+// An activation tensor's int8 grid: real = scale * (q - zero_point), q in [-128, 127].
+struct QuantGrid {
+  float scale = 1.0f;
+  int32_t zero_point = 0;
+};
+
+// What calibration finds (docs/quantization.md): per conv, the upper end of its output's
+// range (the `percentile` of the per-image maxima), and the sigmoid conv's logits' range.
+struct ActivationRanges {
+  std::vector<float> output_max;  // [conv]
+  float logit_min = 0.0f, logit_max = 0.0f;
+};
+ActivationRanges CalibrateActivationRanges(const FloatNetwork& net,
+                                           const std::vector<std::vector<float>>& images,
+                                           double percentile = 100.0);
+// The grids BuildModel gives the activations: the input's (pixels, [0, 1]), and per conv
+// the grid its output is quantized to; for the sigmoid conv, the grid of its logits (the
+// table's index; its output grid is fixed, [0, 1]). Quantization-aware training
+// fake-quantizes with these, so that the file holds the grids the training saw.
+QuantGrid InputGrid();
+std::vector<QuantGrid> ConvOutputGrids(const FloatNetwork& net, const ActivationRanges& ranges);
+
 struct BuildOptions {
   bool keep_float_weights = true;
   // Per conv; empty: all int8. A file with an int4 conv is format version 2, else 1.
@@ -84,6 +113,8 @@ struct BuildOptions {
   // Activation ranges: each tensor's range is this percentile of its per-image
   // maxima over the calibration images (100 = the plain max over all of them).
   double calibration_percentile = 100.0;
+  // Not null: these ranges (e.g. a quantization-aware training run's), no calibration.
+  const ActivationRanges* activation_ranges = nullptr;
   // Upsample + 3x3 convs: widen each output channel's weight scale until the sums
   // of neighbouring weights that the polyphase form adds (runtime/src/polyphase.h)
   // fit in int8 too, so that the onednn backend runs those convs with 4 taps per
@@ -93,8 +124,9 @@ struct BuildOptions {
   bool polyphase_weights = true;
 };
 
-// Calibrates activation ranges on `calibration_images` (each [H][W][C] in [0,1]),
-// quantizes and serializes. Returns the file bytes; on error, empty and `error` set.
+// Calibrates activation ranges on `calibration_images` (each [H][W][C] in [0,1]; unused
+// when options.activation_ranges is given), quantizes and serializes. Returns the file bytes; on
+// error, empty and `error` set.
 std::vector<uint8_t> BuildModel(const FloatNetwork& net,
                                 const std::vector<std::vector<float>>& calibration_images,
                                 const Provenance& provenance, const BuildOptions& options,

@@ -12,6 +12,7 @@
 #include <type_traits>
 
 #include "files/atomic_write.h"
+#include "loop/activation_fake_quant.h"
 #include "network/seed_network.h"
 
 namespace dnz::train {
@@ -45,34 +46,40 @@ uint64_t ReadU64(const char* p) {
 
 nlohmann::json ToJson(const Checkpoint& c) {
   const TrainOptions& o = c.options;
-  return {{"format", "dnz-host_train-checkpoint"},
-          {"options",
-           {{"epochs", o.epochs},
-            {"batch", o.batch},
-            {"learning_rate", o.learning_rate},
-            {"noise", o.noise},
-            {"noise_mode", o.noise_mode},
-            {"train_limit", o.train_limit},
-            {"validation_limit", o.validation_limit},
-            {"seed", o.seed},
-            {"threads", o.threads},
-            {"device", o.device},
-            {"precision", o.precision},
-            {"qat", o.qat},
-            {"init_model", o.init_model},
-            {"data", o.data}}},
-          {"init_seed", c.init_seed},
-          {"shuffle_seed", c.shuffle_seed},
-          {"noise_seed", c.noise_seed},
-          {"reinits", c.reinits},
-          {"epoch", c.epoch},
-          {"step_in_epoch", c.step_in_epoch},
-          {"epoch_loss_sum", c.epoch_loss_sum},
-          {"epoch_images", c.epoch_images},
-          {"epoch_seconds", c.epoch_seconds},
-          {"adam_step", c.adam.step},
-          {"trained_backend", c.backend},
-          {"trained_device", c.device}};
+  nlohmann::json j = {{"format", "dnz-host_train-checkpoint"},
+                      {"options",
+                       {{"epochs", o.epochs},
+                        {"batch", o.batch},
+                        {"learning_rate", o.learning_rate},
+                        {"noise", o.noise},
+                        {"noise_mode", o.noise_mode},
+                        {"train_limit", o.train_limit},
+                        {"validation_limit", o.validation_limit},
+                        {"seed", o.seed},
+                        {"threads", o.threads},
+                        {"device", o.device},
+                        {"precision", o.precision},
+                        {"qat", o.qat},
+                        {"init_model", o.init_model},
+                        {"data", o.data}}},
+                      {"init_seed", c.init_seed},
+                      {"shuffle_seed", c.shuffle_seed},
+                      {"noise_seed", c.noise_seed},
+                      {"reinits", c.reinits},
+                      {"epoch", c.epoch},
+                      {"step_in_epoch", c.step_in_epoch},
+                      {"epoch_loss_sum", c.epoch_loss_sum},
+                      {"epoch_images", c.epoch_images},
+                      {"epoch_seconds", c.epoch_seconds},
+                      {"adam_step", c.adam.step},
+                      {"trained_backend", c.backend},
+                      {"trained_device", c.device}};
+  const dnz::build::ActivationRanges& r = c.activation_ranges;
+  if (!r.output_max.empty()) {
+    j["activation_ranges"] = {
+        {"output_max", r.output_max}, {"logit_min", r.logit_min}, {"logit_max", r.logit_max}};
+  }
+  return j;
 }
 
 // nlohmann's get<int>() on 1e30 or get<float>() on 1e300 is a float-to-number cast out of
@@ -96,13 +103,17 @@ Int IntegerField(const nlohmann::json& parent, const char* key) {
 }
 
 template <typename Real>
-Real RealField(const nlohmann::json& parent, const char* key) {
-  const nlohmann::json& value = parent.at(key);
+Real RealValue(const nlohmann::json& value, const char* key) {
   if (!value.is_number() ||
       !(std::fabs(value.get<double>()) <= static_cast<double>(std::numeric_limits<Real>::max()))) {
     throw std::runtime_error(std::string("\"") + key + "\" is not a finite number in range");
   }
   return static_cast<Real>(value.get<double>());
+}
+
+template <typename Real>
+Real RealField(const nlohmann::json& parent, const char* key) {
+  return RealValue<Real>(parent.at(key), key);
 }
 
 void FromJson(const nlohmann::json& j, Checkpoint* c) {
@@ -135,6 +146,21 @@ void FromJson(const nlohmann::json& j, Checkpoint* c) {
   // Absent in checkpoints written before the GPU backend.
   c->backend = j.value("trained_backend", std::string());
   c->device = j.value("trained_device", std::string());
+  // Absent unless a --qat run fake-quantizes activations.
+  c->activation_ranges = dnz::build::ActivationRanges();
+  if (j.contains("activation_ranges")) {
+    const nlohmann::json& r = j.at("activation_ranges");
+    const nlohmann::json& maxima = r.at("output_max");
+    if (!maxima.is_array() || maxima.size() > 64) {
+      throw std::runtime_error("\"output_max\" is not a short array");
+    }
+    for (size_t i = 0; i < maxima.size(); ++i) {
+      const std::string key = "output_max " + std::to_string(i);
+      c->activation_ranges.output_max.push_back(RealValue<float>(maxima[i], key.c_str()));
+    }
+    c->activation_ranges.logit_min = RealField<float>(r, "logit_min");
+    c->activation_ranges.logit_max = RealField<float>(r, "logit_max");
+  }
 }
 
 // Where the run stands must be possible for its options.
@@ -146,8 +172,12 @@ bool ValidProgress(const Checkpoint& c, std::string* error) {
     problem = "a negative count";
   else if (!std::isfinite(c.epoch_loss_sum) || !std::isfinite(c.epoch_seconds))
     problem = "a non-finite sum";
-  if (problem != nullptr) *error = problem;
-  return problem == nullptr;
+  if (problem != nullptr) {
+    *error = problem;
+    return false;
+  }
+  return c.activation_ranges.output_max.empty() ||
+         ValidActivationRanges(c.activation_ranges, error);
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "cli/train_options.h"
+#include "model/model_builder.h"
 #include "network/backend.h"
 
 namespace dnz::train {
@@ -34,6 +35,9 @@ struct Checkpoint {
   // a resumed run may use another backend).
   std::string backend;
   std::string device;
+  // --qat: the activation ranges the current epoch trains with (loop/activation_fake_quant.h);
+  // empty otherwise, and in checkpoints from before activations were fake-quantized.
+  dnz::build::ActivationRanges activation_ranges;
 
   // The start of an epoch: no steps done yet.
   void ResetEpochProgress() {

@@ -66,6 +66,8 @@ struct ExportSource {
   float noise = 0.7f;
   uint64_t noise_seed = 0;
   std::string qat;  // the weight format a QAT run trained for ("" if none)
+  // A QAT run's activation ranges (its last epoch's); empty: calibrate.
+  dnz::build::ActivationRanges ranges;
 };
 
 bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std::string* error) {
@@ -76,6 +78,7 @@ bool SourceFromCheckpoint(const TrainOptions& options, ExportSource* source, std
   source->noise = trained.noise;
   source->noise_seed = checkpoint.noise_seed;
   source->qat = trained.qat;
+  source->ranges = checkpoint.activation_ranges;
   if (!ToFloatNetwork(checkpoint.params, &source->net, error)) return false;
   dnz::build::Provenance& provenance = source->provenance;
   // Checkpoints from before the GPU backend name neither: they came from oneDNN on the CPU.
@@ -161,6 +164,18 @@ void FromFloatNetwork(const dnz::build::FloatNetwork& net, std::vector<float>* p
   }
 }
 
+std::vector<std::vector<float>> CalibrationImages(const float* images, int count, float noise,
+                                                  uint64_t noise_seed) {
+  std::vector<std::vector<float>> calibration(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    calibration[static_cast<size_t>(i)].resize(kImagePixels);
+    data::AddNoiseToImage(images + static_cast<size_t>(i) * kImagePixels, kImagePixels, noise,
+                          data::ImageNoiseSeed(noise_seed, 0, static_cast<uint64_t>(i)),
+                          calibration[static_cast<size_t>(i)].data());
+  }
+  return calibration;
+}
+
 int ExportModel(const TrainOptions& options, const ExportOptions& export_options,
                 const std::string& model_path) {
   const auto fail = [](const std::string& message) {
@@ -190,14 +205,8 @@ int ExportModel(const TrainOptions& options, const ExportOptions& export_options
     return fail(error);
   }
   // Calibration: the first 2000 training images with the training noise of epoch 0.
-  std::vector<std::vector<float>> calibration(static_cast<size_t>(train.count));
-  for (int i = 0; i < train.count; ++i) {
-    calibration[static_cast<size_t>(i)].resize(kImagePixels);
-    data::AddNoiseToImage(train.images.data() + static_cast<size_t>(i) * kImagePixels, kImagePixels,
-                          source.noise,
-                          data::ImageNoiseSeed(source.noise_seed, 0, static_cast<uint64_t>(i)),
-                          calibration[static_cast<size_t>(i)].data());
-  }
+  const std::vector<std::vector<float>> calibration =
+      CalibrationImages(train.images.data(), train.count, source.noise, source.noise_seed);
   std::string dataset_sha;
   // The training images as read: train-images-idx3-ubyte, or its .gz when only that exists.
   if (!Sha256File(train.images_file, &dataset_sha, &error)) return fail(error);
@@ -207,6 +216,14 @@ int ExportModel(const TrainOptions& options, const ExportOptions& export_options
   provenance.calibration = std::to_string(train.count) +
                            " noisy training images (the first ones; noise " +
                            std::to_string(source.noise) + ", training noise seed, epoch 0)";
+  if (!source.ranges.output_max.empty()) {
+    // The grids the QAT run's last epoch trained with, calibrated as above on its weights then.
+    build_options.activation_ranges = &source.ranges;
+    provenance.calibration =
+        "the quantization-aware training's activation ranges (its last "
+        "epoch's, calibrated on up to " +
+        provenance.calibration + ")";
+  }
   provenance.extra.emplace_back("dataset_file",
                                 train.images_file.substr(train.images_file.rfind('/') + 1));
   provenance.extra.emplace_back("weights", weights);

@@ -1,12 +1,13 @@
 // host_train --export MODEL: the checkpoint in OUT (or, --from-model, the float weights of a
 // .dnz file) becomes a quantized dnz model file, int8, int4 or mixed (--weights).
 // Steps: OIHW weights -> dnz::build::FloatNetwork (OHWI, fused seed architecture);
-// calibrate on 2000 noisy training images; build; evaluate float and int8 on the 10,000
-// noisy test digits (kTestNoiseSeed) through the runtime's C API; rebuild with those
-// metrics in the provenance; write atomically.
+// calibrate on 2000 noisy training images (or take a QAT run's ranges); build; evaluate float and
+// int8 on the 10,000 noisy test digits (kTestNoiseSeed) through the runtime's C API; rebuild with
+// those metrics in the provenance; write atomically.
 #ifndef DNZ_HOST_TRAIN_CHECKPOINT_EXPORT_MODEL_H_
 #define DNZ_HOST_TRAIN_CHECKPOINT_EXPORT_MODEL_H_
 
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -22,6 +23,11 @@ bool ToFloatNetwork(const std::vector<float>& params, dnz::build::FloatNetwork* 
                     std::string* error);
 // And back: the network's weights (OHWI) and biases as flat OIHW parameters.
 void FromFloatNetwork(const dnz::build::FloatNetwork& net, std::vector<float>* params);
+
+// The export's calibration images: the first `count` of `images` (clean, [28*28] each) with
+// the training noise of epoch 0 (factor `noise`, the run's noise seed).
+std::vector<std::vector<float>> CalibrationImages(const float* images, int count, float noise,
+                                                  uint64_t noise_seed);
 
 struct ExportOptions {
   std::string weights = "int8";  // int8 | int4 | mixed (dnz::build::WeightFormatsFor)

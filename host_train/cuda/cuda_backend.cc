@@ -177,6 +177,13 @@ class CudaBackend final : public TrainBackend {
     return static_cast<double>(positive) / static_cast<double>(count);
   }
 
+  // The grids are kernel arguments: step graphs captured with the old ones are dropped.
+  bool SetActivationQuant(const ActivationQuant& quant, std::string*) override {
+    net_.quant = quant;
+    net_.graphs.Clear();
+    return true;
+  }
+
   bool StageTiming(bool on, StageTimes* since_last, std::string* error) override {
     if (!net_.stage_events.Take(since_last, error)) return false;
     net_.stage_timing = on;

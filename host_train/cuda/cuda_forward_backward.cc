@@ -14,6 +14,12 @@ bool CudaNetwork<T>::ForwardPass(int batch, std::string* error) {
       !MarkStage(kSetupStage, error)) {
     return false;
   }
+  if (quant.enabled &&
+      !CudaOk(FakeQuantizeActivations(noisy.get(), static_cast<int64_t>(batch) * kImagePixels,
+                                      quant.input, stream),
+              "fake-quantize the input", error)) {
+    return false;
+  }
   void* ws = workspace.get();
   const size_t ws_bytes = workspace.size();
   for (int i = 0; i < kNumConvs; ++i) {
@@ -42,6 +48,11 @@ bool CudaNetwork<T>::ForwardPass(int batch, std::string* error) {
            CudaOk(BiasActivate(l.act.get(), Bias(i), batch, s.out_channels, out_plane, HasRelu(s),
                                stream),
                   "bias kernel", error);
+    }
+    if (ok && quant.enabled) {
+      ok = CudaOk(FakeQuantizeActivations(l.act.get(), batch * l.ActPerImage(),
+                                          quant.outputs[static_cast<size_t>(i)], stream),
+                  "fake-quantize kernel", error);
     }
     if (ok && s.fused_maxpool_output) {
       ok = CudaOk(MaxPool(l.act.get(), batch * s.out_channels, s.out_side, s.out_side,
@@ -79,6 +90,12 @@ bool CudaNetwork<T>::BackwardConv(int i, int batch, std::string* error) {
   const int out_plane = s.out_side * s.out_side;
   void* ws = workspace.get();
   const size_t ws_bytes = workspace.size();
+  if (quant.enabled &&
+      !CudaOk(FakeQuantBackwardActivations(l.act.get(), l.act_grad.get(), batch * l.ActPerImage(),
+                                           quant.outputs[static_cast<size_t>(i)], stream),
+              "fake-quantize backward kernel", error)) {
+    return false;
+  }
   if (HasRelu(s) && !CudaOk(ReluBackward(l.act.get(), l.act_grad.get(),
                                          static_cast<int64_t>(batch) * l.ActPerImage(), stream),
                             "ReLU backward kernel", error)) {

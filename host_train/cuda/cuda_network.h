@@ -26,6 +26,7 @@
 #include "cuda/polyphase_taps.h"
 #include "cuda/stage_events.h"
 #include "cuda/step_graph.h"
+#include "network/backend.h"
 #include "network/seed_network.h"
 #include "optimize/adam.h"
 
@@ -152,6 +153,7 @@ struct CudaNetwork {
   int capacity = 0;
   int last_batch = 0;         // of the last forward pass (BottleneckPositiveFraction)
   bool stage_timing = false;  // TrainBackend::StageTiming
+  ActivationQuant quant;      // TrainBackend::SetActivationQuant (captured into step graphs)
   bool step_timed = false;    // the work being enqueued is a timed training step's
   StageEvents stage_events;
   StepGraphs graphs;  // declared last: destroyed first

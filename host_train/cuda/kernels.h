@@ -15,6 +15,7 @@
 
 #include "cuda/element_ops.h"
 #include "cuda/half_types.h"
+#include "network/fake_quant.h"
 #include "optimize/adam.h"
 
 namespace dnz::train::cuda {
@@ -56,6 +57,15 @@ cudaError_t BiasActivate(T* y, const float* bias, int n, int c, int hw, bool rel
 // grad[i] = 0 where activation[i] <= 0.
 template <typename T>
 cudaError_t ReluBackward(const T* activation, T* grad, int64_t count, cudaStream_t stream);
+
+// Quantization-aware training (network/fake_quant.h): values = FakeQuantize(values) in
+// place, and grad = FakeQuantBackward(quantized, grad).
+template <typename T>
+cudaError_t FakeQuantizeActivations(T* values, int64_t count, FakeQuantGrid grid,
+                                    cudaStream_t stream);
+template <typename T>
+cudaError_t FakeQuantBackwardActivations(const T* quantized, T* grad, int64_t count,
+                                         FakeQuantGrid grid, cudaStream_t stream);
 
 template <typename T>
 cudaError_t MaxPool(const T* in, int planes, int h, int w, T* out, uint8_t* argmax,
@@ -150,6 +160,9 @@ cudaError_t CountPositive(const T* values, int64_t count, unsigned long long* co
 #define DNZ_INSTANTIATE_KERNELS(T)                                                                \
   template cudaError_t BiasActivate<T>(T*, const float*, int, int, int, bool, cudaStream_t);      \
   template cudaError_t ReluBackward<T>(const T*, T*, int64_t, cudaStream_t);                      \
+  template cudaError_t FakeQuantizeActivations<T>(T*, int64_t, FakeQuantGrid, cudaStream_t);      \
+  template cudaError_t FakeQuantBackwardActivations<T>(const T*, T*, int64_t, FakeQuantGrid,      \
+                                                       cudaStream_t);                             \
   template cudaError_t MaxPool<T>(const T*, int, int, int, T*, uint8_t*, cudaStream_t);           \
   template cudaError_t MaxPoolBackward<T>(const T*, const uint8_t*, int, int, int, T*,            \
                                           cudaStream_t);                                          \

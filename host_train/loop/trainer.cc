@@ -22,6 +22,7 @@
 #include "data/metrics.h"
 #include "data/mnist.h"
 #include "data/noise.h"
+#include "loop/activation_fake_quant.h"
 #include "loop/train_benchmark.h"
 #include "loop/weight_fake_quant.h"
 #include "network/backend.h"
@@ -95,6 +96,8 @@ class Run {
   bool Qat() const { return !o_.qat.empty(); }
   bool PushParameters();
   bool QatStepDone();
+  bool CalibrateActivations();
+  bool PushActivationQuant();
   bool RedrawDeadBottleneck(const std::string& why, nlohmann::json event);
   bool SaveState();
   void FillBatch(const std::vector<int>& order, int epoch, int first, int count);
@@ -122,6 +125,9 @@ class Run {
   // fake-quantized copy) between steps; after_ is scratch for a step's result.
   WeightFakeQuant qat_;
   std::vector<float> quantized_, after_;
+  // --qat: the export's calibration images from this run's training set (made when first
+  // needed: they take the run's noise seed).
+  std::vector<std::vector<float>> calibration_;
 };
 
 bool Run::Setup() {
@@ -221,6 +227,33 @@ bool Run::QatStepDone() {
   if (!backend_->GetParameters(&after_, &error_)) return false;
   WeightFakeQuant::UpdateMaster(quantized_, after_, &state_.params);
   return PushParameters();
+}
+
+// --qat, at the start of an epoch: the activation ranges of the network the training sees now
+// (its fake-quantized weights), calibrated as the export calibrates (loop/activation_fake_quant.h).
+bool Run::CalibrateActivations() {
+  if (calibration_.empty()) {
+    calibration_ =
+        CalibrationImages(train_.images.data(), std::min(kCalibrationImages, train_.count),
+                          o_.noise, state_.noise_seed);
+  }
+  const Clock::time_point start = Clock::now();
+  state_.activation_ranges = CalibrateTrainingRanges(quantized_, calibration_);
+  char line[160];
+  std::snprintf(line, sizeof line,
+                "epoch %d/%d: activation ranges calibrated on %zu noisy training images (%.1f s)",
+                state_.epoch + 1, o_.epochs, calibration_.size(), SecondsSince(start));
+  progress_.Line(line);
+  return PushActivationQuant();
+}
+
+// The grids of state_.activation_ranges: the backend fake-quantizes activations to them, and
+// the biases it trains on move to their int32 grids (which the input grids set).
+bool Run::PushActivationQuant() {
+  if (!ValidActivationRanges(state_.activation_ranges, &error_)) return false;
+  qat_.SetInputScales(ConvInputScales(state_.activation_ranges));
+  return PushParameters() &&
+         backend_->SetActivationQuant(ActivationQuantFor(state_.activation_ranges), &error_);
 }
 
 // A fresh run: seeds, then the first weights whose layer-13 ReLU is alive on the first batch.
@@ -458,18 +491,28 @@ int Run::ExecuteOrFail() {
                ? kExitOk
                : kExitError;
   }
-  progress_.Line("host_train: " + backend_->Info().name + " on " + backend_->Info().device + "; " +
-                 std::to_string(train_.count) + " training images, batch " +
-                 std::to_string(o_.batch) + ", noise " + std::to_string(o_.noise) + " (" +
-                 o_.noise_mode + ")" +
-                 (o_.init_model.empty() ? ", init seed " + std::to_string(state_.init_seed)
-                                        : ", from " + o_.init_model) +
-                 (Qat() ? ", quantization-aware (" + o_.qat + " weights)" : std::string()) +
-                 (o_.resume ? ", resumed at epoch " + std::to_string(state_.epoch + 1) + " step " +
-                                  std::to_string(state_.step_in_epoch)
-                            : std::string()));
+  progress_.Line(
+      "host_train: " + backend_->Info().name + " on " + backend_->Info().device + "; " +
+      std::to_string(train_.count) + " training images, batch " + std::to_string(o_.batch) +
+      ", noise " + std::to_string(o_.noise) + " (" + o_.noise_mode + ")" +
+      (o_.init_model.empty() ? ", init seed " + std::to_string(state_.init_seed)
+                             : ", from " + o_.init_model) +
+      (Qat() ? ", quantization-aware (" + o_.qat + " weights, int8 activations)" : std::string()) +
+      (o_.resume ? ", resumed at epoch " + std::to_string(state_.epoch + 1) + " step " +
+                       std::to_string(state_.step_in_epoch)
+                 : std::string()));
   InstallInterruptHandler();
+  // --qat resumed inside an epoch: the ranges that epoch started with (older checkpoints have
+  // none: calibrated now).
+  if (Qat() && state_.step_in_epoch > 0 && !state_.activation_ranges.output_max.empty() &&
+      !PushActivationQuant()) {
+    return kExitError;
+  }
   while (state_.epoch < o_.epochs) {
+    if (Qat() && (state_.step_in_epoch == 0 || state_.activation_ranges.output_max.empty()) &&
+        !CalibrateActivations()) {
+      return kExitError;
+    }
     switch (TrainEpoch(state_.epoch)) {
       case EpochEnd::kFailed:
         return kExitError;

@@ -16,8 +16,12 @@ std::vector<float> WeightFakeQuant::Apply(const std::vector<float>& params) cons
   // The export's default: polyphase-friendly scales for the int8 upsample convs.
   const dnz::build::BuildOptions defaults;
   for (size_t c = 0; c < net.convs.size(); ++c) {
-    net.convs[c].weights =
-        FakeQuantizeConvWeights(net.convs[c], formats_[c], defaults.polyphase_weights);
+    dnz::build::FloatConv& conv = net.convs[c];
+    if (c < input_scales_.size()) {  // from the master weights' scales, before they change
+      conv.bias =
+          FakeQuantizeConvBias(conv, formats_[c], defaults.polyphase_weights, input_scales_[c]);
+    }
+    conv.weights = FakeQuantizeConvWeights(conv, formats_[c], defaults.polyphase_weights);
   }
   std::vector<float> quantized;
   FromFloatNetwork(net, &quantized);

@@ -9,6 +9,7 @@
 #define DNZ_HOST_TRAIN_LOOP_WEIGHT_FAKE_QUANT_H_
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/model_builder.h"
@@ -19,8 +20,12 @@ class WeightFakeQuant {
  public:
   // `choice`: int8, int4 or mixed (dnz::build::WeightFormatsFor on the seed network).
   bool Init(const std::string& choice, std::string* error);
-  // Flat OIHW parameters (SeedParamLayout) with every conv's weights fake-quantized, the
-  // biases as they are.
+  // With activations fake-quantized too (loop/activation_fake_quant.h): the scale of each
+  // conv's input grid, so that Apply rounds the biases to their int32 grid as well
+  // (dnz::build::FakeQuantizeConvBias). Empty: biases stay as they are.
+  void SetInputScales(std::vector<float> input_scales) { input_scales_ = std::move(input_scales); }
+  // Flat OIHW parameters (SeedParamLayout) with every conv's weights fake-quantized, and its
+  // biases if input scales are set.
   std::vector<float> Apply(const std::vector<float>& params) const;
   // The straight-through update: master += after - quantized, element by element.
   static void UpdateMaster(const std::vector<float>& quantized, const std::vector<float>& after,
@@ -28,6 +33,7 @@ class WeightFakeQuant {
 
  private:
   std::vector<dnz::build::WeightFormat> formats_;
+  std::vector<float> input_scales_;
 };
 
 }  // namespace dnz::train

@@ -13,11 +13,14 @@
 #ifndef DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
 #define DNZ_HOST_TRAIN_NETWORK_BACKEND_H_
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "network/fake_quant.h"
+#include "network/seed_network.h"
 #include "network/step_stages.h"
 #include "optimize/adam.h"
 
@@ -40,6 +43,16 @@ struct StepRequest {
   uint64_t noise_seed = 0;
   uint64_t noise_epoch = 0;
   AdamConfig adam;
+};
+
+// Fake quantization of the activations (quantization-aware training,
+// loop/activation_fake_quant.h): when enabled, every forward pass rounds the network's input
+// and each conv's output (before its pool) to their grids, and the backward pass lets a
+// gradient through only where that rounding did not clamp (network/fake_quant.h).
+struct ActivationQuant {
+  bool enabled = false;
+  FakeQuantGrid input;
+  std::array<FakeQuantGrid, kNumConvs> outputs{};  // the sigmoid conv: its logits' grid
 };
 
 // What a backend says about itself: for the console, the checkpoint and the benchmark line.
@@ -65,6 +78,10 @@ class TrainBackend {
   virtual bool GetParameters(std::vector<float>* params, std::string* error) = 0;
   virtual bool SetAdamState(const AdamState& state, std::string* error) = 0;
   virtual bool GetAdamState(AdamState* state, std::string* error) = 0;
+
+  // Applies to every later Step, ComputeGradients and Forward; off until called. Fails where
+  // the backend cannot (the CPU's bf16).
+  virtual bool SetActivationQuant(const ActivationQuant& quant, std::string* error) = 0;
 
   // ---- Training ----
   // The clean training set, [count][28][28]. The CPU reads it in place (it must outlive the

@@ -108,6 +108,16 @@ class OnednnBackend final : public TrainBackend {
     });
   }
 
+  // In place on the f32 activations; bf16 ones would need their own loops.
+  bool SetActivationQuant(const ActivationQuant& quant, std::string* error) override {
+    if (quant.enabled && data_type_ != memory::data_type::f32) {
+      *error = "fake-quantized activations (--qat) train in f32 on the CPU, not --precision bf16";
+      return false;
+    }
+    quant_ = quant;
+    return true;
+  }
+
   bool SetTrainingSet(const float* images, int count, std::string*) override {
     images_ = images;
     set_count_ = count;
@@ -151,10 +161,10 @@ class OnednnBackend final : public TrainBackend {
         done = [this](int stage) { stage_clock_.Mark(stage, &stage_times_); };
         ++stage_times_.steps;
       }
-      graph.Forward(stream_, noisy, done);
+      graph.Forward(stream_, noisy, quant_, done);
       *loss = SigmoidBceMean(graph.logits(), clean, static_cast<size_t>(batch), kImagePixels,
                              graph.diff_logits());
-      graph.Backward(stream_, done);
+      graph.Backward(stream_, quant_, done);
       last_ = &graph;
       has_gradients_ = true;
       return true;
@@ -210,7 +220,7 @@ class OnednnBackend final : public TrainBackend {
   bool Forward(const float* noisy, int batch, float* logits, std::string* error) override {
     return Guard(error, [&] {
       SeedGraph& graph = Graph(batch, /*training=*/false);
-      graph.Forward(stream_, noisy);
+      graph.Forward(stream_, noisy, quant_);
       std::memcpy(logits, graph.logits(),
                   sizeof(float) * static_cast<size_t>(batch) * kImagePixels);
       last_ = &graph;
@@ -282,6 +292,7 @@ class OnednnBackend final : public TrainBackend {
   std::array<ConvParams, kNumConvs> params_;
   std::map<std::pair<int, bool>, std::unique_ptr<SeedGraph>> graphs_;
   SeedGraph* last_ = nullptr;
+  ActivationQuant quant_;
   bool has_gradients_ = false;
   int64_t adam_step_ = 0;
   bool stage_timing_ = false;

@@ -2,6 +2,7 @@
 
 #include <cstring>
 
+#include "onednn/fake_quant_loops.h"
 #include "onednn/zeroed_memory.h"
 
 namespace dnz::train::onednn {
@@ -123,9 +124,14 @@ void Done(dnnl::stream& stream, const SeedGraph::StageDone& done, int stage) {
 
 }  // namespace
 
-void SeedGraph::Forward(dnnl::stream& stream, const float* noisy, const StageDone& done) {
-  std::memcpy(input_plain_.get_data_handle(), noisy,
-              sizeof(float) * static_cast<size_t>(batch_) * kImagePixels);
+void SeedGraph::Forward(dnnl::stream& stream, const float* noisy, const ActivationQuant& quant,
+                        const StageDone& done) {
+  const size_t input_values = static_cast<size_t>(batch_) * kImagePixels;
+  std::memcpy(input_plain_.get_data_handle(), noisy, sizeof(float) * input_values);
+  if (quant.enabled) {
+    FakeQuantizeValues(static_cast<float*>(input_plain_.get_data_handle()), input_values,
+                       quant.input);
+  }
   if (reorder_input_) input_reorder_.execute(stream, input_plain_, input_);
   Done(stream, done, kSetupStage);
   for (int i = 0; i < kNumConvs; ++i) {
@@ -138,6 +144,10 @@ void SeedGraph::Forward(dnnl::stream& stream, const float* noisy, const StageDon
                               {{DNNL_ARG_FROM, PreviousOutput(i)}, {DNNL_ARG_TO, adapted_src_[i]}});
     }
     convs_[i]->Forward(stream, ConvInput(i));
+    if (quant.enabled) {
+      stream.wait();
+      FakeQuantizeMemory(convs_[i]->dst(), quant.outputs[static_cast<size_t>(i)]);
+    }
     if (pools_[i]) pools_[i]->Forward(stream, convs_[i]->dst());
     if (i < kNumConvs - 1) Done(stream, done, ForwardStage(i));
   }
@@ -149,11 +159,16 @@ void SeedGraph::Forward(dnnl::stream& stream, const float* noisy, const StageDon
   Done(stream, done, ForwardStage(kNumConvs - 1));
 }
 
-void SeedGraph::Backward(dnnl::stream& stream, const StageDone& done) {
+void SeedGraph::Backward(dnnl::stream& stream, const ActivationQuant& quant,
+                         const StageDone& done) {
   if (reorder_logits_) diff_logits_reorder_.execute(stream, diff_logits_plain_, diff_logits_);
   Done(stream, done, kLossStage);
   const memory* grad = &diff_logits_;
   for (int i = kNumConvs - 1; i >= 0; --i) {
+    if (quant.enabled) {
+      stream.wait();
+      FakeQuantBackwardMemory(convs_[i]->dst(), *grad, quant.outputs[static_cast<size_t>(i)]);
+    }
     convs_[i]->Backward(stream, ConvInput(i), *grad);
     if (i == 0) {
       Done(stream, done, BackwardStage(0));

@@ -9,6 +9,7 @@
 #include <memory>
 #include <oneapi/dnnl/dnnl.hpp>
 
+#include "network/backend.h"
 #include "network/seed_network.h"
 #include "network/step_stages.h"
 #include "onednn/conv_layer.h"
@@ -34,12 +35,16 @@ class SeedGraph {
   // --bench-profile); null: no calls.
   using StageDone = std::function<void(int stage)>;
 
-  // `noisy`: [batch][28][28]. Leaves the logits in logits().
-  void Forward(dnnl::stream& stream, const float* noisy, const StageDone& done = nullptr);
+  // `noisy`: [batch][28][28]. Leaves the logits in logits(). With `quant` enabled, the input
+  // and each conv's output are fake-quantized in place (onednn/fake_quant_loops.h).
+  void Forward(dnnl::stream& stream, const float* noisy, const ActivationQuant& quant,
+               const StageDone& done = nullptr);
   const float* logits() const { return static_cast<const float*>(logits_plain_.get_data_handle()); }
   // Fill with dloss/dlogits ([batch][28][28]) before Backward.
   float* diff_logits() { return static_cast<float*>(diff_logits_plain_.get_data_handle()); }
-  void Backward(dnnl::stream& stream, const StageDone& done = nullptr);
+  // `quant` as given to the Forward before it.
+  void Backward(dnnl::stream& stream, const ActivationQuant& quant,
+                const StageDone& done = nullptr);
 
   // Fraction of positive bottleneck-conv outputs in the last forward pass.
   double BottleneckPositiveFraction(dnnl::stream& stream);

@@ -63,6 +63,26 @@ void ReluBackward(const Tensor& out, Tensor* diff) {
   }
 }
 
+namespace {
+
+double FakeQuantLevel(double x, double scale, int zero_point) {
+  const double q = std::floor(x / scale + 0.5) + zero_point;
+  return std::fmin(std::fmax(q, -128.0), 127.0);
+}
+
+}  // namespace
+
+void FakeQuantForward(double scale, int zero_point, Tensor* t) {
+  for (double& v : t->data) v = scale * (FakeQuantLevel(v, scale, zero_point) - zero_point);
+}
+
+void FakeQuantBackward(double scale, int zero_point, const Tensor& out, Tensor* diff) {
+  for (size_t i = 0; i < diff->data.size(); ++i) {
+    const double q = FakeQuantLevel(out.data[i], scale, zero_point);
+    if (!(q > -128.0 && q < 127.0)) diff->data[i] = 0.0;
+  }
+}
+
 void MaxPoolForward(const Tensor& in, Tensor* out, std::vector<size_t>* argmax) {
   const int oh = PooledSide(in.h), ow = PooledSide(in.w);
   *out = Tensor(in.n, in.c, oh, ow);

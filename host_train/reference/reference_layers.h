@@ -36,6 +36,13 @@ void ReluForward(Tensor* t);
 // diff *= (out > 0), with `out` the ReLU's output.
 void ReluBackward(const Tensor& out, Tensor* diff);
 
+// Fake quantization (quantization-aware training; network/fake_quant.h's rule in double):
+// each value becomes scale * (clamp(floor(v / scale + 0.5) + zero_point, -128, 127) -
+// zero_point). Its straight-through backward: diff *= (the level of `out`, the quantized
+// values, lies strictly between -128 and 127).
+void FakeQuantForward(double scale, int zero_point, Tensor* t);
+void FakeQuantBackward(double scale, int zero_point, const Tensor& out, Tensor* diff);
+
 // 2x2 stride-2 max pool, ceil mode (odd sides padded bottom/right, padding never wins).
 // `argmax` receives, for each output, the flat input index it came from (first max wins).
 void MaxPoolForward(const Tensor& in, Tensor* out, std::vector<size_t>* argmax);

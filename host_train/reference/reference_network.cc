@@ -9,7 +9,8 @@ namespace dnz::train::reference {
 
 double NetworkLossAndGradients(const std::vector<double>& params, const float* noisy,
                                const float* clean, int batch, std::vector<double>* grads,
-                               double* bottleneck_positive, std::vector<double>* logits) {
+                               double* bottleneck_positive, std::vector<double>* logits,
+                               const ActivationQuant& quant) {
   const ParamLayout& layout = SeedParamLayout();
   std::array<std::vector<double>, kNumConvs> weights, biases;
   for (int i = 0; i < kNumConvs; ++i) {
@@ -23,6 +24,7 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     input.data[i] = noisy[i];
     target.data[i] = clean[i];
   }
+  if (quant.enabled) FakeQuantForward(quant.input.scale, quant.input.zero_point, &input);
   // Forward, keeping each conv's input and output and each pool's argmax.
   std::array<Tensor, kNumConvs> conv_in, conv_out, pool_in;
   std::array<std::vector<size_t>, kNumConvs> argmax;
@@ -37,6 +39,8 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
     conv_in[i] = x;
     ConvForward(x, weights[i], biases[i], s.out_channels, s.kernel, Padding(s), &conv_out[i]);
     if (HasRelu(s)) ReluForward(&conv_out[i]);
+    const FakeQuantGrid& grid = quant.outputs[static_cast<size_t>(i)];
+    if (quant.enabled) FakeQuantForward(grid.scale, grid.zero_point, &conv_out[i]);
     x = conv_out[i];
     if (s.fused_maxpool_output) {
       pool_in[i] = x;
@@ -62,6 +66,8 @@ double NetworkLossAndGradients(const std::vector<double>& params, const float* n
       MaxPoolBackward(pool_in[i], argmax[i], diff, &d);
       diff = d;
     }
+    const FakeQuantGrid& grid = quant.outputs[static_cast<size_t>(i)];
+    if (quant.enabled) FakeQuantBackward(grid.scale, grid.zero_point, conv_out[i], &diff);
     if (HasRelu(s)) ReluBackward(conv_out[i], &diff);
     Tensor diff_in;
     std::vector<double> dw, db;

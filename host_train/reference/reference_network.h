@@ -5,16 +5,20 @@
 
 #include <vector>
 
+#include "network/backend.h"
+
 namespace dnz::train::reference {
 
 // Mean sigmoid-BCE of the network on `noisy` against `clean` ([batch][28][28]); fills
 // `grads` (flat layout) when not null, and `bottleneck_positive` (fraction of positive
 // layer-13 outputs) when not null, and `logits` (the last conv's output before the sigmoid,
-// [batch][28][28]) when not null.
+// [batch][28][28]) when not null. With `quant` enabled, the input and each conv's output are
+// fake-quantized in double with its grids (FakeQuantForward/Backward).
 double NetworkLossAndGradients(const std::vector<double>& params, const float* noisy,
                                const float* clean, int batch, std::vector<double>* grads,
                                double* bottleneck_positive = nullptr,
-                               std::vector<double>* logits = nullptr);
+                               std::vector<double>* logits = nullptr,
+                               const ActivationQuant& quant = ActivationQuant());
 
 }  // namespace dnz::train::reference
 

@@ -90,6 +90,28 @@ cudaError_t ReluBackward(const T* activation, T* grad, int64_t count, cudaStream
 }
 
 template <typename T>
+cudaError_t FakeQuantizeActivations(T* values, int64_t count, FakeQuantGrid grid,
+                                    cudaStream_t stream) {
+  return Launch(
+      count, stream, [=] { In(values, count, "FakeQuantizeActivations values"); },
+      [=](int64_t i) { values[i] = Store<T>(train::FakeQuantize(Load(values[i]), grid)); });
+}
+
+template <typename T>
+cudaError_t FakeQuantBackwardActivations(const T* quantized, T* grad, int64_t count,
+                                         FakeQuantGrid grid, cudaStream_t stream) {
+  return Launch(
+      count, stream,
+      [=] {
+        In(quantized, count, "FakeQuantBackwardActivations quantized");
+        In(grad, count, "FakeQuantBackwardActivations grad");
+      },
+      [=](int64_t i) {
+        grad[i] = Store<T>(train::FakeQuantBackward(Load(quantized[i]), Load(grad[i]), grid));
+      });
+}
+
+template <typename T>
 cudaError_t MaxPool(const T* in, int planes, int h, int w, T* out, uint8_t* argmax,
                     cudaStream_t stream) {
   const int64_t count = int64_t{planes} * ((h + 1) / 2) * ((w + 1) / 2);

@@ -30,6 +30,9 @@ Checkpoint Sample() {
   c.adam.m.assign(c.params.size(), 0.5f);
   c.adam.v.assign(c.params.size(), 0.25f);
   c.adam.step = 1234;
+  c.activation_ranges.output_max = {1.5f, 2.25f, 0.1f, 3.0f, 4.0f, 5.0f, 0.7f, 0.0f};
+  c.activation_ranges.logit_min = -11.125f;
+  c.activation_ranges.logit_max = 3.3333333f;
   return c;
 }
 
@@ -55,6 +58,16 @@ TEST(Checkpoint, RoundTrips) {
   EXPECT_EQ(loaded.epoch, 3);
   EXPECT_EQ(loaded.step_in_epoch, 17);
   EXPECT_EQ(loaded.noise_seed, 56u);
+  // --qat's activation ranges, bit for bit (the export stores the grids they give).
+  EXPECT_EQ(loaded.activation_ranges.output_max, want.activation_ranges.output_max);
+  EXPECT_EQ(loaded.activation_ranges.logit_min, want.activation_ranges.logit_min);
+  EXPECT_EQ(loaded.activation_ranges.logit_max, want.activation_ranges.logit_max);
+  // A run without them saves none and loads none.
+  Checkpoint plain = Sample();
+  plain.activation_ranges = dnz::build::ActivationRanges();
+  ASSERT_TRUE(SaveCheckpoint(path, plain, &error)) << error;
+  ASSERT_TRUE(LoadCheckpoint(path, &loaded, &error)) << error;
+  EXPECT_TRUE(loaded.activation_ranges.output_max.empty());
 }
 
 TEST(Checkpoint, DamagedFilesGiveOneClearError) {
@@ -111,6 +124,11 @@ TEST(Checkpoint, MetadataNumbersOutOfRangeAreRefused) {
   refused(Ptr("/epoch"), int64_t{1} << 40);
   refused(Ptr("/epoch_images"), 1e19);
   refused(Ptr("/noise_seed"), 3.5);
+  refused(Ptr("/activation_ranges/logit_min"), 1e300);
+  refused(Ptr("/activation_ranges/logit_min"), 100.0);  // above logit_max: an empty range
+  refused(Ptr("/activation_ranges/output_max"), nlohmann::json::array({1.0, 2.0}));
+  refused(Ptr("/activation_ranges/output_max/3"), -1.0);
+  refused(Ptr("/activation_ranges/output_max/3"), "big");
 }
 
 // Saving goes through the atomic writer (its own failure paths: tests/host_lib/

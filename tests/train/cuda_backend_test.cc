@@ -25,6 +25,7 @@
 #include "data/metrics.h"
 #include "data/mnist.h"
 #include "data/noise.h"
+#include "loop/activation_fake_quant.h"
 #include "network/backend.h"
 #include "network/seed_network.h"
 #include "network/step_stages.h"
@@ -238,6 +239,19 @@ TEST_F(CudaBackendTest, LossAndGradientsMatchTheReference) {
   }
 }
 
+// Quantization-aware training on the GPU: fake-quantized activations and their
+// straight-through gradients against the double reference's (the CPU's test, the same case).
+TEST_F(CudaBackendTest, FakeQuantizedActivationsMatchTheReference) {
+  const int batch = 2;
+  const QuantizedReferenceCase ref = MakeQuantizedReferenceCase(batch);
+  for (bool polyphase : {true, false}) {
+    SCOPED_TRACE(polyphase ? "polyphase upsample" : "plain upsample");
+    auto backend = MakeGpuBackend(batch, polyphase);
+    ASSERT_TRUE(backend);
+    ExpectFakeQuantizedPassMatches(backend.get(), ref);
+  }
+}
+
 // f16 and bf16 (16-bit activations and weights on tensor cores, f32 accumulation, f32 master
 // weights; f16 with loss scaling): the same gradients, loosely, as the CPU's bf16 test: each
 // layer's gradient within 0.99 cosine of the reference's direction and 5% of its length
@@ -363,7 +377,9 @@ TEST_F(CudaBackendTest, DeviceResidentBatchesMatchHostBatches) {
 // Device-resident steps replayed from CUDA graphs give the results of launching every
 // kernel directly: three epochs of a 7-image set in batches of 3, 3 and 1 (two graphs, one
 // per batch size), with a larger host batch in between that moves the buffers the graphs
-// were captured with. f32, and f16 for its loss scale kept on the GPU. The margins allow for
+// were captured with, and fake-quantized activations turned on from epoch 2 (graphs captured
+// with the old grids must not replay). f32, and f16 for its loss scale kept on the GPU. The
+// margins allow for
 // a non-deterministic cuDNN algorithm (cudnn_conv.cc prefers deterministic ones); a graph
 // that read a stale buffer would miss them by orders of magnitude.
 TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
@@ -371,6 +387,13 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
   const TinyBatch b = MakeBatch(count);
   const std::vector<double> start = AliveParams(b, count);
   const std::vector<float> params(start.begin(), start.end());
+  std::vector<std::vector<float>> images;
+  for (int n = 0; n < count; ++n) {
+    images.emplace_back(b.noisy.begin() + n * kImagePixels,
+                        b.noisy.begin() + (n + 1) * kImagePixels);
+  }
+  dnz::build::ActivationRanges ranges = CalibrateTrainingRanges(params, images);
+  for (float& hi : ranges.output_max) hi *= 0.7f;
   const AdamConfig adam;
   for (const char* precision : {"f32", "f16"}) {
     SCOPED_TRACE(precision);
@@ -388,6 +411,9 @@ TEST_F(CudaBackendTest, GraphStepsMatchDirectSteps) {
         std::vector<int> order = {6, 2, 4, 0, 5, 1, 3};
         std::rotate(order.begin(), order.begin() + epoch, order.end());
         ASSERT_TRUE(backend->SetEpochOrder(order, &error)) << error;
+        if (epoch == 2) {
+          ASSERT_TRUE(backend->SetActivationQuant(ActivationQuantFor(ranges), &error)) << error;
+        }
         for (int first = 0; first < count; first += batch) {
           const int n = std::min(batch, count - first);
           ASSERT_TRUE(backend->Step(MakeStep(first, n, 0.7, 11, epoch, adam), &error)) << error;

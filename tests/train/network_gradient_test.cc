@@ -112,6 +112,17 @@ TEST(SeedNetwork, OnednnBackendMatchesReference) {
   EXPECT_GT(backend->BottleneckPositiveFraction(), 0.05);
 }
 
+// Quantization-aware training: fake-quantized activations and their straight-through
+// gradients against the double reference's.
+TEST(SeedNetwork, OnednnFakeQuantizedActivationsMatchTheReference) {
+  const int batch = 2;
+  const QuantizedReferenceCase ref = MakeQuantizedReferenceCase(batch);
+  std::string error;
+  auto backend = MakeCpuBackend(batch, "f32", &error);
+  ASSERT_TRUE(backend) << error;
+  ExpectFakeQuantizedPassMatches(backend.get(), ref);
+}
+
 // bf16 kernels (8-bit mantissa activations and weights): the same gradients, loosely.
 TEST(SeedNetwork, OnednnBf16BackendIsCloseToReference) {
   const int batch = 2;

@@ -35,6 +35,18 @@ struct ReferenceCase {
 };
 ReferenceCase MakeReferenceCase(int batch);
 
+// The same with fake-quantized activations (quantization-aware training): grids from the
+// export's calibration of these weights on the batch's noisy images, each ReLU range cut to
+// 70% so that the top of every grid clamps values (and its backward stops their gradients).
+struct QuantizedReferenceCase : ReferenceCase {
+  ActivationQuant quant;
+};
+QuantizedReferenceCase MakeQuantizedReferenceCase(int batch);
+
+// A backend's fake-quantized loss, gradients and logits against the case's (the tolerances
+// and what they were measured as are in tiny_batch.cc).
+void ExpectFakeQuantizedPassMatches(TrainBackend* backend, const QuantizedReferenceCase& ref);
+
 // The CPU backend for batches of `batch` in `precision`; null with *error set where this
 // build or CPU has none.
 std::unique_ptr<TrainBackend> MakeCpuBackend(int batch, const std::string& precision,
