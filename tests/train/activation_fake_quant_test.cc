@@ -17,6 +17,8 @@
 #include "data/noise.h"
 #include "loop/weight_fake_quant.h"
 #include "network/seed_network.h"
+#include "onednn/fake_quant_loops.h"
+#include "reference/reference_layers.h"
 #include "reference/reference_network.h"
 #include "tiny_batch.h"
 
@@ -55,6 +57,61 @@ std::vector<uint8_t> RuntimeBytes(const std::vector<uint8_t>& model_bytes,
   dnz_session_destroy(&session);
   std::free(arena);
   return out;
+}
+
+// The op itself, as the CPU backend runs it (onednn/fake_quant_loops.h; the GPU's kernels call
+// the same network/fake_quant.h per element), against the double reference's
+// FakeQuantForward/Backward: values below, inside and above a ReLU grid and an asymmetric
+// logits grid, level edges (half a step off a level) among them, and NaN.
+TEST(ActivationFakeQuant, TheOpAndItsGradientMatchTheDoubleReference) {
+  const FakeQuantGrid grids[] = {{0.0123f, -128}, {0.34614f, 111}};
+  for (const FakeQuantGrid& grid : grids) {
+    SCOPED_TRACE("zero point " + std::to_string(grid.zero_point));
+    const float low = grid.scale * float(-128 - grid.zero_point);
+    const float high = grid.scale * float(127 - grid.zero_point);
+    std::vector<float> x;
+    data::Xoshiro256 rng(3);
+    for (int i = 0; i < 5000; ++i) {
+      const double t = rng.NextDouble() * 1.4 - 0.2;  // 20% beyond each end
+      x.push_back(float(double(low) + t * double(high - low)));
+    }
+    for (int level = -130; level <= 130; ++level) {  // half a step off each level, and on it
+      x.push_back(grid.scale * (float(level - grid.zero_point) + 0.5f));
+      x.push_back(grid.scale * float(level - grid.zero_point));
+    }
+    std::vector<float> quantized = x;
+    onednn::FakeQuantizeValues(quantized.data(), quantized.size(), grid);
+    std::vector<float> grad(x.size(), 1.0f);
+    onednn::FakeQuantBackwardValues(quantized.data(), grad.data(), grad.size(), grid);
+
+    reference::Tensor t(1, 1, 1, int(x.size()));
+    t.data.assign(x.begin(), x.end());
+    reference::FakeQuantForward(grid.scale, grid.zero_point, &t);
+    reference::Tensor diff(1, 1, 1, int(x.size()));
+    diff.data.assign(x.size(), 1.0);
+    reference::FakeQuantBackward(grid.scale, grid.zero_point, t, &diff);
+    size_t clamped = 0, random_apart = 0;
+    for (size_t i = 0; i < x.size(); ++i) {
+      // The same level; or, for a value half a step off a level (where float and double round
+      // apart: 101 of the 261 such values here), the next one.
+      const double apart = std::fabs(double(quantized[i]) - t.data[i]) / grid.scale;
+      if (apart > 1e-3) {
+        random_apart += i < 5000 ? 1 : 0;
+        ASSERT_NEAR(apart, 1.0, 1e-3) << "x " << x[i];
+        continue;
+      }
+      ASSERT_EQ(double(grad[i]), diff.data[i]) << "x " << x[i];
+      ASSERT_GE(quantized[i], low * (1.0f + 1e-6f)) << "x " << x[i];
+      ASSERT_LE(quantized[i], high * (1.0f + 1e-6f)) << "x " << x[i];
+      clamped += grad[i] == 0.0f ? 1 : 0;
+    }
+    EXPECT_EQ(random_apart, 0u);
+    EXPECT_GT(clamped, 1000u);         // the ends stop gradients
+    EXPECT_LT(clamped, x.size() / 2);  // and nothing else does
+  }
+  float nan = std::nanf("");
+  onednn::FakeQuantizeValues(&nan, 1, grids[0]);
+  EXPECT_EQ(nan, 0.0f);  // NaN takes the lowest level
 }
 
 // The shipped model's float weights, fake-quantized as --qat does (int8 and int4; the biases
