@@ -78,6 +78,17 @@ timed asan_build env DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -
   -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA=OFF -DDNZ_BUILD_BENCH=OFF
 timed asan_tests "$root/scripts/ctest_summary.sh" "$root/build-asan" -j"$jobs"
 
+# The threading tests under ThreadSanitizer (CTest labels runtime_threads and train_threads:
+# ConcurrentSessions, ThreadsOnednn, the trainer's OpenMP regions); only their programs are
+# built, without CUDA. OpenMP's fork and join are told to TSan and the suppressions are
+# committed (tests/tsan/); a race fails the test that saw it.
+echo "run_tests: the threading tests under ThreadSanitizer"
+timed tsan_build env DNZ_BUILD_DIR="$root/build-tsan" \
+  DNZ_BUILD_TARGETS="threads_test concurrent_sessions_test dnz_train_test" \
+  "$root/scripts/build.sh" -DDNZ_SANITIZE=thread -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA=OFF \
+  -DDNZ_BUILD_BENCH=OFF
+timed tsan_tests "$root/scripts/ctest_summary.sh" "$root/build-tsan" -j"$jobs" -L threads
+
 if [ "${DNZ_FUZZ_SECONDS:-60}" != "0" ]; then
   timed fuzz "$root/scripts/run_fuzzers.sh"
 fi
