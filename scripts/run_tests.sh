@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite in one command: install what is missing, fetch MNIST, build, and
-# run every test through CTest; then the whole suite again under AddressSanitizer + UBSan;
-# the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips them);
-# the WebAssembly build and the page (scripts/run_web_tests.sh; DNZ_WEB_TESTS=0 skips them);
-# then every fuzz target for a bounded time (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS,
-# default 60 per target, 0 skips them).
+# The whole test suite in one command, stage by stage (the names its time report uses):
+#   install, mnist   what is missing: Debian packages, the MNIST files
+#   build, tests     build/ (warnings as errors in CI), every test through CTest
+#   no_vnni          the onednn tests again as on CPUs without AVX-512 VNNI
+#   edge             the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips)
+#   web              the WebAssembly build and the page (scripts/run_web_tests.sh;
+#                    DNZ_WEB_TESTS=0 skips)
+#   asan_build, asan_tests   the whole suite again under AddressSanitizer + UBSan (build-asan/)
+#   tsan_build, tsan_tests   the threading tests under ThreadSanitizer (build-tsan/: CTest
+#                    labels runtime_threads, train_threads; tests/tsan/ says what is told to TSan)
+#   fuzz             every fuzz target for a bounded time, one per core at a time
+#                    (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS, default 60 per target, 0 skips)
 # Each run says how many tests ran and how many were skipped; a skip that
 # tests/skip_allowlist.txt does not allow fails the run. In CI (CI=true) oneDNN and CUDA
 # are required (-DDNZ_WITH_ONEDNN=ON -DDNZ_WITH_CUDA=ON), so that a missing package cannot
