@@ -11,7 +11,24 @@ function(dnz_set_warnings target)
   endif()
 endfunction()
 
-if(DNZ_SANITIZE)
+string(TOLOWER "${DNZ_SANITIZE}" DNZ_SANITIZE_KIND)
+if(DNZ_SANITIZE_KIND STREQUAL "thread")
+  # ThreadSanitizer: C and C++ only, and no CUDA (nvcc's code would go uninstrumented). -g1:
+  # function names and lines in the race reports. libgomp (oneDNN's and our OpenMP) is not
+  # instrumented: tests/tsan/ says what the test programs do about it.
+  string(TOUPPER "${DNZ_WITH_CUDA}" _dnz_cuda_asked)
+  if(_dnz_cuda_asked STREQUAL "ON")
+    message(FATAL_ERROR "dnz: DNZ_SANITIZE=thread goes with -DDNZ_WITH_CUDA=OFF")
+  endif()
+  set(DNZ_WITH_CUDA OFF)  # AUTO: off (this variable hides the cache entry)
+  if(DNZ_FUZZ)
+    message(FATAL_ERROR "dnz: DNZ_FUZZ builds with ASan; it does not go with DNZ_SANITIZE=thread")
+  endif()
+  add_compile_options($<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=thread>
+                      $<$<COMPILE_LANGUAGE:C,CXX>:-fno-omit-frame-pointer>
+                      $<$<COMPILE_LANGUAGE:C,CXX>:-g1>)
+  add_link_options(-fsanitize=thread)
+elseif(DNZ_SANITIZE)
   # C and C++ only: nvcc does not take these (kernels.cu's host code goes uninstrumented).
   add_compile_options($<$<COMPILE_LANGUAGE:C,CXX>:-fsanitize=address,undefined>
                       $<$<COMPILE_LANGUAGE:C,CXX>:-fno-sanitize-recover=all>

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Configures and builds into build/ (or $DNZ_BUILD_DIR). Extra arguments go to cmake.
+# DNZ_BUILD_TARGETS (space-separated): build only those targets and what they need.
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 build="${DNZ_BUILD_DIR:-$root/build}"
@@ -9,4 +10,5 @@ strict=OFF
 [ "${CI:-}" = "true" ] && strict=ON
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release -DDNZ_WERROR="$strict" \
   -DDNZ_REQUIRE_TEST_TOOLS="$strict" "$@" >/dev/null
-cmake --build "$build" -j"$(nproc)"
+read -r -a targets <<<"${DNZ_BUILD_TARGETS:-}"
+cmake --build "$build" -j"$(nproc)" ${targets[@]+--target "${targets[@]}"}

@@ -1,10 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite in one command: install what is missing, fetch MNIST, build, and
-# run every test through CTest; then the whole suite again under AddressSanitizer + UBSan;
-# the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips them);
-# the WebAssembly build and the page (scripts/run_web_tests.sh; DNZ_WEB_TESTS=0 skips them);
-# then every fuzz target for a bounded time (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS,
-# default 60 per target, 0 skips them).
+# The whole test suite in one command, stage by stage (the names its time report uses):
+#   install, mnist   what is missing: Debian packages, the MNIST files
+#   build, tests     build/ (warnings as errors in CI), every test through CTest
+#   no_vnni          the onednn tests again as on CPUs without AVX-512 VNNI
+#   edge             the edge builds under QEMU (scripts/run_edge_tests.sh; DNZ_EDGE_TESTS=0 skips)
+#   web              the WebAssembly build and the page (scripts/run_web_tests.sh;
+#                    DNZ_WEB_TESTS=0 skips)
+#   asan_build, asan_tests   the whole suite again under AddressSanitizer + UBSan (build-asan/)
+#   tsan_build, tsan_tests   the threading tests under ThreadSanitizer (build-tsan/: CTest
+#                    labels runtime_threads, train_threads; tests/tsan/ says what is told to TSan)
+#   fuzz             every fuzz target for a bounded time, one per core at a time
+#                    (scripts/run_fuzzers.sh; DNZ_FUZZ_SECONDS, default 60 per target, 0 skips)
 # Each run says how many tests ran and how many were skipped; a skip that
 # tests/skip_allowlist.txt does not allow fails the run. In CI (CI=true) oneDNN and CUDA
 # are required (-DDNZ_WITH_ONEDNN=ON -DDNZ_WITH_CUDA=ON), so that a missing package cannot
@@ -77,6 +83,17 @@ echo "run_tests: the whole suite under AddressSanitizer + UBSan"
 timed asan_build env DNZ_BUILD_DIR="$root/build-asan" "$root/scripts/build.sh" -DDNZ_SANITIZE=ON \
   -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA=OFF -DDNZ_BUILD_BENCH=OFF
 timed asan_tests "$root/scripts/ctest_summary.sh" "$root/build-asan" -j"$jobs"
+
+# The threading tests under ThreadSanitizer (CTest labels runtime_threads and train_threads:
+# ConcurrentSessions, ThreadsOnednn, the trainer's OpenMP regions); only their programs are
+# built, without CUDA. OpenMP's fork and join are told to TSan and the suppressions are
+# committed (tests/tsan/); a race fails the test that saw it.
+echo "run_tests: the threading tests under ThreadSanitizer"
+timed tsan_build env DNZ_BUILD_DIR="$root/build-tsan" \
+  DNZ_BUILD_TARGETS="threads_test concurrent_sessions_test dnz_train_test" \
+  "$root/scripts/build.sh" -DDNZ_SANITIZE=thread -DDNZ_WITH_ONEDNN="$onednn" -DDNZ_WITH_CUDA=OFF \
+  -DDNZ_BUILD_BENCH=OFF
+timed tsan_tests "$root/scripts/ctest_summary.sh" "$root/build-tsan" -j"$jobs" -L threads
 
 if [ "${DNZ_FUZZ_SECONDS:-60}" != "0" ]; then
   timed fuzz "$root/scripts/run_fuzzers.sh"

@@ -106,10 +106,16 @@ inline __attribute__((always_inline)) void BackwardImage(const SingleOutputConvS
 
 // One clone per ISA, picked at load time (the project builds for baseline x86-64). The
 // clones hold no OpenMP region. No AVX-512 clone: GCC 12 -O3 miscompiled it (wrong sums,
-// caught by onednn_layers_test); AVX2 + FMA is most of the gain here.
-__attribute__((target_clones("arch=haswell", "default"))) void ForwardOneImage(
-    const SingleOutputConvShape& s, const float* src, const float* weights, float bias,
-    float* dst) {
+// caught by onednn_layers_test); AVX2 + FMA is most of the gain here. Under ThreadSanitizer
+// only the default: GCC instruments the clones' resolver, which the loader runs before TSan's
+// runtime is up (the program crashed at load), and threads are what that build checks.
+#if defined(__SANITIZE_THREAD__)
+#define DNZ_HASWELL_CLONES
+#else
+#define DNZ_HASWELL_CLONES __attribute__((target_clones("arch=haswell", "default")))
+#endif
+DNZ_HASWELL_CLONES void ForwardOneImage(const SingleOutputConvShape& s, const float* src,
+                                        const float* weights, float bias, float* dst) {
   if (s.block == 16) {
     ForwardImage<16>(s, src, weights, bias, dst);
   } else {
@@ -117,10 +123,10 @@ __attribute__((target_clones("arch=haswell", "default"))) void ForwardOneImage(
   }
 }
 
-__attribute__((target_clones("arch=haswell", "default"))) void BackwardOneImage(
-    const SingleOutputConvShape& s, const float* src, const float* weights, const float* dst,
-    const float* diff_dst, float* diff_pre, float* diff_weights, float* diff_bias,
-    float* diff_src) {
+DNZ_HASWELL_CLONES void BackwardOneImage(const SingleOutputConvShape& s, const float* src,
+                                         const float* weights, const float* dst,
+                                         const float* diff_dst, float* diff_pre,
+                                         float* diff_weights, float* diff_bias, float* diff_src) {
   if (s.block == 16) {
     BackwardImage<16>(s, src, weights, dst, diff_dst, diff_pre, diff_weights, diff_bias, diff_src);
   } else {

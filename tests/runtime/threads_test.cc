@@ -13,11 +13,9 @@
 #include "test_models.h"
 
 #if DNZ_TEST_HAVE_ONEDNN
-#include <dlfcn.h>
 #include <omp.h>
 
-#include <cstring>
-
+#include "gomp_parallel.h"
 #include "onednn/threads.h"
 
 namespace {
@@ -26,14 +24,9 @@ std::atomic<long> g_wide_regions{0};  // of those, regions of more than one thre
 std::atomic<int> g_widest{0};         // the most threads a region asked for
 }  // namespace
 
+// Then libgomp's (tests/tsan/gomp_parallel.h: under ThreadSanitizer, with its fork and join
+// told to TSan).
 extern "C" void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_threads, unsigned flags) {
-  using Real = void (*)(void (*)(void*), void*, unsigned, unsigned);
-  static const Real real = [] {
-    Real found = nullptr;
-    void* symbol = dlsym(RTLD_NEXT, "GOMP_parallel");
-    std::memcpy(&found, &symbol, sizeof found);
-    return found;
-  }();
   // 0: the calling thread's OpenMP count (what libgomp uses outside a parallel region).
   const int threads = num_threads != 0 ? int(num_threads) : omp_get_max_threads();
   g_regions.fetch_add(1);
@@ -41,7 +34,7 @@ extern "C" void GOMP_parallel(void (*fn)(void*), void* data, unsigned num_thread
   int widest = g_widest.load();
   while (threads > widest && !g_widest.compare_exchange_weak(widest, threads)) {
   }
-  real(fn, data, num_threads, flags);
+  dnz::test::CallLibgompParallel(fn, data, num_threads, flags);
 }
 #endif  // DNZ_TEST_HAVE_ONEDNN
 
