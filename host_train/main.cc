@@ -96,9 +96,10 @@ int main(int argc, char** argv) {
                  "OUT's checkpoint; when training, start from them instead of a random init")
       ->check(CLI::ExistingFile);
   app.add_option("--qat", options.qat,
-                 "quantization-aware training: train on the weights as --export will store them "
-                 "(int8, int4 or mixed; fine-tune a trained model: --from-model, a few epochs, a "
-                 "lower --lr); the export then defaults to that format")
+                 "quantization-aware training: train the network as --export will store it, the "
+                 "weights in that format (int8, int4 or mixed), the biases and activations on "
+                 "their grids (f32 on the CPU; fine-tune a trained model: --from-model, a few "
+                 "epochs, a lower --lr); the export then defaults to that format and its ranges")
       ->check(CLI::IsMember({"int8", "int4", "mixed"}))
       ->excludes(export_option);
   bool no_float_weights = false;

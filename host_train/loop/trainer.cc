@@ -143,7 +143,6 @@ bool Run::Setup() {
     }
   }
   checkpoint_path_ = o_.out + "/" + kCheckpointName;
-  if (Qat() && !qat_.Init(o_.qat, &error_)) return false;
   if (o_.resume) {
     if (!LoadCheckpoint(checkpoint_path_, &state_, &error_)) return false;
     TrainOptions saved = state_.options;
@@ -151,6 +150,8 @@ bool Run::Setup() {
     o_ = saved;
     state_.options = o_;
   }
+  // After the resume: a resumed QAT run takes --qat from its checkpoint.
+  if (Qat() && !qat_.Init(o_.qat, &error_)) return false;
   if (!data::LoadMnist(o_.data, data::MnistSplit::kTrain, o_.train_limit, &train_, &error_) ||
       !data::LoadMnist(o_.data, data::MnistSplit::kTest, o_.validation_limit, &test_, &error_)) {
     return false;

@@ -147,5 +147,40 @@ TEST(ExportWeights, QatRunExportsItsFormatAndScoresWhatValidationPredicted) {
   std::filesystem::remove_all(dir);
 }
 
+// A QAT run stopped by Ctrl-C inside an epoch resumes with the activation ranges that epoch
+// started with (kept in the checkpoint), not ranges calibrated again on the weights it had
+// reached: its epoch ends bit for bit where an uninterrupted run's does.
+TEST(ExportWeights, QatRunResumesMidEpochExactly) {
+  const auto args = [](const std::string& out) {
+    return std::vector<std::string>{
+        "--data",       DNZ_MNIST_DIR, "--out",         out,
+        "--qat",        "int4",        "--from-model",  DNZ_DEFAULT_MODEL_PATH,
+        "--epochs",     "1",           "--train-limit", "1280",
+        "--batch",      "64",          "--val-limit",   "200",
+        "--lr",         "0.0001",      "--threads",     "2",
+        "--no-pictures"};
+  };
+  const std::string whole = ::testing::TempDir() + "/dnz_qat_whole_" + std::to_string(::getpid());
+  const std::string cut = ::testing::TempDir() + "/dnz_qat_cut_" + std::to_string(::getpid());
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(cut);
+  const TrainerRun full = RunTrainer(DNZ_HOST_TRAIN_BIN, args(whole), "", Interrupt::kCtrlC);
+  ASSERT_EQ(full.exit_code, 0) << full.output;
+  ExpectCheckpointSavedMidEpoch(RunTrainer(DNZ_HOST_TRAIN_BIN, args(cut), "step 1/"), cut);
+  if (HasFatalFailure()) return;
+  const TrainerRun resumed = RunTrainer(
+      DNZ_HOST_TRAIN_BIN, {"--out", cut, "--resume", "--no-pictures"}, "", Interrupt::kCtrlC);
+  ASSERT_EQ(resumed.exit_code, 0) << resumed.output;
+  EXPECT_EQ(resumed.output.find("activation ranges calibrated"), std::string::npos)
+      << resumed.output;
+  const auto want = EpochLog(whole), got = EpochLog(cut);
+  ASSERT_EQ(want.size(), 1u);
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0]["train_bce"].get<double>(), want[0]["train_bce"].get<double>());
+  EXPECT_EQ(got[0]["val_bce"].get<double>(), want[0]["val_bce"].get<double>());
+  std::filesystem::remove_all(whole);
+  std::filesystem::remove_all(cut);
+}
+
 }  // namespace
 }  // namespace dnz::train
