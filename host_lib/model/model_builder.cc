@@ -214,30 +214,20 @@ void QuantizeConvWeights(const FloatConv& conv, WeightFormat format, bool polyph
   }
 }
 
-std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat format,
-                                           bool polyphase_weights) {
+void FakeQuantizeConv(FloatConv* conv, WeightFormat format, bool polyphase_weights,
+                      float input_scale) {
   std::vector<int8_t> values;
   std::vector<float> scales;
-  QuantizeConvWeights(conv, format, polyphase_weights, &values, &scales);
-  const size_t per_channel = conv.weights.size() / size_t(conv.out_channels);
-  std::vector<float> quantized(values.size());
+  QuantizeConvWeights(*conv, format, polyphase_weights, &values, &scales);
+  const size_t per_channel = values.size() / size_t(conv->out_channels);
   for (size_t i = 0; i < values.size(); ++i) {
-    quantized[i] = scales[i / per_channel] * float(values[i]);
+    conv->weights[i] = scales[i / per_channel] * float(values[i]);
   }
-  return quantized;
-}
-
-std::vector<float> FakeQuantizeConvBias(const FloatConv& conv, WeightFormat format,
-                                        bool polyphase_weights, float input_scale) {
-  std::vector<int8_t> values;
-  std::vector<float> scales;
-  QuantizeConvWeights(conv, format, polyphase_weights, &values, &scales);
-  std::vector<float> quantized(conv.bias.size());
-  for (size_t oc = 0; oc < quantized.size(); ++oc) {
+  if (input_scale <= 0.0f) return;
+  for (size_t oc = 0; oc < conv->bias.size(); ++oc) {
     const double acc_scale = double(input_scale) * double(scales[oc]);
-    quantized[oc] = float(double(QuantizeBias(conv.bias[oc], acc_scale)) * acc_scale);
+    conv->bias[oc] = float(double(QuantizeBias(conv->bias[oc], acc_scale)) * acc_scale);
   }
-  return quantized;
 }
 
 std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::string& choice,

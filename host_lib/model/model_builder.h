@@ -71,18 +71,14 @@ std::vector<WeightFormat> WeightFormatsFor(const FloatNetwork& net, const std::s
 // and the integer values q = clamp(round(w / scale)), OHWI, one per element (not packed).
 void QuantizeConvWeights(const FloatConv& conv, WeightFormat format, bool polyphase_weights,
                          std::vector<int8_t>* values, std::vector<float>* scales);
-// The same weights fake-quantized: each replaced by scale * q, the real value the file's
-// integer means. Quantization-aware training trains on these, so the export stores exactly
-// what the training saw.
-std::vector<float> FakeQuantizeConvWeights(const FloatConv& conv, WeightFormat format,
-                                           bool polyphase_weights);
-
-// A conv's biases fake-quantized for an input grid of scale `input_scale`: each becomes
+// The same conv fake-quantized in place: each weight replaced by scale * q, the real value the
+// file's integer means; and, for an input grid of scale `input_scale` > 0, each bias by
 // b * input_scale * weight_scale with b = round(bias / (input_scale * weight_scale)), the int32
-// the file stores (its accumulator's units). That rounding can be a sizeable part of an output
-// step (the first conv's: 6%), so quantization-aware training of activations applies it too.
-std::vector<float> FakeQuantizeConvBias(const FloatConv& conv, WeightFormat format,
-                                        bool polyphase_weights, float input_scale);
+// the file stores (the accumulator's units; that rounding can be a sizeable part of an output
+// step: the first conv's, 6%). Quantization-aware training trains on these, so the export
+// stores exactly what the training saw.
+void FakeQuantizeConv(FloatConv* conv, WeightFormat format, bool polyphase_weights,
+                      float input_scale = 0.0f);
 
 // An activation tensor's int8 grid: real = scale * (q - zero_point), q in [-128, 127].
 struct QuantGrid {

@@ -16,12 +16,8 @@ std::vector<float> WeightFakeQuant::Apply(const std::vector<float>& params) cons
   // The export's default: polyphase-friendly scales for the int8 upsample convs.
   const dnz::build::BuildOptions defaults;
   for (size_t c = 0; c < net.convs.size(); ++c) {
-    dnz::build::FloatConv& conv = net.convs[c];
-    if (c < input_scales_.size()) {  // from the master weights' scales, before they change
-      conv.bias =
-          FakeQuantizeConvBias(conv, formats_[c], defaults.polyphase_weights, input_scales_[c]);
-    }
-    conv.weights = FakeQuantizeConvWeights(conv, formats_[c], defaults.polyphase_weights);
+    FakeQuantizeConv(&net.convs[c], formats_[c], defaults.polyphase_weights,
+                     c < input_scales_.size() ? input_scales_[c] : 0.0f);
   }
   std::vector<float> quantized;
   FromFloatNetwork(net, &quantized);

@@ -1,7 +1,7 @@
 // Quantization-aware training of the weights (host_train --qat int8|int4|mixed): the trainer
 // keeps the float ("master") weights and hands the backend their fake-quantized copy, each
 // conv's weights replaced by scale * q exactly as the export will store them
-// (dnz::build::FakeQuantizeConvWeights). The backend's step computes the gradients at the
+// (dnz::build::FakeQuantizeConv). The backend's step computes the gradients at the
 // fake-quantized weights and moves them by Adam's update; the straight-through estimator takes
 // that update as the master weights' own: master += after_step - fake_quantized. Works the
 // same for every backend (CPU and GPU), through SetParameters/GetParameters.
@@ -22,7 +22,7 @@ class WeightFakeQuant {
   bool Init(const std::string& choice, std::string* error);
   // With activations fake-quantized too (loop/activation_fake_quant.h): the scale of each
   // conv's input grid, so that Apply rounds the biases to their int32 grid as well
-  // (dnz::build::FakeQuantizeConvBias). Empty: biases stay as they are.
+  // (dnz::build::FakeQuantizeConv). Empty: biases stay as they are.
   void SetInputScales(std::vector<float> input_scales) { input_scales_ = std::move(input_scales); }
   // Flat OIHW parameters (SeedParamLayout) with every conv's weights fake-quantized, and its
   // biases if input scales are set.
