@@ -66,11 +66,13 @@ bool CudaNetwork<T>::Init(bool polyphase_upsample, bool step_graph, int train_ba
     return false;
   }
   if (kLossScaling) {
+    // `start` lives on this stack: the copy must have read it before this returns.
     const LossScaleState start{65536.0f, 0, 0, 0.0f, 0};
     if (!loss_scale.Reserve(1, error) ||
         !CudaOk(
             cudaMemcpyAsync(loss_scale.get(), &start, sizeof start, cudaMemcpyHostToDevice, stream),
-            "copy the loss scale", error)) {
+            "copy the loss scale", error) ||
+        !CudaOk(cudaStreamSynchronize(stream), "copy the loss scale", error)) {
       return false;
     }
   }

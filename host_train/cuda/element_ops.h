@@ -1,5 +1,5 @@
 // The GPU trainer's element-wise steps, one output element per call, written once for
-// the CUDA kernels (host_train/cuda/kernels.cu launches one thread per element) and for
+// the CUDA kernels (kernel_bodies.h runs them one thread per element) and for
 // the CPU tests (tests/train/cuda_element_ops_test.cc runs them in plain loops against
 // the double reference layers), so that the indexing is checked on machines without a GPU.
 //

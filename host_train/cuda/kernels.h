@@ -1,10 +1,11 @@
-// Launchers of the GPU trainer's own kernels (kernels.cu): the element-wise steps of
-// element_ops.h one thread per element, plus the reductions (bias gradient, loss, counts),
-// the noise, the precision conversions and the optimizer. Each enqueues on `stream` and
-// returns the launch status; none synchronises.
+// Launchers of the GPU trainer's own kernels: the element-wise steps of element_ops.h one
+// thread per element, plus the reductions (bias gradient, loss, counts), the noise, the
+// precision conversions and the optimizer. Each enqueues on `stream` and returns the launch
+// status; none synchronises. The kernels are kernel_bodies.h, the launchers
+// kernel_launchers.h; kernels.cu runs them on a GPU, tests/gpu_emulation on the CPU.
 //
-// T is the activations' storage type: float, __half or __nv_bfloat16 (kernels.cu
-// instantiates the three). Parameters, their gradients, Adam's moments, biases and the loss
+// T is the activations' storage type: float, __half or __nv_bfloat16 (the three are
+// instantiated). Parameters, their gradients, Adam's moments, biases and the loss
 // are float in every precision.
 #ifndef DNZ_HOST_TRAIN_CUDA_KERNELS_H_
 #define DNZ_HOST_TRAIN_CUDA_KERNELS_H_
@@ -33,7 +34,7 @@ struct LossScaleState {
 
 // After a step's `overflow` is known: on overflow halve the scale (not below 1); else count
 // a good step, doubling the scale (up to 2^24) after `growth_interval` of them, and advance
-// Adam's step and its lr_t. One thread on the GPU (kernels.cu), and the CPU emulation.
+// Adam's step and its lr_t. One thread (AdvanceLossScaleKernel, kernel_bodies.h).
 DNZ_HD void AdvanceLossScale(float learning_rate, float beta1, float beta2, int growth_interval,
                              LossScaleState* state) {
   if (state->overflow) {
@@ -155,8 +156,8 @@ cudaError_t CountPositive(const T* values, int64_t count, unsigned long long* co
                           cudaStream_t stream);
 
 // The explicit instantiations of the templates above for one storage type T: kernels.cu
-// makes them for float, __half and __nv_bfloat16, and so does the CPU emulation of these
-// kernels (tests/gpu_emulation/emulated_kernels.cc).
+// makes them for float, __half and __nv_bfloat16, and so does the CPU emulation
+// (tests/gpu_emulation/emulated_kernels.cc).
 #define DNZ_INSTANTIATE_KERNELS(T)                                                                \
   template cudaError_t BiasActivate<T>(T*, const float*, int, int, int, bool, cudaStream_t);      \
   template cudaError_t ReluBackward<T>(const T*, T*, int64_t, cudaStream_t);                      \

@@ -128,8 +128,12 @@ size_t WorkspaceOf(int algo, int batch) {
 template <typename Perf, typename Algo>
 cudnnStatus_t Rank(const cudnnConvolutionStruct* conv, const cudnnFilterStruct* w, int batch,
                    Direction direction, int requested, int* returned, Perf* perf) {
-  const std::vector<Candidate> list = Candidates(conv, w, direction);
   *returned = 0;
+  // bf16 convolutions need compute capability 8.0 (Ampere); cuDNN refuses them below.
+  if (w->type == CUDNN_DATA_BFLOAT16 && dnz::emu::ComputeCapability() < 80) {
+    return CUDNN_STATUS_ARCH_MISMATCH;
+  }
+  const std::vector<Candidate> list = Candidates(conv, w, direction);
   for (const Candidate& c : list) {
     if (*returned == requested) break;
     Perf p{};
@@ -191,6 +195,8 @@ const char* cudnnGetErrorString(cudnnStatus_t status) {
       return "CUDNN_STATUS_SUCCESS";
     case CUDNN_STATUS_EXECUTION_FAILED:
       return "CUDNN_STATUS_EXECUTION_FAILED (emulated)";
+    case CUDNN_STATUS_ARCH_MISMATCH:
+      return "CUDNN_STATUS_ARCH_MISMATCH (emulated)";
     default:
       return "CUDNN_STATUS_BAD_PARAM (emulated)";
   }

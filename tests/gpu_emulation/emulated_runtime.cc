@@ -7,8 +7,11 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <deque>
 #include <map>
+#include <memory>
 #include <mutex>
+#include <set>
 #include <vector>
 
 #include "emulated_device.h"
@@ -18,16 +21,20 @@ struct CUstream_st {
   bool capturing = false;
   bool capture_invalidated = false;
   std::vector<std::function<void()>> recorded;
+  std::deque<std::function<void()>> pending;  // enqueued, not run yet
 };
 struct CUevent_st {
-  bool recorded = false;
+  cudaStream_t stream = nullptr;  // where it was last recorded
+  bool armed = false;             // recorded at least once
+  bool completed = false;         // its last recording has run
   std::chrono::steady_clock::time_point when;
 };
 struct CUgraph_st {
   std::vector<std::function<void()>> work;
 };
 struct CUgraphExec_st {
-  std::vector<std::function<void()>> work;
+  // Shared with launches still pending: destroying the executable graph lets them run.
+  std::shared_ptr<const std::vector<std::function<void()>>> work;
 };
 
 namespace dnz::emu {
@@ -38,6 +45,8 @@ struct Device {
   std::map<const char*, size_t> allocations;  // start -> bytes
   size_t allocated = 0;                       // bytes, as rounded by cudaMalloc
   int streams_capturing = 0;
+  CUstream_st legacy_stream;       // what stream 0 stands for
+  std::set<cudaStream_t> streams;  // created and not destroyed
 };
 Device& TheDevice() {
   static Device device;
@@ -74,21 +83,52 @@ bool InAllocation(const void* p, size_t bytes) {
 // thread-local capture modes) invalidates it, as on a GPU.
 bool RefusedDuringCapture() { return TheDevice().streams_capturing > 0; }
 
+cudaStream_t Resolved(cudaStream_t stream) {
+  return stream != nullptr ? stream : &TheDevice().legacy_stream;
+}
+
+// Runs `stream`'s pending work in order, until `done` says so (after each item) or none is
+// left.
+template <typename Done>
+void RunPending(cudaStream_t stream, Done done) {
+  std::deque<std::function<void()>>& pending = Resolved(stream)->pending;
+  while (!pending.empty()) {
+    const std::function<void()> work = std::move(pending.front());
+    pending.pop_front();
+    work();
+    if (done()) return;
+  }
+}
+void RunPending(cudaStream_t stream) {
+  RunPending(stream, [] { return false; });
+}
+void RunAllPending() {
+  RunPending(nullptr);
+  for (cudaStream_t stream : TheDevice().streams) RunPending(stream);
+}
+
 }  // namespace
 
 void Enqueue(cudaStream_t stream, std::function<void()> work) {
-  if (stream != nullptr && stream->capturing) {
+  if (Capturing(stream)) {
     stream->recorded.push_back(std::move(work));
   } else {
-    work();
+    Resolved(stream)->pending.push_back(std::move(work));
   }
 }
+
+cudaError_t FailLaunch(cudaError_t error) { return Fail(error); }
 
 bool Capturing(cudaStream_t stream) { return stream != nullptr && stream->capturing; }
 
 int EnvironmentInt(const char* name, int fallback) {
   const char* text = std::getenv(name);
   return text != nullptr && *text != '\0' ? std::atoi(text) : fallback;
+}
+
+int ComputeCapability() {
+  static const int capability = EnvironmentInt("DNZ_EMULATED_GPU_CC", 90);
+  return capability;
 }
 
 void RequireDevice(const void* pointer, size_t bytes, const char* what) {
@@ -122,6 +162,7 @@ cudaError_t cudaMalloc(void** pointer, size_t size) {
 
 cudaError_t cudaFree(void* pointer) {
   if (pointer == nullptr) return cudaSuccess;
+  dnz::emu::RunAllPending();  // cudaFree waits for the device, as on a GPU
   dnz::emu::Device& d = dnz::emu::TheDevice();
   {
     std::lock_guard<std::mutex> lock(d.mutex);
@@ -146,6 +187,8 @@ static cudaError_t CheckCopy(void* dst, const void* src, size_t count, cudaMemcp
 cudaError_t cudaMemcpy(void* dst, const void* src, size_t count, cudaMemcpyKind kind) {
   if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
   CheckCopy(dst, src, count, kind);
+  dnz::emu::RunPending(nullptr);  // the legacy stream's work first; streams made non-blocking
+                                  // are not waited for, as on a GPU
   std::memcpy(dst, src, count);
   return cudaSuccess;
 }
@@ -175,10 +218,13 @@ cudaError_t cudaMemset(void* pointer, int value, size_t count) {
 
 cudaError_t cudaStreamCreateWithFlags(cudaStream_t* stream, unsigned int) {
   *stream = new CUstream_st;
+  dnz::emu::TheDevice().streams.insert(*stream);
   return cudaSuccess;
 }
 
 cudaError_t cudaStreamDestroy(cudaStream_t stream) {
+  dnz::emu::RunPending(stream);  // its work still runs, as on a GPU
+  dnz::emu::TheDevice().streams.erase(stream);
   delete stream;
   return cudaSuccess;
 }
@@ -188,11 +234,13 @@ cudaError_t cudaStreamSynchronize(cudaStream_t stream) {
     stream->capture_invalidated = true;
     return Fail(cudaErrorStreamCaptureUnsupported);
   }
+  dnz::emu::RunPending(stream);
   return cudaSuccess;
 }
 
 cudaError_t cudaDeviceSynchronize(void) {
   if (dnz::emu::RefusedDuringCapture()) return Fail(cudaErrorStreamCaptureUnsupported);
+  dnz::emu::RunAllPending();
   return cudaSuccess;
 }
 
@@ -219,15 +267,15 @@ cudaError_t cudaStreamEndCapture(cudaStream_t stream, cudaGraph_t* graph) {
 
 cudaError_t cudaGraphInstantiate(cudaGraphExec_t* exec, cudaGraph_t graph, unsigned long long) {
   if (graph == nullptr) return Fail(cudaErrorInvalidValue);
-  *exec = new CUgraphExec_st{graph->work};
+  *exec =
+      new CUgraphExec_st{std::make_shared<const std::vector<std::function<void()>>>(graph->work)};
   return cudaSuccess;
 }
 
 cudaError_t cudaGraphLaunch(cudaGraphExec_t exec, cudaStream_t stream) {
   if (exec == nullptr) return Fail(cudaErrorInvalidValue);
-  const std::vector<std::function<void()>>& work = exec->work;
-  dnz::emu::Enqueue(stream, [&work] {
-    for (const auto& w : work) w();
+  dnz::emu::Enqueue(stream, [work = exec->work] {
+    for (const auto& w : *work) w();
   });
   return cudaSuccess;
 }
@@ -266,6 +314,10 @@ const char* cudaGetErrorName(cudaError_t error) {
       return "cudaErrorStreamCaptureInvalidated";
     case cudaErrorIllegalState:
       return "cudaErrorIllegalState";
+    case cudaErrorNotReady:
+      return "cudaErrorNotReady";
+    case cudaErrorInvalidConfiguration:
+      return "cudaErrorInvalidConfiguration";
     default:
       return "cudaErrorUnknown";
   }
@@ -298,8 +350,8 @@ cudaError_t cudaGetDeviceProperties(cudaDeviceProp* prop, int device) {
   if (device != 0) return Fail(cudaErrorInvalidDevice);
   *prop = cudaDeviceProp{};
   std::snprintf(prop->name, sizeof prop->name, "CPU emulation of a CUDA device");
-  prop->major = 9;
-  prop->minor = 0;
+  prop->major = dnz::emu::ComputeCapability() / 10;
+  prop->minor = dnz::emu::ComputeCapability() % 10;
   prop->totalGlobalMem = dnz::emu::MemoryBytes();
   return cudaSuccess;
 }
@@ -308,10 +360,10 @@ cudaError_t cudaDeviceGetAttribute(int* value, cudaDeviceAttr attr, int device) 
   if (device != 0) return Fail(cudaErrorInvalidDevice);
   switch (attr) {
     case cudaDevAttrComputeCapabilityMajor:
-      *value = 9;
+      *value = dnz::emu::ComputeCapability() / 10;
       return cudaSuccess;
     case cudaDevAttrComputeCapabilityMinor:
-      *value = 0;
+      *value = dnz::emu::ComputeCapability() % 10;
       return cudaSuccess;
     default:
       return Fail(cudaErrorInvalidValue);
@@ -324,19 +376,25 @@ cudaError_t cudaEventCreate(cudaEvent_t* event) {
 }
 
 cudaError_t cudaEventRecord(cudaEvent_t event, cudaStream_t stream) {
+  event->stream = stream;
+  event->armed = true;
+  event->completed = false;
   dnz::emu::Enqueue(stream, [event] {
-    event->recorded = true;
+    event->completed = true;
     event->when = std::chrono::steady_clock::now();
   });
   return cudaSuccess;
 }
 
 cudaError_t cudaEventSynchronize(cudaEvent_t event) {
-  return event->recorded ? cudaSuccess : Fail(cudaErrorInvalidResourceHandle);
+  if (!event->armed) return cudaSuccess;  // as CUDA: an event never recorded is complete
+  dnz::emu::RunPending(event->stream, [event] { return event->completed; });
+  return cudaSuccess;
 }
 
 cudaError_t cudaEventElapsedTime(float* ms, cudaEvent_t start, cudaEvent_t end) {
-  if (!start->recorded || !end->recorded) return Fail(cudaErrorInvalidResourceHandle);
+  if (!start->armed || !end->armed) return Fail(cudaErrorInvalidResourceHandle);
+  if (!start->completed || !end->completed) return Fail(cudaErrorNotReady);
   *ms = std::chrono::duration<float, std::milli>(end->when - start->when).count();
   return cudaSuccess;
 }

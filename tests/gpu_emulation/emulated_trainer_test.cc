@@ -2,6 +2,8 @@
 //
 // EmulatedGpuRun: Ctrl-C saves a checkpoint that resumes exactly.
 //
+// EmulatedOlderGpu: compute capability 7.5, without bf16.
+//
 // EmulatedGpuFaults: what the trainer does when the GPU fails it: no device, out of memory, a
 // cuDNN call that fails mid-run. A real GPU machine cannot be made to fail on cue; the
 // emulation can (DNZ_EMULATED_GPU_COUNT, DNZ_EMULATED_GPU_MEMORY_MIB,
@@ -196,6 +198,22 @@ TEST(EmulatedGpuFaults, CudnnFailureMidRunKeepsTheLastEpochsCheckpoint) {
   for (const auto& entry : std::filesystem::directory_iterator(out)) {
     EXPECT_EQ(entry.path().string().find(".tmp"), std::string::npos) << entry.path();
   }
+  std::filesystem::remove_all(out);
+}
+
+// A GPU older than Ampere (DNZ_EMULATED_GPU_CC=75: compute capability 7.5, Colab's T4):
+// --precision auto trains in f16, and bf16 is refused in one line before anything is made
+// (the emulated cuDNN, like the real one, has no bf16 convolutions there).
+TEST(EmulatedOlderGpu, AutoTrainsInF16AndBf16IsRefusedInOneLine) {
+  const std::string out = FreshPath("cc75");
+  const Outcome refused = RunEmulatedTrainer("DNZ_EMULATED_GPU_CC=75",
+                                             "--device cuda --precision bf16 --epochs 1", out);
+  ExpectOneErrorLine(refused, "compute capability 8.0 or later (this one: 7.x)");
+  EXPECT_FALSE(std::filesystem::exists(out));
+  const Outcome trained = RunEmulatedTrainer("DNZ_EMULATED_GPU_CC=75",
+                                             "--device cuda --precision auto --epochs 1", out);
+  EXPECT_EQ(trained.exit_code, 0) << trained.out << trained.err;
+  EXPECT_NE(trained.out.find("host_train: cudnn-f16"), std::string::npos) << trained.out;
   std::filesystem::remove_all(out);
 }
 
