@@ -44,7 +44,7 @@ class HostBlock {
       shared_.push_back(std::make_unique<unsigned char[]>(sizeof(V) * N));
     }
     unsigned char* bytes = shared_[next_shared_++].get();
-    std::memset(bytes, 0xA5, sizeof(V) * N);
+    std::memset(bytes, 0xFF, sizeof(V) * N);  // NaN, as cudaMalloc's
     return reinterpret_cast<V*>(bytes);
   }
 

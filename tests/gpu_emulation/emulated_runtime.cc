@@ -153,7 +153,7 @@ cudaError_t cudaMalloc(void** pointer, size_t size) {
   if (rounded > dnz::emu::MemoryBytes() - d.allocated) return Fail(cudaErrorMemoryAllocation);
   void* p = std::aligned_alloc(256, rounded);
   if (p == nullptr) return Fail(cudaErrorMemoryAllocation);
-  std::memset(p, 0xA5, rounded);  // garbage that reads as garbage
+  std::memset(p, 0xFF, rounded);  // garbage: NaN in every float type, -1, 255
   d.allocations[static_cast<const char*>(p)] = size;
   d.allocated += rounded;
   *pointer = p;
