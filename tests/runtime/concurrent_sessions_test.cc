@@ -15,8 +15,8 @@
 namespace dnz::test {
 namespace {
 
-constexpr int kImages = 4;
-constexpr int kRounds = 3;
+constexpr int kImages = DNZ_CONCURRENT_IMAGES;
+constexpr int kRounds = DNZ_CONCURRENT_ROUNDS;
 constexpr int kThreadsPerBackend = 2;
 
 struct Config {
