@@ -1,5 +1,7 @@
 // The GPU trainer's kernels (kernel_grid.h says how they are written): each struct holds a
-// launch's arguments, its operator() is one thread block's body, and Buffers() names every
+// launch's arguments; its operator() is one thread block's body, or, for the kernels of one
+// thread per element, Element(i) is one element's work (ElementKernel runs it over the grid);
+// and Buffers() names every
 // device array it touches with its length in elements (the emulation checks them against the
 // allocations; a GPU would corrupt memory silently). The arithmetic is element_ops.h's.
 // kernel_launchers.h picks each one's launch shape; kernels.cu runs them on the GPU and
@@ -24,6 +26,22 @@ DNZ_DEVICE float ScaleOf(const LossScaleState* loss_scale) {
 
 // ---- One thread per element ---------------------------------------------------------------
 
+// The block body of a kernel that defines Count() and Element(i): every element once, over the
+// grid (ForEachElement).
+template <typename Kernel>
+struct ElementKernel {
+  Kernel kernel;
+  template <typename Block>
+  DNZ_DEVICE void operator()(Block& block) const {
+    const Kernel* k = &kernel;
+    ForEachElement(block, kernel.Count(), [=](int64_t i) { k->Element(i); });
+  }
+  template <typename Visit>
+  void Buffers(Visit&& visit) const {
+    kernel.Buffers(visit);
+  }
+};
+
 template <typename T>
 struct BiasActivateKernel {
   T* y;
@@ -31,11 +49,8 @@ struct BiasActivateKernel {
   int n, c, hw;
   bool relu;
   DNZ_HD int64_t Count() const { return int64_t{n} * c * hw; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, int64_t{n} * c * hw, [=](int64_t i) {
-      y[i] = Store<T>(cuda::BiasActivate(Load(y[i]), bias[(i / hw) % c], relu));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    y[i] = Store<T>(cuda::BiasActivate(Load(y[i]), bias[(i / hw) % c], relu));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -50,11 +65,8 @@ struct ReluBackwardKernel {
   T* grad;
   int64_t count;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      grad[i] = Store<T>(cuda::ReluBackward(Load(activation[i]), Load(grad[i])));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    grad[i] = Store<T>(cuda::ReluBackward(Load(activation[i]), Load(grad[i])));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -69,11 +81,8 @@ struct FakeQuantizeKernel {
   int64_t count;
   FakeQuantGrid grid;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      values[i] = Store<T>(train::FakeQuantize(Load(values[i]), grid));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    values[i] = Store<T>(train::FakeQuantize(Load(values[i]), grid));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -88,11 +97,8 @@ struct FakeQuantBackwardKernel {
   int64_t count;
   FakeQuantGrid grid;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      grad[i] = Store<T>(train::FakeQuantBackward(Load(quantized[i]), Load(grad[i]), grid));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    grad[i] = Store<T>(train::FakeQuantBackward(Load(quantized[i]), Load(grad[i]), grid));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -108,10 +114,7 @@ struct MaxPoolKernel {
   T* out;
   uint8_t* argmax;
   DNZ_HD int64_t Count() const { return int64_t{planes} * ((h + 1) / 2) * ((w + 1) / 2); }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t o) { MaxPoolElement(in, h, w, o, out, argmax); });
-  }
+  DNZ_DEVICE void Element(int64_t o) const { MaxPoolElement(in, h, w, o, out, argmax); }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
     visit(in, int64_t{planes} * h * w, "MaxPool in");
@@ -127,11 +130,8 @@ struct MaxPoolBackwardKernel {
   int planes, h, w;
   T* grad_in;
   DNZ_HD int64_t Count() const { return int64_t{planes} * h * w; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t i) {
-      grad_in[i] = Store<T>(MaxPoolBackwardElement(grad_out, argmax, h, w, i));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    grad_in[i] = Store<T>(MaxPoolBackwardElement(grad_out, argmax, h, w, i));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -148,11 +148,7 @@ struct UpsampleKernel {
   int planes, h, w;
   T* out;
   DNZ_HD int64_t Count() const { return int64_t{planes} * 4 * h * w; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(),
-                   [=](int64_t o) { out[o] = Store<T>(UpsampleElement(in, h, w, o)); });
-  }
+  DNZ_DEVICE void Element(int64_t o) const { out[o] = Store<T>(UpsampleElement(in, h, w, o)); }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
     visit(in, int64_t{planes} * h * w, "Upsample in");
@@ -166,11 +162,8 @@ struct UpsampleBackwardKernel {
   int planes, h, w;
   T* grad_in;
   DNZ_HD int64_t Count() const { return int64_t{planes} * h * w; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t i) {
-      grad_in[i] = Store<T>(UpsampleBackwardElement(grad_out, h, w, i));
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    grad_in[i] = Store<T>(UpsampleBackwardElement(grad_out, h, w, i));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -186,11 +179,8 @@ struct PolyphaseKernelsKernel {
   PolyphaseTaps taps;
   T* kernels;
   DNZ_HD int64_t Count() const { return int64_t{16} * channels * in_c; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t k) {
-      kernels[k] = Store<T>(PolyphaseKernelElement(weights, channels, in_c, taps, k));
-    });
+  DNZ_DEVICE void Element(int64_t k) const {
+    kernels[k] = Store<T>(PolyphaseKernelElement(weights, channels, in_c, taps, k));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -207,12 +197,9 @@ struct FoldPolyphaseGradientsKernel {
   const LossScaleState* loss_scale;
   float* weight_grads;
   DNZ_HD int64_t Count() const { return int64_t{9} * channels * in_c; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t g) {
-      weight_grads[g] =
-          FoldPolyphaseGradientElement(kernel_grads, channels, in_c, taps, g) / ScaleOf(loss_scale);
-    });
+  DNZ_DEVICE void Element(int64_t g) const {
+    weight_grads[g] =
+        FoldPolyphaseGradientElement(kernel_grads, channels, in_c, taps, g) / ScaleOf(loss_scale);
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -230,11 +217,8 @@ struct InterleaveParitiesKernel {
   bool relu;
   T* out;
   DNZ_HD int64_t Count() const { return int64_t{n} * channels * 4 * s * s; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t o) {
-      out[o] = Store<T>(InterleaveParitiesElement(parity_out, bias, channels, s, relu, o));
-    });
+  DNZ_DEVICE void Element(int64_t o) const {
+    out[o] = Store<T>(InterleaveParitiesElement(parity_out, bias, channels, s, relu, o));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -251,11 +235,8 @@ struct DeinterleaveParitiesKernel {
   int n, channels, s;
   T* parity_grad;
   DNZ_HD int64_t Count() const { return int64_t{n} * 4 * channels * (s + 1) * (s + 1); }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t e) {
-      parity_grad[e] = Store<T>(DeinterleaveParitiesElement(full_grad, channels, s, e));
-    });
+  DNZ_DEVICE void Element(int64_t e) const {
+    parity_grad[e] = Store<T>(DeinterleaveParitiesElement(full_grad, channels, s, e));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -277,19 +258,16 @@ struct NoisyBatchKernel {
   T* noisy;
   float* clean;
   DNZ_HD int64_t Count() const { return int64_t{batch} * pixels; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t e) {
-      const int n = static_cast<int>(e / pixels), p = static_cast<int>(e % pixels);
-      const int image = order[first + n];
-      const float value = set[static_cast<int64_t>(image) * pixels + p];
-      curandStatePhilox4_32_10_t state;
-      curand_init(seed, static_cast<unsigned long long>(image), 2ULL * static_cast<unsigned>(p),
-                  &state);
-      const float noisy_value = value + factor * curand_normal(&state);
-      clean[e] = value;
-      noisy[e] = Store<T>(fminf(fmaxf(noisy_value, 0.0f), 1.0f));
-    });
+  DNZ_DEVICE void Element(int64_t e) const {
+    const int n = static_cast<int>(e / pixels), p = static_cast<int>(e % pixels);
+    const int image = order[first + n];
+    const float value = set[static_cast<int64_t>(image) * pixels + p];
+    curandStatePhilox4_32_10_t state;
+    curand_init(seed, static_cast<unsigned long long>(image), 2ULL * static_cast<unsigned>(p),
+                &state);
+    const float noisy_value = value + factor * curand_normal(&state);
+    clean[e] = value;
+    noisy[e] = Store<T>(fminf(fmaxf(noisy_value, 0.0f), 1.0f));
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -308,13 +286,10 @@ struct GatherWeightsKernel {
   WeightSegments segments;
   T* out;
   DNZ_HD int64_t Count() const { return segments.total; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, Count(), [=](int64_t e) {
-      int64_t from = 0, to = 0;
-      SegmentElement(segments, e, &from, &to);
-      out[to] = Store<T>(params[from]);
-    });
+  DNZ_DEVICE void Element(int64_t e) const {
+    int64_t from = 0, to = 0;
+    SegmentElement(segments, e, &from, &to);
+    out[to] = Store<T>(params[from]);
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -331,10 +306,7 @@ struct ConvertFromFloatKernel {
   int64_t count;
   T* out;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) { out[i] = Store<T>(in[i]); });
-  }
+  DNZ_DEVICE void Element(int64_t i) const { out[i] = Store<T>(in[i]); }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
     visit(in, count, "ConvertFromFloat in");
@@ -349,10 +321,7 @@ struct ConvertToFloatKernel {
   const LossScaleState* loss_scale;
   float* out;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) { out[i] = Load(in[i]) / ScaleOf(loss_scale); });
-  }
+  DNZ_DEVICE void Element(int64_t i) const { out[i] = Load(in[i]) / ScaleOf(loss_scale); }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
     visit(in, count, "ConvertToFloat in");
@@ -371,13 +340,10 @@ struct AdamKernel {
   float* v;
   const LossScaleState* state;  // null: lr_t as given
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      if (state != nullptr && state->overflow) return;
-      AdamElement(state != nullptr ? state->lr_t : lr_t, beta1, beta2, epsilon, i, params, grads, m,
-                  v);
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    if (state != nullptr && state->overflow) return;
+    AdamElement(state != nullptr ? state->lr_t : lr_t, beta1, beta2, epsilon, i, params, grads, m,
+                v);
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -395,11 +361,8 @@ struct FlagNonFiniteKernel {
   int64_t count;
   LossScaleState* state;
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      if (!isfinite(grads[i])) state->overflow = 1;  // a benign race: every writer writes 1
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    if (!isfinite(grads[i])) state->overflow = 1;  // a benign race: every writer writes 1
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {
@@ -414,11 +377,8 @@ struct CountPositiveKernel {
   int64_t count;
   unsigned long long* counter;  // zeroed before the launch
   DNZ_HD int64_t Count() const { return count; }
-  template <typename Block>
-  DNZ_DEVICE void operator()(Block& block) const {
-    ForEachElement(block, count, [=](int64_t i) {
-      if (Load(values[i]) > 0.0f) CountOne(counter);
-    });
+  DNZ_DEVICE void Element(int64_t i) const {
+    if (Load(values[i]) > 0.0f) CountOne(counter);
   }
   template <typename Visit>
   void Buffers(Visit&& visit) const {

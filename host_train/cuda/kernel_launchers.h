@@ -20,7 +20,7 @@ template <typename Kernel>
 cudaError_t LaunchElements(const Kernel& kernel, cudaStream_t stream) {
   const int64_t count = kernel.Count();
   if (count <= 0) return cudaSuccess;
-  return LaunchKernel(ElementShape(count), stream, kernel);
+  return LaunchKernel(ElementShape(count), stream, ElementKernel<Kernel>{kernel});
 }
 
 template <typename T>
