@@ -20,13 +20,12 @@ should. Without nbclient or ipykernel it prints a pytest-style SKIPPED line (CTe
 or fails when CI=true.
 """
 import argparse
-import importlib.util
-import json
 import os
-import re
 import sys
 import tempfile
 import time
+
+from notebook_kernel import cell_text, kernel_environment, missing_tools, plain
 
 RUN_FLAGS = "--device cpu --epochs 1 --train-limit 512 --val-limit 500"
 EXPORT_TEST_DIGITS = 500
@@ -40,11 +39,6 @@ CHANGES = {
 }
 # The pictures the notebook shows: the trainer's loss curve and digits, the dnz grid, the photo.
 MIN_PICTURES = 4
-
-
-def plain(text):
-    """Without the terminal colours of IPython's tracebacks."""
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def fail(message):
@@ -68,19 +62,6 @@ def change_cells(nb):
         print(f"run_notebook: cell {cell_id!r}: {old!r} -> {new!r}")
 
 
-def cell_text(cell):
-    """The cell's printed output and errors, for the log."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type == "error":
-            parts.append("\n".join(output.traceback))
-        elif "text/plain" in output.get("data", {}) and "image/png" not in output.data:
-            parts.append(output.data["text/plain"] + "\n")
-    return plain("".join(parts))
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("notebook")
@@ -88,17 +69,15 @@ def main():
     parser.add_argument("--build", required=True, help="its build, with host_train (DNZ_BUILD)")
     parser.add_argument("--keep", help="run in this folder and keep it (default: a temporary one)")
     args = parser.parse_args()
-    try:
-        import nbclient
-        import nbformat
-        from nbclient.exceptions import CellExecutionError
-        if importlib.util.find_spec("ipykernel") is None:  # the kernel that nbclient starts
-            raise ImportError("No module named 'ipykernel'")
-    except ImportError as e:
+    missing = missing_tools()
+    if missing:
         if os.environ.get("CI") == "true":
-            fail(f"{e}: install python3-nbclient python3-ipykernel (scripts/install_deps.sh)")
-        print(f"SKIPPED [notebook]: {e} (Debian: python3-nbclient python3-ipykernel)")
+            fail(f"{missing}: scripts/install_deps.sh installs them")
+        print(f"SKIPPED [notebook]: {missing}")
         return
+    import nbclient
+    import nbformat
+    from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(args.notebook, as_version=4)
     change_cells(nb)
@@ -111,22 +90,8 @@ def main():
         os.makedirs(os.path.join(work, "data"), exist_ok=True)
         if not os.path.lexists(os.path.join(work, "data/mnist")):
             os.symlink(os.path.abspath(mnist), os.path.join(work, "data/mnist"))
-        # The kernel "python3" is this interpreter (the one the extension was built for, with
-        # numpy), not whatever kernel spec or python3 the machine has first.
-        spec_dir = os.path.join(temp, "jupyter-data/kernels/python3")
-        os.makedirs(spec_dir)
-        with open(os.path.join(spec_dir, "kernel.json"), "w", encoding="utf-8") as f:
-            argv = [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"]
-            json.dump({"argv": argv, "display_name": "Python 3", "language": "python"}, f)
-        os.environ.update({
-            "JUPYTER_PATH": os.path.join(temp, "jupyter-data"),
-            "DNZ_REPO": source,
-            "DNZ_BUILD": build,
-            # The kernel's own files (history, connection files) stay in the temporary folder.
-            "IPYTHONDIR": os.path.join(temp, "ipython"),
-            "JUPYTER_RUNTIME_DIR": os.path.join(temp, "jupyter"),
-            "PYDEVD_DISABLE_FILE_VALIDATION": "1",  # ipykernel's debugger: no frozen-module warning
-        })
+        os.environ.update(kernel_environment(temp))
+        os.environ.update({"DNZ_REPO": source, "DNZ_BUILD": build})
         print(f"run_notebook: running {args.notebook} in {work}", flush=True)
         client = nbclient.NotebookClient(nb, timeout=600, kernel_name="python3",
                                          resources={"metadata": {"path": work}})
