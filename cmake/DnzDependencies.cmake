@@ -33,7 +33,17 @@ if(NOT DNZ_WITH_ONEDNN STREQUAL "OFF" AND NOT CMAKE_CROSSCOMPILING)
   else()
     find_package(dnnl CONFIG QUIET)
   endif()
-  if(TARGET DNNL::dnnl)
+  # The onednn backends use oneDNN 2's API (operation descriptors, output scales), which
+  # oneDNN 3 removed (Ubuntu 24.04, and so Colab, ships 3.1); 2.6 is the version tested.
+  set(_dnz_onednn_versions "2.6 or a later 2.x")
+  if(TARGET DNNL::dnnl AND (dnnl_VERSION VERSION_LESS 2.6 OR dnnl_VERSION VERSION_GREATER_EQUAL 3))
+    if(DNZ_WITH_ONEDNN STREQUAL "ON")
+      message(FATAL_ERROR "dnz: oneDNN ${dnnl_VERSION} found in ${dnnl_DIR}; the onednn backends "
+                          "need ${_dnz_onednn_versions} (or -DDNZ_WITH_ONEDNN=OFF)")
+    endif()
+    message(STATUS "dnz: oneDNN ${dnnl_VERSION} found, but the onednn backends need "
+                   "${_dnz_onednn_versions}; onednn backends off")
+  elseif(TARGET DNNL::dnnl)
     set(DNZ_HAVE_ONEDNN ON)
   else()
     message(STATUS "dnz: oneDNN not found; onednn backends off")
