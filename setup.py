@@ -26,6 +26,17 @@ def runtime_version():
     return ".".join(parts)
 
 
+def pybind11_cmake_args():
+    """The pybind11 that pip put in this build's environment (pyproject.toml asks for one that
+    knows Python 3.13, as Colab runs: Ubuntu 24.04's pybind11-dev 2.11 does not), ahead of the
+    system's; none offline (pip install --no-build-isolation: Debian's pybind11-dev)."""
+    try:
+        import pybind11
+    except ImportError:
+        return []
+    return [f"-Dpybind11_DIR={pybind11.get_cmake_dir()}"]
+
+
 class CMakeBuild(build_ext):
     def build_extension(self, ext):
         build = os.environ.get("DNZ_CMAKE_BUILD_DIR")
@@ -42,7 +53,7 @@ class CMakeBuild(build_ext):
                 "-DDNZ_BUILD_BENCH=OFF",
                 "-DDNZ_BUILD_TRAINER=OFF",
                 "-DDNZ_WITH_CUDA=OFF",
-            ] + os.environ.get("DNZ_CMAKE_ARGS", "").split()
+            ] + pybind11_cmake_args() + os.environ.get("DNZ_CMAKE_ARGS", "").split()
             subprocess.run(["cmake", "-S", str(ROOT), "-B", str(build), *args], check=True)
         subprocess.run(["cmake", "--build", str(build), "--target", "dnz_python", "-j", jobs], check=True)
         built = next((build / "python/dnz").glob("_dnz*.so"), None)
