@@ -7,6 +7,7 @@
 // onednn cases again beside a busy core.
 #include <benchmark/benchmark.h>
 
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <fstream>

@@ -1,5 +1,7 @@
 #include "compare_strip.h"
 
+#include <cstdint>
+
 namespace dnz::demo {
 
 std::vector<uint8_t> EnlargeForCompare(const std::vector<uint8_t>& panel, int side) {

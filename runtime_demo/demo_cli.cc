@@ -1,6 +1,7 @@
 #include "demo_cli.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <vector>

@@ -1,6 +1,7 @@
 #include "denoise_file.h"
 
 #include <chrono>
+#include <cstdint>
 #include <vector>
 
 #include "compare_strip.h"

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "digit_conversion.h"
 #include "stb_image_resize.h"

@@ -5,6 +5,7 @@
 //
 // Every problem is one line on stderr naming the file; see demo_cli.cc for the exit
 // codes and docs/runtime_demo.md for the whole story.
+#include <cstdint>
 #include <cstdio>
 #include <exception>
 #include <string>

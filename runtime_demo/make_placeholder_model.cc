@@ -5,6 +5,7 @@
 //
 //   make_placeholder_model OUT.dnz
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <random>
 #include <string>

@@ -1,5 +1,7 @@
 #include "model_info.h"
 
+#include <cstdint>
+
 #include "dnz/dnz.h"
 #include "dnz_model_generated.h"
 

@@ -1,5 +1,7 @@
 #include "png_encode.h"
 
+#include <cstdint>
+
 #include "stb_image_write.h"
 
 namespace dnz::demo {

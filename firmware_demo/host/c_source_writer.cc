@@ -1,5 +1,6 @@
 #include "c_source_writer.h"
 
+#include <cstdint>
 #include <cstdio>
 
 #include "files/atomic_write.h"

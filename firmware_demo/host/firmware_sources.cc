@@ -1,5 +1,7 @@
 #include "firmware_sources.h"
 
+#include <cstdint>
+
 #include "c_source_writer.h"
 
 namespace dnz::firmware {

@@ -9,6 +9,7 @@
 //                             the host ref backend's outputs for them
 // Everything the firmware compares against is computed here by the host runtime, never
 // typed in. (The on-target tests' data: tests/firmware/host/make_firmware_test_data.)
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>

@@ -1,5 +1,7 @@
 #include "data/mnist.h"
 
+#include <cstdint>
+
 #include "data/idx_reader.h"
 
 namespace dnz::data {

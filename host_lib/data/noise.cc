@@ -1,6 +1,7 @@
 #include "data/noise.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace dnz::data {
 namespace {

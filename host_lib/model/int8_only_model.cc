@@ -1,5 +1,6 @@
 #include "model/int8_only_model.h"
 
+#include <cstdint>
 #include <memory>
 
 #include "dnz_model_generated.h"

@@ -3,6 +3,7 @@
 #include <dnz/dnz.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <memory>

@@ -1,5 +1,6 @@
 #include "checkpoint/model_source.h"
 
+#include <cstdint>
 #include <dnz/dnz.hpp>
 #include <fstream>
 #include <iterator>

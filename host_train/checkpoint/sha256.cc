@@ -1,6 +1,7 @@
 #include "checkpoint/sha256.h"
 
 #include <array>
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <vector>

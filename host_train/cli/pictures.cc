@@ -1,5 +1,6 @@
 #include "cli/pictures.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>

@@ -1,6 +1,8 @@
 // CudaNetwork's Adam update on the GPU (Keras 2 semantics, optimize/adam.h). In f16 the loss
 // scale is updated first, on the device, and a step whose gradients overflowed is skipped
 // there, so that the step counter and the scale never cross to the host during training.
+#include <cstdint>
+
 #include "cuda/cuda_network.h"
 #include "cuda/cuda_status.h"
 

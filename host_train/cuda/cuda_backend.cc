@@ -4,6 +4,7 @@
 // (step_graph.h) and adds its loss to a sum on the device, so that it waits for nothing.
 #include "cuda/cuda_backend.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <memory>
 

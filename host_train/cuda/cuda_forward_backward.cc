@@ -1,6 +1,8 @@
 // CudaNetwork's forward and backward passes: per conv, cuDNN's convolution between our own
 // kernels (bias and activation, pool, upsample, the polyphase interleave; kernels.h), and
 // the fused sigmoid-BCE loss in between. Each stage is marked for --bench-profile.
+#include <cstdint>
+
 #include "cuda/cuda_network.h"
 #include "cuda/cuda_status.h"
 #include "network/step_stages.h"

@@ -4,6 +4,7 @@
 #include "cuda/cuda_network.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "cuda/cuda_status.h"
 

@@ -1,6 +1,7 @@
 #include "network/seed_network.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "data/noise.h"
 

@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <array>
+#include <cstdint>
 #include <cstring>
 #include <map>
 #include <utility>

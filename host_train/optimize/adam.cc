@@ -1,6 +1,7 @@
 #include "optimize/adam.h"
 
 #include <cmath>
+#include <cstdint>
 
 namespace dnz::train {
 

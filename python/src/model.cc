@@ -2,6 +2,7 @@
 
 #include <pybind11/stl.h>
 
+#include <cstdint>
 #include <cstring>
 #include <string_view>
 #include <vector>

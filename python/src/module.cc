@@ -2,6 +2,8 @@
 // it). Bindings only: every computation is the C API's, runtime_demo's or host_lib's.
 #include <pybind11/pybind11.h>
 
+#include <cstdint>
+
 #include "errors.h"
 #include "images.h"
 #include "model.h"

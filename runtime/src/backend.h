@@ -10,6 +10,7 @@
 #define DNZ_RUNTIME_SRC_BACKEND_H_
 
 #include <cstddef>
+#include <cstdint>
 
 #include "dnz/dnz.h"
 #include "error_message.h"

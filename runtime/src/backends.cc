@@ -1,5 +1,6 @@
 // The one table of backends. The C enum (dnz.h) is the public face; names, `auto`,
 // availability and "does it run this model" are all answered from these rows.
+#include <cstdint>
 #include <cstring>
 
 #include "backend.h"

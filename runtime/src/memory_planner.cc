@@ -1,5 +1,7 @@
 #include "memory_planner.h"
 
+#include <cstdint>
+
 #include "dnz/dnz.h"
 
 namespace dnz {

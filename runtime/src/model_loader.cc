@@ -5,6 +5,7 @@
 // an accumulator or loop for long. Every failure returns a specific status and
 // writes one line into model->error.
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 

@@ -2,6 +2,7 @@
 //   "mcu, arena 51264 bytes, whole tensors"
 //   "mcu, arena 17856 bytes: ops 0-2 whole; ops 3-7 streamed, bands 1/2/2/4/28 rows,
 //    rings 3/4/6/3 rows"
+#include <cstdint>
 #include <cstring>
 
 #include "error_message.h"

@@ -1,5 +1,7 @@
 #include "dnz_internal/polyphase.h"
 
+#include <cstdint>
+
 namespace dnz {
 namespace {
 

@@ -1,6 +1,7 @@
 // Sessions: choose a backend, plan the arena, convert images in and out, and
 // run the backend pass by pass. Nothing here allocates.
 #include <cmath>
+#include <cstdint>
 #include <cstring>
 
 #include "backend.h"

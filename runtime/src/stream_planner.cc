@@ -1,5 +1,7 @@
 #include "stream_planner.h"
 
+#include <cstdint>
+
 #include "error_message.h"
 #include "memory_planner.h"
 #include "rows.h"

@@ -2,6 +2,7 @@
 // and the directory exactly as it was (no output, not even a temporary file).
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <random>

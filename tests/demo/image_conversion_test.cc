@@ -2,6 +2,7 @@
 // demo writes NAME.noisy.png, the exact 28x28 input the model saw: that is what we check.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <cstdlib>
 
 #include "demo_runner.h"

@@ -1,5 +1,6 @@
 #include "photo_quality.h"
 
+#include <cstdint>
 #include <cstdio>
 #include <filesystem>
 

@@ -12,6 +12,8 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "data/metrics.h"
 #include "data/mnist.h"
 #include "data/noise.h"

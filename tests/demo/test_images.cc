@@ -1,6 +1,7 @@
 #include "test_images.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "demo_runner.h"
 

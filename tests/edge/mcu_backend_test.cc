@@ -3,6 +3,7 @@
 // portable instruction set runs; the Arm DSP one is checked on the boards (tests/firmware).
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <random>

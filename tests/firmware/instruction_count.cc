@@ -8,6 +8,7 @@
 // docs/runtime.md): for mcu, arena bytes against instructions per inference at a range of
 // budgets, beside the planner's own estimate of the extra work, each output checked.
 // docs/edge.md quotes this program's tables.
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 

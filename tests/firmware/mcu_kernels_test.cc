@@ -4,6 +4,7 @@
 // shipped model with the example digits; each in the whole-tensor plan and in streamed plans
 // (a memory budget: the smallest plan, and one halfway to the fastest), which must give the same
 // bytes. Unity-style report; exit status 0 only if all pass.
+#include <cstdint>
 #include <cstring>
 #include <initializer_list>
 

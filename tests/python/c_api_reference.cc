@@ -8,6 +8,7 @@
 // for max_batch 1. MODEL: the model file (CTest passes models/default.dnz).
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <string>

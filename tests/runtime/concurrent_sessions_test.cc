@@ -6,6 +6,7 @@
 // kernel choice) shows up as a thread whose bytes differ.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
 #include <thread>
 #include <vector>

@@ -1,6 +1,7 @@
 #include "denoising_quality.h"
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 

@@ -4,6 +4,8 @@
 // layer-by-layer plan it needs is about twice the fused one.
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
 #include "dnz_model_generated.h"
 #include "test_models.h"
 

@@ -1,10 +1,12 @@
 // The shipped default model on the first 2,000 noisy MNIST test digits (noise 0.7, the fixed
-// test seed; tests/runtime/CMakeLists.txt says why not all 10,000): every built-in int8 backend's output is byte-identical to ref's, and so is every
-// streaming backend's in its smallest streamed plan (a memory budget: docs/runtime.md). A
-// backend that runs on the calling thread (ref, mcu) runs on two threads, one session each, to
-// keep this within a few minutes on 2 cores; a threaded one (onednn) takes batches of 128.
+// test seed; tests/runtime/CMakeLists.txt says why not all 10,000): every built-in int8 backend's
+// output is byte-identical to ref's, and so is every streaming backend's in its smallest streamed
+// plan (a memory budget: docs/runtime.md). A backend that runs on the calling thread (ref, mcu)
+// runs on two threads, one session each, to keep this within a few minutes on 2 cores; a threaded
+// one (onednn) takes batches of 128.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <fstream>
 #include <iterator>
 #include <thread>

@@ -2,6 +2,7 @@
 //   model_quality MODEL.dnz [MNIST_DIR]
 // Prints the mean PSNR of the model's outputs and of the noisy inputs on the first 1,000 noisy
 // MNIST test digits; exit 0 when both floors are reached, 1 when not (or on an error).
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>

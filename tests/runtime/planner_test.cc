@@ -2,6 +2,7 @@
 // in the reported arena, and the seed model's int8 plan is 48 KiB.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 #include "memory_planner.h"

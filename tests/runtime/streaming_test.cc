@@ -3,6 +3,7 @@
 // larger than the budget; a budget below the smallest plan is refused with that size named.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 #include <string>
 

@@ -1,6 +1,7 @@
 #include "test_models.h"
 
 #include <cmath>
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <iterator>

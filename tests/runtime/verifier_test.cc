@@ -3,6 +3,7 @@
 // be refused or run without a fault (this test also runs under ASan + UBSan).
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <random>
 
 #include "dnz_model_generated.h"

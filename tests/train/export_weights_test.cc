@@ -4,6 +4,7 @@
 // input's; and the bad uses refused with one line and no file.
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
 #include <iterator>

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "dnz_model_generated.h"
 #include "reference/reference_layers.h"

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 
 #include "checkpoint/export_model.h"
 #include "dnz_internal/weights.h"

@@ -1,6 +1,7 @@
 #include "provenance_text.h"
 
 #include <cmath>
+#include <cstdint>
 
 #include "dnz_model_generated.h"
 

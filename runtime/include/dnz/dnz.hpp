@@ -9,6 +9,7 @@
 #ifndef DNZ_DNZ_HPP_
 #define DNZ_DNZ_HPP_
 
+#include <cstdint>
 #include <cstdlib>
 #include <cstring>
 #include <memory>

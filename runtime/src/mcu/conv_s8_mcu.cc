@@ -3,6 +3,8 @@
 // any other, the block kernel (conv_kernels.h), in blocks of 4 output channels, then of 1.
 #include "conv_s8_mcu.h"
 
+#include <cstdint>
+
 #include "conv_kernels.h"
 #include "conv_patch.h"
 #include "dnz_internal/polyphase.h"

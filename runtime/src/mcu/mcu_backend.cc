@@ -4,6 +4,8 @@
 // run's ops share), so that it usually fits in the room the tensors leave free and the arena
 // does not grow. Under a budget it streams rows (stream_planner.h). No allocation; same bytes
 // as ref.
+#include <cstdint>
+
 #include "../backend.h"
 #include "../memory_planner.h"
 #include "../ref/run_chain.h"

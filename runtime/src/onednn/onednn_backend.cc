@@ -30,6 +30,7 @@
 // user scratchpad and, when split, the top bits and their accumulators. This file is
 // built with exceptions (oneDNN's C++ API throws); none leaves it.
 #include <chrono>
+#include <cstdint>
 #include <cstdio>
 #include <cstring>
 #include <dnnl.hpp>

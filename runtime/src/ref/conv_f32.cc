@@ -2,6 +2,7 @@
 // ceil-mode pool, explicit padding) on the file's float weights. It measures
 // what quantization costs; it is not the int8 specification.
 #include <cmath>
+#include <cstdint>
 
 #include "conv_rows.h"
 #include "dnz_internal/ref_kernels.h"

@@ -8,6 +8,8 @@
 // the pre-activation scale and looks the result up in the op's table. With a
 // fused pool, each output is the max of the (up to) four requantized values of
 // its 2x2 window: requantization is monotone, so this equals pooling afterwards.
+#include <cstdint>
+
 #include "conv_rows.h"
 #include "dnz_internal/ref_kernels.h"
 #include "dnz_internal/requantize.h"

@@ -1,6 +1,7 @@
 // The `float` backend: the float32 weights kept in the model file, one image per
 // pass, plain loops. It measures what quantization costs; it is not bit-exact with
 // anything but itself.
+#include <cstdint>
 #include <cstdio>
 
 #include "../memory_planner.h"

@@ -1,4 +1,6 @@
 // The `ref` backend: int8, one image per pass, plain loops (the specification).
+#include <cstdint>
+
 #include "../memory_planner.h"
 #include "conv_rows.h"
 #include "run_chain.h"

@@ -11,6 +11,8 @@
 #ifndef DNZ_RUNTIME_SRC_REF_RUN_CHAIN_H_
 #define DNZ_RUNTIME_SRC_REF_RUN_CHAIN_H_
 
+#include <cstdint>
+
 #include "../backend.h"
 #include "../rows.h"
 #include "maxpool.h"

@@ -1,6 +1,7 @@
 #include "bad_models.h"
 
 #include <cmath>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <utility>

@@ -1,6 +1,7 @@
 #include "kernel_cases.h"
 
 #include <cmath>
+#include <cstdint>
 #include <random>
 
 #include "model/model_builder.h"

@@ -6,6 +6,7 @@
 //   bad_model_data.{h,c}  broken models with the host loader's status and text, and the text
 //                         of a too-small arena
 // firmware_demo's own data (the model array, the example digits) is make_firmware_data's.
+#include <cstdint>
 #include <cstdio>
 #include <fstream>
 #include <iterator>

@@ -1,5 +1,7 @@
 #include "test_data_sources.h"
 
+#include <cstdint>
+
 #include "bad_models.h"
 #include "c_source_writer.h"
 #include "firmware_sources.h"

@@ -1,5 +1,6 @@
 // denoise_one.c through the C++ wrapper (dnz/dnz.hpp): the same output line for the same
 // model, pattern and backend.
+#include <cstdint>
 #include <cstdio>
 #include <dnz/dnz.hpp>
 #include <fstream>

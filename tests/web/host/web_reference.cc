@@ -16,6 +16,7 @@
 //                                                    kernels (see Shapes below); prints the count
 #include <chrono>
 #include <cmath>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <string>

@@ -1,5 +1,7 @@
 #include "conv_single_output.h"
 
+#include <cstdint>
+
 #include "../threads.h"
 #include "intrinsics.h"
 #include "isa.h"

@@ -1,5 +1,7 @@
 #include "requantize_output.h"
 
+#include <cstdint>
+
 #include "../threads.h"
 #include "dnz_internal/requantize.h"
 #include "intrinsics.h"
