@@ -1,9 +1,9 @@
 // The GPU trainer's kernels (kernel_grid.h says how they are written): each struct holds a
 // launch's arguments; its operator() is one thread block's body, or, for the kernels of one
 // thread per element, Element(i) is one element's work (ElementKernel runs it over the grid);
-// and Buffers() names every
-// device array it touches with its length in elements (the emulation checks them against the
-// allocations; a GPU would corrupt memory silently). The arithmetic is element_ops.h's.
+// and Buffers() names every device array it touches with its length in elements (the
+// emulation checks them against the allocations; a GPU would corrupt memory silently). The
+// arithmetic is element_ops.h's.
 // kernel_launchers.h picks each one's launch shape; kernels.cu runs them on the GPU and
 // tests/gpu_emulation/emulated_kernels.cc on the CPU.
 #ifndef DNZ_HOST_TRAIN_CUDA_KERNEL_BODIES_H_

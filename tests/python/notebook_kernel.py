@@ -42,16 +42,3 @@ def kernel_environment(temp):
 def plain(text):
     """Without the terminal colours of IPython's tracebacks."""
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
-
-
-def cell_text(cell):
-    """The cell's printed output and errors, for a log."""
-    parts = []
-    for output in cell.get("outputs", []):
-        if output.output_type == "stream":
-            parts.append(output.text)
-        elif output.output_type == "error":
-            parts.append("\n".join(output.traceback))
-        elif "text/plain" in output.get("data", {}) and "image/png" not in output.data:
-            parts.append(output.data["text/plain"] + "\n")
-    return plain("".join(parts))

@@ -25,7 +25,7 @@ import sys
 import tempfile
 import time
 
-from notebook_kernel import cell_text, kernel_environment, missing_tools, plain
+from notebook_kernel import kernel_environment, missing_tools, plain
 
 RUN_FLAGS = "--device cpu --epochs 1 --train-limit 512 --val-limit 500"
 EXPORT_TEST_DIGITS = 500
@@ -60,6 +60,19 @@ def change_cells(nb):
             fail(f"cell {cell_id!r} does not contain {old!r} exactly once")
         cell.source = cell.source.replace(old, new)
         print(f"run_notebook: cell {cell_id!r}: {old!r} -> {new!r}")
+
+
+def cell_text(cell):
+    """The cell's printed output and errors, for the log."""
+    parts = []
+    for output in cell.get("outputs", []):
+        if output.output_type == "stream":
+            parts.append(output.text)
+        elif output.output_type == "error":
+            parts.append("\n".join(output.traceback))
+        elif "text/plain" in output.get("data", {}) and "image/png" not in output.data:
+            parts.append(output.data["text/plain"] + "\n")
+    return plain("".join(parts))
 
 
 def main():

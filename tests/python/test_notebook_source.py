@@ -7,9 +7,11 @@ The notebook's own cells run (parameters, find-code, get-code) in a python3 kern
 stand-in for Colab's session list on 127.0.0.1, and git clones from a small local repository in
 place of github.com (git's url.<base>.insteadOf), so nothing here needs the network.
 """
+import contextlib
 import http.server
 import json
 import os
+import socket
 import subprocess
 import threading
 import urllib.parse
@@ -156,26 +158,21 @@ def test_off_colab_it_says_so(tmp_path, monkeypatch, fork):
     assert not (work / "dnz").exists()
 
 
+@contextlib.contextmanager
+def port_nothing_listens_on():
+    """A port on 127.0.0.1 that is bound, never listening, while in use."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        yield sock.getsockname()[1]
+
+
 def test_a_silent_session_list_is_one_line(tmp_path, monkeypatch, fork):
-    with socket_closed_port() as port:
+    with port_nothing_listens_on() as port:
         monkeypatch.setenv("COLAB_JUPYTER_IP", "127.0.0.1")
         monkeypatch.setenv("KMP_TARGET_PORT", str(port))
         _, error, _ = run_cells(tmp_path, monkeypatch, fork[0])
     assert f"RuntimeError: REPO is empty and Colab's session list " \
            f"(http://127.0.0.1:{port}/api/sessions) gave no answer" in error
-
-
-class socket_closed_port:  # noqa: N801 (used as a context manager)
-    """A port on 127.0.0.1 that nothing listens on (bound, never listening, while in use)."""
-
-    def __enter__(self):
-        import socket
-        self.sock = socket.socket()
-        self.sock.bind(("127.0.0.1", 0))
-        return self.sock.getsockname()[1]
-
-    def __exit__(self, *exc):
-        self.sock.close()
 
 
 def test_the_package_is_installed_though_the_clone_is_named_dnz(tmp_path, monkeypatch, fork):
